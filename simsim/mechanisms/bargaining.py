@@ -1,0 +1,586 @@
+"""Bueno de Mesquita's expected-utility bargaining model (``bargaining``).
+
+The model as specified by Scholz, Calbert & Smith (2011), "Unravelling Bueno De
+Mesquita's group decision model", *Journal of Theoretical Politics* 23(4): 510-531,
+who reconstruct the model of Bueno de Mesquita (1994), "Political forecasting: an
+expected utility method", in Stokman (ed.) *European Community Decision Making*,
+Yale University Press, ch. 4, pp. 71-104.
+
+Each of ``n`` actors has a capability ``c_i >= 0``, a position ``x_i`` on one issue
+dimension and a salience ``s_i`` in [0, 1] (scenarios give salience on the 0-100
+scale of the sources; the model divides by 100). Every round all actors evaluate
+every other actor at once; the computations below work on ``(n, n)`` arrays (and one
+``(n, n, n)`` array of votes), never on Python loops over pairs. Equation labels
+(B1)-(B14) are this module's; ``docs/mechanisms/bargaining.md`` maps each to the
+section of the paper where it appears and lists the ambiguities and the readings
+chosen.
+
+(B1)  Weighted mean position      xbar = sum_i c_i s_i x_i / sum_i c_i s_i
+(B2)  Votes (risk neutral)        v^{jk} = sum_i c_i s_i (|x_i - x_k| - |x_i - x_j|) / span
+(B3)  Median (Condorcet) position mu = the x_j with v^{jk} >= 0 for every k
+(B4)  Support of voter k          v_k^{ij} = c_k s_k (d_kj^{r_k} - d_ki^{r_k}),  d_ab = |x_a - x_b| / span
+(B5)  Probability of success      P_ij = sum_k max(v_k^{ij}, 0) / N
+      with N = sum_k sum_a sum_b |v_k^{ab}| ("all_pairs", default) or
+      N = sum_k |v_k^{ij}| ("pair", then P_ij + P_ji = 1)
+(B6)  Utility of success          U_s = 2 - 4 (0.5 - 0.5 d_ij)^r
+(B7)  Utility of failure          U_f = 2 - 4 (0.5 + 0.5 d_ij)^r
+(B8)  Utility of better           U_b = 2 - 4 (0.5 - 0.25 (d_i,mu + d_ij))^r
+(B9)  Utility of worse            U_w = 2 - 4 (0.5 + 0.25 (d_i,mu + d_ij))^r
+(B10) Utility of status quo       U_sq = 2 - 4 (0.5)^r
+(B11) Expected utility of i challenging j (seen by the actor whose exponent is r)
+      E U_ij = s_j [P_ij U_s + (1 - P_ij) U_f] + (1 - s_j) U_s
+               - Q U_sq - (1 - Q) [T U_b + (1 - T) U_w]
+(B12) Security (threat) of j      S_j = sum_{i != j} E U_ij   (all r = 1)
+(B13) Risk acceptance             R_i = (2 S_i - max_k S_k - min_k S_k) / (max_k S_k - min_k S_k)
+(B14) Risk exponent               r_i = (1 - R_i / 3) / (1 + R_i / 3),  in [0.5, 2]
+
+Offers. Actor i sees the dyad with j through a = E^i U_ij and b = E^i U_ji, both
+computed with i's own exponent r_i. When b > 0 (i expects j to challenge):
+
+* a > 0: confrontation; i loses if b > a and then moves to x_j;
+* a <= 0 and |a| < b: compromise; i moves to x_i + (x_j - x_i) |a| / b;
+* a < 0 and |a| >= b: capitulation; i moves to x_j.
+
+Each actor moves to the offer that changes its position least (ties: the challenger
+with the larger b, then the lower index); all actors move at once. Rounds repeat
+until no position changes by more than a tolerance, or the step limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "CAPITULATION",
+    "COMPROMISE",
+    "CONFRONTATION",
+    "OFFER_KINDS",
+    "RoundResult",
+    "bargaining_round",
+    "basic_utilities",
+    "condorcet_median",
+    "expected_utilities",
+    "fearon_bargaining_range",
+    "resolve_offers",
+    "risk_exponents",
+    "run_rounds",
+    "success_probability",
+    "vote_matrix",
+    "voter_support",
+    "weighted_mean_position",
+]
+
+Normalisation = Literal["all_pairs", "pair"]
+
+#: Offer kinds as stored in the ``kinds`` matrix of :func:`resolve_offers` (0 = no offer).
+CONFRONTATION = 1
+COMPROMISE = 2
+CAPITULATION = 3
+OFFER_KINDS: dict[int, str] = {
+    CONFRONTATION: "confrontation",
+    COMPROMISE: "compromise",
+    CAPITULATION: "capitulation",
+}
+
+FloatArray = NDArray[np.float64]
+
+
+def _as_float(a: ArrayLike) -> FloatArray:
+    return np.asarray(a, dtype=np.float64)
+
+
+def weighted_mean_position(x: ArrayLike, c: ArrayLike, s: ArrayLike) -> float:
+    """Capability-and-salience weighted mean position (B1).
+
+    Parameters
+    ----------
+    x, c, s
+        Positions, capabilities and saliences, shape ``(n,)``. The salience scale
+        cancels (0-1 or 0-100 give the same mean).
+
+    Returns
+    -------
+    float
+        ``sum(c s x) / sum(c s)``; the unweighted mean when every weight is zero.
+    """
+    x, w = _as_float(x), _as_float(c) * _as_float(s)
+    total = w.sum()
+    if total <= 0:
+        return float(x.mean())
+    return float(w @ x / total)
+
+
+def vote_matrix(x: ArrayLike, c: ArrayLike, s: ArrayLike, span: float) -> FloatArray:
+    """Capability-and-salience weighted pairwise votes between positions (B2).
+
+    Parameters
+    ----------
+    x, c, s
+        Positions, capabilities and saliences, shape ``(n,)``.
+    span
+        Length of the issue scale used to normalise distances (> 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``V`` of shape ``(n, n)``; ``V[j, k]`` is the net weighted vote for actor j's
+        position over actor k's, ``sum_i c_i s_i (|x_i - x_k| - |x_i - x_j|) / span``.
+        ``V`` is antisymmetric.
+    """
+    x, w = _as_float(x), _as_float(c) * _as_float(s)
+    dist = np.abs(x[:, None] - x[None, :]) / span  # dist[i, k] = |x_i - x_k| / span
+    load = w @ dist  # load[k] = sum_i w_i |x_i - x_k| / span
+    return load[None, :] - load[:, None]
+
+
+def condorcet_median(x: ArrayLike, c: ArrayLike, s: ArrayLike, span: float) -> tuple[float, int]:
+    """Median voter (Condorcet) position among the actors' positions (B3).
+
+    The winner is the position whose worst pairwise vote ``min_k V[j, k]`` is largest;
+    with one-dimensional risk-neutral votes this is the Condorcet winner (it beats or
+    ties every other position) and equals the weighted median.
+
+    Parameters
+    ----------
+    x, c, s
+        Positions, capabilities and saliences, shape ``(n,)``.
+    span
+        Length of the issue scale (> 0).
+
+    Returns
+    -------
+    tuple of (float, int)
+        The median position and the index of an actor holding it. Ties between
+        distinct positions (an exact even split of weight) go to the position closest
+        to the weighted mean, then to the lower position.
+    """
+    x = _as_float(x)
+    v = vote_matrix(x, c, s, span)
+    worst = v.min(axis=1)
+    tol = 1e-12 * max(1.0, float(np.abs(v).max(initial=0.0)))
+    best = worst >= worst.max() - tol
+    mean = weighted_mean_position(x, c, s)
+    # lexicographic: closest to the mean, then smallest position, then lowest index
+    order = np.lexsort((np.arange(x.size), x, np.abs(x - mean), ~best))
+    j = int(order[0])
+    return float(x[j]), j
+
+
+def voter_support(
+    x: ArrayLike, c: ArrayLike, s: ArrayLike, span: float, r: ArrayLike | None = None
+) -> FloatArray:
+    """Each voter's support for one actor's position over another's (B4).
+
+    Parameters
+    ----------
+    x, c, s
+        Positions, capabilities and saliences (salience on any fixed scale).
+    span
+        Length of the issue scale (> 0).
+    r
+        Risk exponents of the voters, shape ``(n,)``; ones when omitted.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``v`` of shape ``(n, n, n)``; ``v[k, i, j] = c_k s_k (d_kj^{r_k} - d_ki^{r_k})``,
+        positive when voter k prefers x_i to x_j.
+    """
+    x, w = _as_float(x), _as_float(c) * _as_float(s)
+    r = np.ones_like(x) if r is None else _as_float(r)
+    d = (np.abs(x[:, None] - x[None, :]) / span) ** r[:, None]  # d[k, a]
+    return w[:, None, None] * (d[:, None, :] - d[:, :, None])
+
+
+def success_probability(
+    x: ArrayLike,
+    c: ArrayLike,
+    s: ArrayLike,
+    span: float,
+    r: ArrayLike | None = None,
+    normalisation: Normalisation = "all_pairs",
+) -> FloatArray:
+    """Probability that actor i prevails over actor j (B5).
+
+    Parameters
+    ----------
+    x, c, s, span, r
+        As in :func:`voter_support`.
+    normalisation
+        ``"all_pairs"`` (default): divide the support for i over j by the total
+        absolute vote over all voters and all ordered pairs of actors, the
+        normalisation of the published replication. ``"pair"``: divide by the total
+        absolute vote on the pair (i, j) only, so that ``P_ij + P_ji = 1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``P`` of shape ``(n, n)`` with values in [0, 1]. Where no voter distinguishes
+        x_i from x_j (same position) ``P`` is 0.5 under ``"pair"`` and 0 under
+        ``"all_pairs"``; the expected utility of challenging an actor at one's own
+        position is zero either way.
+    """
+    v = voter_support(x, c, s, span, r)
+    support = np.clip(v, 0.0, None).sum(axis=0)
+    if normalisation == "all_pairs":
+        total = float(np.abs(v).sum())
+        if total <= 0:
+            return np.zeros_like(support)
+        return support / total
+    if normalisation == "pair":
+        total_pair = np.abs(v).sum(axis=0)
+        out = np.full_like(support, 0.5)
+        np.divide(support, total_pair, out=out, where=total_pair > 0)
+        return out
+    raise ValueError(f"unknown normalisation {normalisation!r}; use 'all_pairs' or 'pair'")
+
+
+def basic_utilities(
+    d_ij: ArrayLike, d_imu: ArrayLike, r: ArrayLike
+) -> dict[str, FloatArray]:
+    """Utilities of success, failure, better, worse and status quo (B6)-(B10).
+
+    Parameters
+    ----------
+    d_ij
+        Normalised distance ``|x_i - x_j| / span`` between challenger and target.
+    d_imu
+        Normalised distance ``|x_i - mu| / span`` between challenger and median.
+    r
+        Risk exponent of the actor whose view is computed. All three broadcast.
+
+    Returns
+    -------
+    dict
+        Arrays ``"success"``, ``"failure"``, ``"better"``, ``"worse"``, ``"status_quo"``.
+    """
+    d_ij, d_imu, r = _as_float(d_ij), _as_float(d_imu), _as_float(r)
+    return {
+        "success": 2.0 - 4.0 * (0.5 - 0.5 * d_ij) ** r,
+        "failure": 2.0 - 4.0 * (0.5 + 0.5 * d_ij) ** r,
+        "better": 2.0 - 4.0 * (0.5 - 0.25 * (d_imu + d_ij)) ** r,
+        "worse": 2.0 - 4.0 * (0.5 + 0.25 * (d_imu + d_ij)) ** r,
+        "status_quo": np.broadcast_to(2.0 - 4.0 * 0.5**r, np.broadcast(d_ij, d_imu, r).shape),
+    }
+
+
+def _challenge_eu(
+    d_ij: FloatArray,
+    d_imu: FloatArray,
+    p: FloatArray,
+    s_target: FloatArray,
+    r: FloatArray,
+    q: float,
+    t: float,
+) -> FloatArray:
+    u = basic_utilities(d_ij, d_imu, r)
+    challenge = s_target * (p * u["success"] + (1.0 - p) * u["failure"]) + (1.0 - s_target) * u["success"]
+    no_challenge = q * u["status_quo"] + (1.0 - q) * (t * u["better"] + (1.0 - t) * u["worse"])
+    return challenge - no_challenge
+
+
+def expected_utilities(
+    x: ArrayLike,
+    s: ArrayLike,
+    p: ArrayLike,
+    r: ArrayLike,
+    mu: float,
+    span: float,
+    q: float = 1.0,
+    t: float = 1.0,
+) -> tuple[FloatArray, FloatArray]:
+    """Expected utilities of challenging, from each actor's own point of view (B11).
+
+    Parameters
+    ----------
+    x
+        Positions, shape ``(n,)``.
+    s
+        Saliences on the 0-1 scale (the probability that a target resists).
+    p
+        Probabilities of success ``P[i, j]`` from :func:`success_probability`.
+    r
+        Risk exponents, shape ``(n,)``.
+    mu
+        Median position (B3), used by the better/worse utilities.
+    span
+        Length of the issue scale (> 0).
+    q
+        Probability that the status quo persists if i does not challenge.
+    t
+        Probability that, if it changes, the status quo changes in i's favour.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``own[i, j] = E^i U_ij`` (i challenges j, with r_i) and
+        ``other[i, j] = E^i U_ji`` (i's estimate of j challenging i, also with r_i).
+        Diagonals are zero.
+    """
+    x, s, p, r = _as_float(x), _as_float(s), _as_float(p), _as_float(r)
+    d = np.abs(x[:, None] - x[None, :]) / span
+    dmu = np.abs(x - mu) / span
+    own = _challenge_eu(d, dmu[:, None], p, s[None, :], r[:, None], q, t)
+    other = _challenge_eu(d, dmu[None, :], p.T, s[:, None], r[:, None], q, t)
+    np.fill_diagonal(own, 0.0)
+    np.fill_diagonal(other, 0.0)
+    return own, other
+
+
+def risk_exponents(
+    x: ArrayLike,
+    c: ArrayLike,
+    s: ArrayLike,
+    mu: float,
+    span: float,
+    q: float = 1.0,
+    t: float = 1.0,
+    normalisation: Normalisation = "all_pairs",
+) -> FloatArray:
+    """Risk exponents from each actor's security (B12)-(B14).
+
+    Expected utilities are first computed with every ``r = 1``; the security of j is
+    the sum of the other actors' expected utilities of challenging j; the most
+    threatened actor gets ``R = 1`` (``r = 0.5``), the least ``R = -1`` (``r = 2``).
+
+    Parameters
+    ----------
+    x, c, s
+        Positions, capabilities and saliences (salience on the 0-1 scale).
+    mu, span, q, t, normalisation
+        As in :func:`expected_utilities` and :func:`success_probability`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``r`` of shape ``(n,)`` in [0.5, 2]; all ones when every security is equal.
+    """
+    x = _as_float(x)
+    ones = np.ones_like(x)
+    p = success_probability(x, c, s, span, ones, normalisation)
+    own, _ = expected_utilities(x, s, p, ones, mu, span, q, t)
+    security = own.sum(axis=0)  # diagonal is zero: sum over challengers i != j
+    hi, lo = float(security.max()), float(security.min())
+    if hi - lo <= 1e-12 * max(1.0, abs(hi), abs(lo)):
+        return ones
+    big_r = (2.0 * security - hi - lo) / (hi - lo)
+    return (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
+
+
+def resolve_offers(
+    x: ArrayLike, own: ArrayLike, other: ArrayLike
+) -> tuple[NDArray[np.int8], FloatArray, NDArray[np.int64], FloatArray]:
+    """Classify every offer and move each actor to its best one.
+
+    Parameters
+    ----------
+    x
+        Positions, shape ``(n,)``.
+    own, other
+        ``E^i U_ij`` and ``E^i U_ji`` from :func:`expected_utilities`.
+
+    Returns
+    -------
+    kinds
+        ``(n, n)`` int8; ``kinds[i, j]`` is the kind of j's offer as i sees it
+        (0 none, :data:`CONFRONTATION`, :data:`COMPROMISE`, :data:`CAPITULATION`).
+    proposals
+        ``(n, n)``; the position i would move to by accepting j's offer (``x_i`` for a
+        confrontation that i expects to win).
+    chosen
+        ``(n,)``; index of the offer each actor accepts, -1 when it keeps its position.
+    new_x
+        ``(n,)``; positions after the round.
+    """
+    x, a, b = _as_float(x), _as_float(own), _as_float(other)
+    n = x.size
+    xi, xj = x[:, None], x[None, :]
+    offered = (b > 0) & (xi != xj)
+    confront = offered & (a > 0)
+    compromise = offered & (a <= 0) & (-a < b)
+    capitulate = offered & (a < 0) & (-a >= b)
+    kinds = np.zeros((n, n), dtype=np.int8)
+    kinds[confront] = CONFRONTATION
+    kinds[compromise] = COMPROMISE
+    kinds[capitulate] = CAPITULATION
+
+    ratio = np.divide(np.abs(a), b, out=np.zeros_like(a), where=b > 0)
+    proposals = np.where(compromise, xi + (xj - xi) * ratio, np.broadcast_to(xj, (n, n)))
+    loses = confront & (b > a)
+    proposals = np.where(confront & ~loses, np.broadcast_to(xi, (n, n)), proposals)
+
+    moves = loses | compromise | capitulate
+    cost = np.where(moves, np.abs(proposals - xi), np.inf)
+    least = cost.min(axis=1, keepdims=True)
+    scale = max(1.0, float(np.abs(x).max(initial=0.0)))
+    tied = moves & (cost <= least + 1e-12 * scale)
+    chosen = np.argmax(np.where(tied, b, -np.inf), axis=1).astype(np.int64)
+    has = moves.any(axis=1)
+    chosen[~has] = -1
+    new_x = x.copy()
+    rows = np.flatnonzero(has)
+    new_x[rows] = proposals[rows, chosen[rows]]
+    return kinds, proposals, chosen, new_x
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    """Everything one round of the model computes.
+
+    Attributes
+    ----------
+    x_before, x_after
+        Positions at the start and the end of the round.
+    median
+        Median (Condorcet) position at the start of the round (B3).
+    r
+        Risk exponents used in the round (B14).
+    p
+        Probabilities of success (B5), computed with ``r``.
+    own, other
+        ``E^i U_ij`` and ``E^i U_ji`` (B11).
+    kinds, proposals, chosen
+        As returned by :func:`resolve_offers`.
+    """
+
+    x_before: FloatArray
+    x_after: FloatArray
+    median: float
+    r: FloatArray
+    p: FloatArray
+    own: FloatArray
+    other: FloatArray
+    kinds: NDArray[np.int8]
+    proposals: FloatArray
+    chosen: NDArray[np.int64]
+
+    def offer_counts(self) -> dict[str, int]:
+        """Number of offers of each kind made in the round (ordered receiver-challenger pairs)."""
+        return {name: int((self.kinds == k).sum()) for k, name in OFFER_KINDS.items()}
+
+    def accepted_counts(self) -> dict[str, int]:
+        """Number of actors that moved by accepting an offer of each kind."""
+        movers = np.flatnonzero(self.chosen >= 0)
+        kinds = self.kinds[movers, self.chosen[movers]]
+        return {name: int((kinds == k).sum()) for k, name in OFFER_KINDS.items()}
+
+
+def bargaining_round(
+    x: ArrayLike,
+    c: ArrayLike,
+    s: ArrayLike,
+    span: float,
+    q: float = 1.0,
+    t: float = 1.0,
+    normalisation: Normalisation = "all_pairs",
+) -> RoundResult:
+    """One round of the model for all actors at once.
+
+    Parameters
+    ----------
+    x, c
+        Positions and capabilities, shape ``(n,)``.
+    s
+        Saliences on the 0-1 scale.
+    span
+        Length of the issue scale (> 0).
+    q, t, normalisation
+        As in :func:`expected_utilities` and :func:`success_probability`.
+
+    Returns
+    -------
+    RoundResult
+        The round's intermediate arrays and the new positions.
+    """
+    x, c, s = _as_float(x), _as_float(c), _as_float(s)
+    if span <= 0:
+        raise ValueError("span must be positive")
+    mu, _ = condorcet_median(x, c, s, span)
+    r = risk_exponents(x, c, s, mu, span, q, t, normalisation)
+    p = success_probability(x, c, s, span, r, normalisation)
+    own, other = expected_utilities(x, s, p, r, mu, span, q, t)
+    kinds, proposals, chosen, new_x = resolve_offers(x, own, other)
+    return RoundResult(x, new_x, mu, r, p, own, other, kinds, proposals, chosen)
+
+
+def run_rounds(
+    x: ArrayLike,
+    c: ArrayLike,
+    s: ArrayLike,
+    rounds: int,
+    span: float | None = None,
+    q: float = 1.0,
+    t: float = 1.0,
+    normalisation: Normalisation = "all_pairs",
+    tolerance: float = 0.0,
+) -> tuple[FloatArray, list[RoundResult]]:
+    """Run up to ``rounds`` rounds without Mesa (used by tests and the docs).
+
+    Parameters
+    ----------
+    x, c
+        Initial positions and capabilities.
+    s
+        Saliences on the 0-1 scale.
+    rounds
+        Maximum number of rounds.
+    span
+        Length of the issue scale; the range of the initial positions when omitted.
+    q, t, normalisation
+        As in :func:`bargaining_round`.
+    tolerance
+        Stop after a round in which no position changed by more than this.
+
+    Returns
+    -------
+    tuple
+        Positions of shape ``(rounds_run + 1, n)`` (row 0 the initial positions) and
+        the list of :class:`RoundResult`.
+    """
+    x = _as_float(x).copy()
+    if span is None:
+        span = float(x.max() - x.min()) or 1.0
+    path = [x]
+    results: list[RoundResult] = []
+    for _ in range(rounds):
+        res = bargaining_round(path[-1], c, s, span, q, t, normalisation)
+        results.append(res)
+        path.append(res.x_after)
+        if np.max(np.abs(res.x_after - res.x_before), initial=0.0) <= tolerance:
+            break
+    return np.vstack(path), results
+
+
+def fearon_bargaining_range(p: float, c_a: float, c_b: float) -> tuple[float, float]:
+    """Splits both sides prefer to war in Fearon's (1995) crisis bargaining model.
+
+    Two risk-neutral states divide a good of size 1. War gives A the whole good with
+    probability ``p`` and costs A ``c_a`` and B ``c_b``; A's expected war payoff is
+    ``p - c_a`` and B's is ``1 - p - c_b``. A split giving A the share ``x`` is
+    preferred to war by A iff ``x > p - c_a`` and by B iff ``1 - x > 1 - p - c_b``,
+    i.e. ``x < p + c_b``. Fearon, J. D. (1995). Rationalist explanations for war.
+    *International Organization* 49(3): 379-414.
+
+    Parameters
+    ----------
+    p
+        A's probability of winning, in [0, 1].
+    c_a, c_b
+        Costs of war to A and B, > 0, in units of the good.
+
+    Returns
+    -------
+    tuple of float
+        The open interval ``(p - c_a, p + c_b)``; with positive costs it is never
+        empty. It may extend beyond [0, 1]; feasible splits are its intersection
+        with [0, 1].
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p must be in [0, 1], got {p}")
+    if c_a <= 0 or c_b <= 0:
+        raise ValueError(f"war costs must be positive, got c_a={c_a}, c_b={c_b}")
+    return (p - c_a, p + c_b)

@@ -1,0 +1,258 @@
+"""Tests of the `bargaining` mechanism (Bueno de Mesquita / Scholz, Calbert & Smith 2011).
+
+References reproduced (VALIDATION.md, "Bargaining" and "Crisis bargaining"):
+- EC car-emission case (Bueno de Mesquita 1994, data in ``bdm_ec_emissions.csv``):
+  weighted mean 7.38996 and median 7.0 before round 1, to 1e-5
+  (``test_ec_reference_figures_before_round_1``);
+- the forecast (weighted mean position) stays in [7.2, 7.6] over 10 rounds
+  (``test_ec_forecast_stays_in_published_band``);
+- Fearon (1995): every split in (p - c_A, p + c_B) is preferred to war by both sides
+  (``test_fearon_range_preferred_by_both``).
+Hand calculations: ``test_vote_matrix_by_hand``, ``test_utilities_closed_form_r1``,
+``test_expected_utility_closed_form_r1``, ``test_resolve_offers_by_hand``.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from simsim.mechanisms import bargaining as bg
+
+REFERENCE = Path("/work/shared/reference/bdm_ec_emissions.csv")
+REPO = Path(__file__).resolve().parents[2]
+
+# Table 1 of Scholz et al. (2011) / Bueno de Mesquita (1994, p. 78); the same numbers
+# are in the reference CSV, which ``test_inline_table_matches_reference_csv`` checks.
+EC_NAMES = ["Netherlands", "Belgium", "Luxembourg", "Germany", "France", "Italy", "UK",
+            "Ireland", "Denmark", "Greece"]
+EC_C = np.array([0.08, 0.08, 0.03, 0.16, 0.16, 0.16, 0.16, 0.05, 0.05, 0.08])
+EC_X = np.array([4.0, 7, 4, 4, 10, 10, 10, 7, 4, 7])
+EC_S = np.array([80.0, 40, 20, 80, 60, 60, 90, 10, 100, 70])
+
+
+def test_inline_table_matches_reference_csv() -> None:
+    if not REFERENCE.exists():
+        pytest.skip("shared reference data not available")
+    with REFERENCE.open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["actor"] for r in rows] == EC_NAMES
+    np.testing.assert_array_equal([float(r["capability"]) for r in rows], EC_C)
+    np.testing.assert_array_equal([float(r["position"]) for r in rows], EC_X)
+    np.testing.assert_array_equal([float(r["salience"]) for r in rows], EC_S)
+
+
+# ---------------------------------------------------------------------------------------
+# Published reference: EC emissions
+# ---------------------------------------------------------------------------------------
+
+
+def test_ec_reference_figures_before_round_1() -> None:
+    assert bg.weighted_mean_position(EC_X, EC_C, EC_S) == pytest.approx(7.38996, abs=1e-5)
+    median, idx = bg.condorcet_median(EC_X, EC_C, EC_S, span=6.0)
+    assert median == 7.0
+    assert EC_X[idx] == 7.0
+
+
+def test_ec_forecast_stays_in_published_band() -> None:
+    path, results = bg.run_rounds(EC_X, EC_C, EC_S / 100, rounds=10)
+    assert len(results) == 10
+    means = [bg.weighted_mean_position(p, EC_C, EC_S) for p in path[1:]]
+    assert all(7.2 <= m <= 7.6 for m in means), means
+    # the model is not inert on this case: somebody moves in every round
+    assert all((r.chosen >= 0).any() for r in results)
+
+
+def test_ec_pair_normalisation_leaves_the_band() -> None:
+    """The alternative reading of (B5) documented in the docs does not reproduce the band."""
+    path, _ = bg.run_rounds(EC_X, EC_C, EC_S / 100, rounds=10, normalisation="pair")
+    means = [bg.weighted_mean_position(p, EC_C, EC_S) for p in path[1:]]
+    assert not all(7.2 <= m <= 7.6 for m in means)
+
+
+# ---------------------------------------------------------------------------------------
+# Hand calculations
+# ---------------------------------------------------------------------------------------
+
+
+def test_vote_matrix_by_hand() -> None:
+    # weights c*s (salience 0-100): 24.8 at 4, 9.3 at 7, 33.6 at 10; span 6
+    v = bg.vote_matrix(EC_X, EC_C, EC_S, 6.0)
+    i7, i10, i4 = 1, 4, 0
+    assert v[i7, i10] == pytest.approx((24.8 * 3 + 9.3 * 3 - 33.6 * 3) / 6)  # 0.25
+    assert v[i7, i4] == pytest.approx((-24.8 * 3 + 9.3 * 3 + 33.6 * 3) / 6)  # 9.05
+    np.testing.assert_allclose(v, -v.T)
+
+
+def test_utilities_closed_form_r1() -> None:
+    d = np.array([0.0, 0.25, 1.0])
+    dmu = np.array([0.5, 0.0, 1.0])
+    u = bg.basic_utilities(d, dmu, 1.0)
+    np.testing.assert_allclose(u["success"], 2 * d)
+    np.testing.assert_allclose(u["failure"], -2 * d)
+    np.testing.assert_allclose(u["better"], d + dmu)
+    np.testing.assert_allclose(u["worse"], -(d + dmu))
+    np.testing.assert_allclose(u["status_quo"], 0.0)
+    # r = 2 by hand: success at d = 0.5 -> 2 - 4 * 0.25**2 = 1.75; status quo 2 - 4/4 = 1
+    u2 = bg.basic_utilities(0.5, 0.0, 2.0)
+    assert float(u2["success"]) == pytest.approx(1.75)
+    assert float(u2["status_quo"]) == pytest.approx(1.0)
+
+
+def test_expected_utility_closed_form_r1() -> None:
+    # With r = 1 and Q = 1: E U_ij = 2 d (1 - 2 s_j + 2 s_j P_ij)
+    x = np.array([0.0, 3.0, 10.0])
+    s = np.array([0.2, 0.9, 0.5])
+    p = np.array([[0.0, 0.3, 0.8], [0.6, 0.0, 0.1], [0.25, 0.5, 0.0]])
+    own, other = bg.expected_utilities(x, s, p, np.ones(3), mu=3.0, span=10.0, q=1.0)
+    d = np.abs(x[:, None] - x[None, :]) / 10.0
+    expected = 2 * d * (1 - 2 * s[None, :] + 2 * s[None, :] * p)
+    np.fill_diagonal(expected, 0.0)
+    np.testing.assert_allclose(own, expected)
+    np.testing.assert_allclose(other, expected.T)  # same exponent for everyone
+
+
+def test_expected_utility_q0_uses_better_and_worse() -> None:
+    # Q = 0, T = 1, r = 1: E U_ij = 2 d (1 - 2 s_j + 2 s_j P) - (d + d_mu)
+    x = np.array([0.0, 4.0])
+    s = np.array([0.5, 0.5])
+    p = np.array([[0.0, 0.5], [0.5, 0.0]])
+    own, _ = bg.expected_utilities(x, s, p, np.ones(2), mu=4.0, span=4.0, q=0.0, t=1.0)
+    # i = 0: d = 1, d_mu = 1 -> 2 * 1 * (1 - 1 + 0.5) - 2 = -1
+    assert own[0, 1] == pytest.approx(-1.0)
+    # i = 1: d = 1, d_mu = 0 -> 1 - 1 = 0
+    assert own[1, 0] == pytest.approx(0.0)
+
+
+def test_resolve_offers_by_hand() -> None:
+    x = np.array([0.0, 10.0, 4.0, 6.0])
+    a = np.zeros((4, 4))  # own[i, j]
+    b = np.zeros((4, 4))  # other[i, j]
+    # actor 0: compromise with 1 (a=-0.2, b=0.8 -> moves 1/4 of 10 = 2.5) and
+    # capitulation to 2 (a=-0.5, b=0.4 -> moves to 4); least change: 2.5
+    a[0, 1], b[0, 1] = -0.2, 0.8
+    a[0, 2], b[0, 2] = -0.5, 0.4
+    # actor 1: confrontation with 3 that it loses (a=0.1 < b=0.3) -> 6
+    a[1, 3], b[1, 3] = 0.1, 0.3
+    # actor 2: confrontation it expects to win (a=0.5 > b=0.2) -> stays
+    a[2, 0], b[2, 0] = 0.5, 0.2
+    # actor 3: no offers (b <= 0)
+    a[3, 0], b[3, 0] = -0.5, -0.1
+    kinds, proposals, chosen, new_x = bg.resolve_offers(x, a, b)
+    assert kinds[0, 1] == bg.COMPROMISE and kinds[0, 2] == bg.CAPITULATION
+    assert kinds[1, 3] == bg.CONFRONTATION and kinds[2, 0] == bg.CONFRONTATION
+    assert kinds[3].sum() == 0
+    assert proposals[0, 1] == pytest.approx(2.5)
+    np.testing.assert_array_equal(chosen, [1, 3, -1, -1])
+    np.testing.assert_allclose(new_x, [2.5, 6.0, 4.0, 6.0])
+
+
+def test_resolve_offers_tie_goes_to_stronger_challenger() -> None:
+    x = np.array([5.0, 3.0, 7.0])
+    a = np.full((3, 3), -1.0)
+    b = np.zeros((3, 3))
+    b[0, 1], b[0, 2] = 0.5, 0.9  # both capitulations, both 2 away
+    _, _, chosen, new_x = bg.resolve_offers(x, a, b)
+    assert chosen[0] == 2 and new_x[0] == 7.0
+
+
+def test_risk_exponents_extremes() -> None:
+    r = bg.risk_exponents(EC_X, EC_C, EC_S / 100, mu=7.0, span=6.0)
+    assert r.min() == pytest.approx(0.5) and r.max() == pytest.approx(2.0)
+    assert np.all((r >= 0.5 - 1e-12) & (r <= 2.0 + 1e-12))
+
+
+# ---------------------------------------------------------------------------------------
+# Invariants (hypothesis)
+# ---------------------------------------------------------------------------------------
+
+actors = st.integers(min_value=2, max_value=8).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(0, 20).map(float), min_size=n, max_size=n),
+        st.lists(st.floats(0.01, 1.0), min_size=n, max_size=n),
+        st.lists(st.floats(0.0, 1.0), min_size=n, max_size=n),
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(actors, st.sampled_from(["all_pairs", "pair"]), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_positions_stay_in_range_and_median_is_a_position(data, norm, q, t) -> None:
+    x, c, s = (np.array(v) for v in data)
+    assume(x.max() > x.min())
+    path, results = bg.run_rounds(x, c, s, rounds=4, normalisation=norm, q=q, t=t)
+    assert np.all(path >= x.min() - 1e-9) and np.all(path <= x.max() + 1e-9)
+    for res in results:
+        assert np.any(np.isclose(res.x_before, res.median, rtol=0, atol=1e-12))
+        assert np.all((res.r >= 0.5 - 1e-9) & (res.r <= 2.0 + 1e-9))
+        assert np.all((res.p >= 0) & (res.p <= 1 + 1e-12))
+
+
+@settings(max_examples=40, deadline=None)
+@given(actors)
+def test_pair_probabilities_are_complementary(data) -> None:
+    x, c, s = (np.array(v) for v in data)
+    p = bg.success_probability(x, c, s, span=20.0, normalisation="pair")
+    differ = x[:, None] != x[None, :]
+    supported = np.abs(bg.voter_support(x, c, s, 20.0)).sum(axis=0) > 0
+    mask = differ & supported
+    np.testing.assert_allclose((p + p.T)[mask], 1.0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(actors, st.floats(-50, 50))
+def test_nothing_moves_when_all_share_a_position(data, pos) -> None:
+    _, c, s = (np.array(v) for v in data)
+    x = np.full(c.size, pos)
+    path, results = bg.run_rounds(x, c, s, rounds=3, span=10.0, tolerance=0.0)
+    np.testing.assert_array_equal(path, pos)
+    assert len(results) == 1  # stopping rule: no change -> stop
+    assert results[0].offer_counts() == {"confrontation": 0, "compromise": 0, "capitulation": 0}
+
+
+@settings(max_examples=40, deadline=None)
+@given(actors)
+def test_median_beats_or_ties_every_position(data) -> None:
+    x, c, s = (np.array(v) for v in data)
+    median, j = bg.condorcet_median(x, c, s, span=20.0)
+    v = bg.vote_matrix(x, c, s, 20.0)
+    assert np.all(v[j] >= -1e-9)
+    # and it is a weighted median: at least half the weight on each side (inclusive)
+    w = c * s
+    if w.sum() > 0:
+        assert w[x <= median].sum() >= w.sum() / 2 - 1e-9
+        assert w[x >= median].sum() >= w.sum() / 2 - 1e-9
+
+
+# ---------------------------------------------------------------------------------------
+# Fearon (1995)
+# ---------------------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.floats(0.0, 1.0),
+    st.floats(1e-3, 1.0),
+    st.floats(1e-3, 1.0),
+    st.floats(0.001, 0.999),
+)
+def test_fearon_range_preferred_by_both(p, c_a, c_b, frac) -> None:
+    lo, hi = bg.fearon_bargaining_range(p, c_a, c_b)
+    assert lo == pytest.approx(p - c_a) and hi == pytest.approx(p + c_b)
+    x = lo + frac * (hi - lo)  # strictly inside
+    assert x > p - c_a  # A: split x beats war p - c_a
+    assert 1 - x > (1 - p) - c_b  # B: split 1 - x beats war 1 - p - c_b
+    # just outside the range, one side prefers war
+    assert not (lo - 1e-6 > p - c_a)
+    assert not (1 - (hi + 1e-6) > (1 - p) - c_b)
+
+
+@pytest.mark.parametrize("args", [(1.2, 0.1, 0.1), (-0.1, 0.1, 0.1), (0.5, 0.0, 0.1), (0.5, 0.1, -1)])
+def test_fearon_rejects_bad_input(args) -> None:
+    with pytest.raises(ValueError):
+        bg.fearon_bargaining_range(*args)
