@@ -1,0 +1,549 @@
+r"""Iterated cooperate/confront games between pairs of states (the ``games`` mechanism).
+
+Kernel
+------
+Pairs of states play repeated rounds of a 2x2 game. In each round both sides of every pair move
+simultaneously, *cooperate* (C) or *confront* (D). Side :math:`i` of a pair with partner
+:math:`j` receives
+
+.. math:: u_i(a_i, a_j) = U_{ij}[a_i, a_j] - \kappa\, w_{ij}\, [a_i = D \lor a_j = D],
+
+where :math:`U_{ij} = \begin{pmatrix} R & S \\ T & P \end{pmatrix}` is the pair's payoff matrix
+for side :math:`i` (rows: own move C, D; columns: partner's move C, D), :math:`w_{ij}` an
+optional relation (e.g. :math:`i`'s trade dependence on :math:`j`) and :math:`\kappa \ge 0` the
+``dependence_cost``: every round in which either side confronts costs :math:`i` an amount
+proportional to what it stands to lose from the relation. With :math:`\kappa = 0` the game is
+the plain matrix. The cost lowers :math:`T, S, P` by :math:`\kappa w_{ij}` and leaves :math:`R`
+unchanged, so a prisoner's dilemma (:math:`T > R > P > S`) stops being one for side
+:math:`i` once :math:`\kappa w_{ij} > T - R` (confronting a cooperator no longer pays).
+
+Moves come from each state's *behaviour* (:mod:`simsim.behaviours`), which sees the history of
+its own pair only. With execution noise :math:`e`, each chosen move is flipped independently with
+probability :math:`e` before it is played; both sides see and score the executed moves (the
+match semantics of Axelrod's tournaments and of the ``axelrod`` library).
+
+Optional imitation (evolutionary dynamics): every :math:`k` rounds each state, with probability
+:math:`\mu`, compares its mean payoff per game-round over the last :math:`k` rounds with that of
+its game partners and adopts the behaviour (and behaviour parameters) of the best-scoring partner
+if that partner scored strictly more; ties among best partners are broken at random. All states
+revise simultaneously from the pre-revision behaviours.
+
+References
+----------
+Axelrod, R. (1980). Effective choice in the prisoner's dilemma. *Journal of Conflict Resolution*
+24(1): 3-25. Axelrod, R. (1984). *The Evolution of Cooperation*. Basic Books.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from simsim.behaviours import BUILTIN_BEHAVIOURS, Behaviour, PairHistory
+
+__all__ = [
+    "NAMED_GAMES",
+    "GameEngine",
+    "MatchResult",
+    "all_pairs",
+    "behaviour_instance",
+    "imitate",
+    "pair_payoffs",
+    "pairs_from_relation",
+    "play_match",
+    "round_robin",
+    "slot_payoffs",
+]
+
+NAMED_GAMES: dict[str, dict[str, float]] = {
+    "prisoners_dilemma": {"R": 3.0, "S": 0.0, "T": 5.0, "P": 1.0},
+    "chicken": {"R": 3.0, "S": 1.0, "T": 5.0, "P": 0.0},
+    "stag_hunt": {"R": 5.0, "S": 0.0, "T": 3.0, "P": 1.0},
+    "harmony": {"R": 5.0, "S": 3.0, "T": 1.0, "P": 0.0},
+}
+"""Symmetric named games: the payoffs {5, 3, 1, 0} ordered as each game requires.
+
+prisoner's dilemma T > R > P > S (Axelrod's 5, 3, 1, 0); chicken T > R > S > P; stag hunt
+R > T > P > S; harmony R > S > T > P (cooperation dominant). Orderings as classified by
+Rapoport & Guyer (1966), A taxonomy of 2x2 games, *General Systems* 11: 203-214.
+"""
+
+
+def payoff_matrix(R: float, S: float, T: float, P: float) -> np.ndarray:
+    """One side's 2x2 payoff matrix ``[[R, S], [T, P]]`` (rows own move C, D; columns partner's).
+
+    Parameters
+    ----------
+    R, S, T, P : float
+        Reward (both cooperate), sucker's payoff (cooperate against confront), temptation
+        (confront against cooperate), punishment (both confront).
+
+    Returns
+    -------
+    numpy.ndarray, shape (2, 2)
+    """
+    return np.array([[R, S], [T, P]], dtype=float)
+
+
+def all_pairs(n: int, self_play: bool = False) -> np.ndarray:
+    """Every unordered pair ``(i, j)``, ``i < j`` (and ``(i, i)`` if ``self_play``), row-major.
+
+    Parameters
+    ----------
+    n : int
+        Number of states.
+    self_play : bool
+        Add a pair of each state with itself (Axelrod's tournaments had each entry play its twin).
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (pairs, 2)
+    """
+    k = 0 if self_play else 1
+    i, j = np.triu_indices(n, k=k)
+    return np.column_stack([i, j]).astype(np.intp)
+
+
+def pairs_from_relation(relation: np.ndarray) -> np.ndarray:
+    """Pairs ``(i, j)``, ``i < j``, joined by a nonzero edge of a relation in either direction.
+
+    Parameters
+    ----------
+    relation : numpy.ndarray, shape (n, n)
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (pairs, 2)
+    """
+    rel = np.asarray(relation)
+    linked = (rel != 0) | (rel.T != 0)
+    i, j = np.nonzero(np.triu(linked, k=1))
+    return np.column_stack([i, j]).astype(np.intp)
+
+
+def pair_payoffs(n_pairs: int, game: str = "prisoners_dilemma") -> np.ndarray:
+    """Payoff tensor of ``n_pairs`` pairs all playing one named symmetric game.
+
+    Parameters
+    ----------
+    n_pairs : int
+    game : str
+        A key of :data:`NAMED_GAMES`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_pairs, 2, 2, 2)
+        ``U[p, side, own_move, partner_move]``.
+    """
+    m = payoff_matrix(**NAMED_GAMES[game])
+    return np.broadcast_to(m, (n_pairs, 2, 2, 2)).copy()
+
+
+_CONFRONT_OUTCOME = np.array([[0.0, 1.0], [1.0, 1.0]])  # [own, partner]: any confrontation
+
+
+def slot_payoffs(
+    pairs: np.ndarray,
+    payoffs: np.ndarray,
+    dependence: np.ndarray | None = None,
+    cost: float = 0.0,
+) -> np.ndarray:
+    r"""Each slot's effective payoff matrix, with the dependence cost applied.
+
+    Slot ``2p`` is side 0 (state ``pairs[p, 0]``) and slot ``2p + 1`` side 1 of pair ``p``.
+    The effective matrix is :math:`U - \kappa\, w_{ij}\,[a_i = D \lor a_j = D]`.
+
+    Parameters
+    ----------
+    pairs : numpy.ndarray of int, shape (pairs, 2)
+    payoffs : numpy.ndarray, shape (pairs, 2, 2, 2)
+        ``U[p, side, own_move, partner_move]``.
+    dependence : numpy.ndarray, shape (n, n), optional
+        Relation :math:`w`; ``w[i, j]`` scales the cost to ``i`` of confrontation with ``j``.
+    cost : float
+        :math:`\kappa`, the cost per unit of ``w`` of a round with any confrontation.
+
+    Returns
+    -------
+    numpy.ndarray, shape (2 * pairs, 2, 2)
+    """
+    out = np.asarray(payoffs, dtype=float).reshape(-1, 2, 2).copy()
+    if dependence is not None and cost != 0.0:
+        me = pairs.reshape(-1)
+        other = pairs[:, ::-1].reshape(-1)
+        w = np.asarray(dependence, dtype=float)[me, other]
+        out -= (cost * w)[:, None, None] * _CONFRONT_OUTCOME
+    return out
+
+
+def imitate(
+    score: np.ndarray,
+    neighbours: np.ndarray,
+    probability: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Which state each state copies in one imitation step (``-1`` = keeps its behaviour).
+
+    Each state revises with probability ``probability``; a revising state looks at its
+    neighbours, picks the best-scoring one (ties broken uniformly at random) and copies it only
+    if that neighbour's score is strictly higher than its own. Revisions are simultaneous.
+
+    Parameters
+    ----------
+    score : numpy.ndarray of float, shape (n,)
+        Each state's score over the imitation window (mean payoff per game-round).
+    neighbours : numpy.ndarray of bool, shape (n, n)
+        ``neighbours[i, j]``: ``j`` is a game partner of ``i`` (diagonal ignored).
+    probability : float
+        Revision probability :math:`\\mu` per state per imitation step.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (n,)
+        Index of the state copied, or ``-1``.
+    """
+    score = np.asarray(score, dtype=float)
+    n = score.shape[0]
+    nb = np.asarray(neighbours, dtype=bool).copy()
+    np.fill_diagonal(nb, False)
+    revise = rng.random(n) < probability
+    tie = rng.random((n, n))
+    cand = np.where(nb, score[None, :], -np.inf)
+    best = cand.max(axis=1) if n else np.zeros(0)
+    is_best = nb & (cand == best[:, None])
+    pick = np.argmax(np.where(is_best, tie, -1.0), axis=1) if n else np.zeros(0, dtype=np.intp)
+    copy = revise & nb.any(axis=1) & (best > score)
+    return np.where(copy, pick, -1).astype(np.intp)
+
+
+def behaviour_instance(behaviour: str | Behaviour | type[Behaviour]) -> Behaviour:
+    """A behaviour instance from a registry name, a class or an instance.
+
+    Parameters
+    ----------
+    behaviour : str or Behaviour or type
+        Registry name (e.g. ``"tit_for_tat"``), a :class:`Behaviour` subclass or instance.
+
+    Returns
+    -------
+    Behaviour
+    """
+    if isinstance(behaviour, Behaviour):
+        return behaviour
+    if isinstance(behaviour, type) and issubclass(behaviour, Behaviour):
+        return behaviour()
+    try:
+        from simsim.registry import get_behaviour
+
+        cls = get_behaviour(str(behaviour))
+    except Exception:  # registry absent or name not there: fall back to the built-in list
+        found = [c for c in BUILTIN_BEHAVIOURS if c.name == behaviour]
+        if not found:
+            known = ", ".join(c.name for c in BUILTIN_BEHAVIOURS)
+            raise ValueError(f"unknown behaviour '{behaviour}'; known: {known}") from None
+        cls = found[0]
+    return cls()
+
+
+class GameEngine:
+    """Arrays and one-round update of many iterated games played simultaneously.
+
+    Parameters
+    ----------
+    n : int
+        Number of states.
+    pairs : numpy.ndarray of int, shape (pairs, 2)
+        The games; a pair ``(i, i)`` is a game of a state against a twin of itself.
+    payoff : numpy.ndarray, shape (2 * pairs, 2, 2)
+        Each slot's payoff matrix (see :func:`slot_payoffs`).
+    behaviours : Sequence[Behaviour]
+        The distinct behaviours in use; ``code`` indexes into it.
+    code : numpy.ndarray of int, shape (n,)
+        Each state's behaviour.
+    params : Mapping[str, numpy.ndarray], optional
+        Behaviour parameters per state (arrays of shape (n,)).
+
+    Attributes
+    ----------
+    history : PairHistory
+        What each slot knows (its pair's history).
+    total : numpy.ndarray, shape (n,)
+        Cumulative payoff of each state (a self-play game counts the mean of its two sides).
+    window : numpy.ndarray, shape (n,)
+        Payoff since the last imitation step.
+    games : numpy.ndarray, shape (n,)
+        Number of games each state plays per round.
+    pair_cooperations : numpy.ndarray of int, shape (pairs,)
+        Cooperative moves made in each pair so far (0 to 2 per round).
+    pair_mutual_confrontations : numpy.ndarray of int, shape (pairs,)
+        Rounds in which both sides of the pair confronted.
+    last_moves : numpy.ndarray of bool, shape (2 * pairs,)
+        Executed moves of the last round.
+    slot_total : numpy.ndarray, shape (2 * pairs,)
+        Cumulative payoff of each slot (each side of each game).
+    flips : int
+        Number of moves flipped by execution noise so far.
+    """
+
+    def __init__(
+        self,
+        n: int,
+        pairs: np.ndarray,
+        payoff: np.ndarray,
+        behaviours: Sequence[Behaviour],
+        code: np.ndarray,
+        params: Mapping[str, np.ndarray] | None = None,
+    ) -> None:
+        self.n = int(n)
+        self.pairs = np.asarray(pairs, dtype=np.intp).reshape(-1, 2)
+        n_slots = 2 * self.pairs.shape[0]
+        self.slot_actor = self.pairs.reshape(-1)
+        self.partner = np.arange(n_slots, dtype=np.intp) ^ 1
+        self_pair = self.pairs[:, 0] == self.pairs[:, 1]
+        self.slot_weight = np.where(np.repeat(self_pair, 2), 0.5, 1.0)
+        self.games = np.bincount(self.slot_actor, weights=self.slot_weight, minlength=self.n)
+        self.behaviours = list(behaviours)
+        self.code = np.asarray(code, dtype=np.intp).copy()
+        self.actor_params = {k: np.asarray(v, dtype=float).copy() for k, v in (params or {}).items()}
+        self.history = PairHistory.empty(payoff)
+        self.total = np.zeros(self.n)
+        self.window = np.zeros(self.n)
+        self.window_rounds = 0
+        self.pair_cooperations = np.zeros(self.pairs.shape[0], dtype=np.int64)
+        self.pair_mutual_confrontations = np.zeros(self.pairs.shape[0], dtype=np.int64)
+        self.last_moves = np.zeros(n_slots, dtype=bool)
+        self.last_payoff = np.zeros(n_slots)
+        self.slot_total = np.zeros(n_slots)
+        self.flips = 0
+        self._regroup()
+
+    def _regroup(self) -> None:
+        """Recompute slot groups per behaviour and per-slot parameters after a change."""
+        slot_code = self.code[self.slot_actor]
+        self.groups = [
+            (self.behaviours[k], np.flatnonzero(slot_code == k)) for k in range(len(self.behaviours))
+        ]
+        self.groups = [(b, sel) for b, sel in self.groups if sel.size]
+        self.history.params = {k: v[self.slot_actor] for k, v in self.actor_params.items()}
+
+    def set_payoff(self, payoff: np.ndarray) -> None:
+        """Replace the slots' payoff matrices (e.g. after a parameter or relation change)."""
+        self.history.payoff = np.asarray(payoff, dtype=float)
+
+    def decide(self, rng: np.random.Generator) -> np.ndarray:
+        """Intended moves of every slot for the next round (before execution noise)."""
+        moves = np.zeros(self.slot_actor.shape[0], dtype=bool)
+        for behaviour, sel in self.groups:
+            moves[sel] = behaviour.decide(self.history, sel, rng)
+        return moves
+
+    def play_round(self, rng: np.random.Generator, noise: float = 0.0) -> np.ndarray:
+        """Play one simultaneous round in every pair and update all records.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            The run's generator.
+        noise : float
+            Execution noise :math:`e`: each chosen move flips with this probability.
+
+        Returns
+        -------
+        numpy.ndarray of bool, shape (2 * pairs,)
+            Executed moves (``True`` = confront).
+        """
+        moves = self.decide(rng)
+        if noise > 0.0:
+            flip = rng.random(moves.shape[0]) < noise
+            self.flips += int(flip.sum())
+            moves ^= flip
+        pay = self.history.record(moves, self.partner)
+        per_actor = np.bincount(self.slot_actor, weights=pay * self.slot_weight, minlength=self.n)
+        self.total += per_actor
+        self.window += per_actor
+        self.window_rounds += 1
+        side = moves.reshape(-1, 2)
+        self.pair_cooperations += 2 - side.sum(axis=1)
+        self.pair_mutual_confrontations += side.all(axis=1)
+        self.slot_total += pay
+        self.last_moves = moves
+        self.last_payoff = pay
+        return moves
+
+    def neighbours(self) -> np.ndarray:
+        """Boolean (n, n) matrix of game partners (self-play games excluded)."""
+        nb = np.zeros((self.n, self.n), dtype=bool)
+        i, j = self.pairs[:, 0], self.pairs[:, 1]
+        nb[i, j] = True
+        nb[j, i] = True
+        np.fill_diagonal(nb, False)
+        return nb
+
+    def window_score(self) -> np.ndarray:
+        """Mean payoff per game-round since the last imitation step (0 for states without games)."""
+        denom = self.games * max(self.window_rounds, 1)
+        return np.divide(self.window, denom, out=np.zeros(self.n), where=denom > 0)
+
+    def imitation_step(self, probability: float, rng: np.random.Generator) -> np.ndarray:
+        """Let states copy better-scoring partners (see :func:`imitate`) and reset the window.
+
+        Returns
+        -------
+        numpy.ndarray of int, shape (n,)
+            The state each state copied, or ``-1``.
+        """
+        source = imitate(self.window_score(), self.neighbours(), probability, rng)
+        changed = source >= 0
+        if changed.any():
+            self.code[changed] = self.code[source[changed]]
+            for values in self.actor_params.values():
+                values[changed] = values[source[changed]]
+            self._regroup()
+        self.window[:] = 0.0
+        self.window_rounds = 0
+        return source
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Outcome of one match between two behaviours.
+
+    Attributes
+    ----------
+    moves : numpy.ndarray of bool, shape (rounds, 2)
+        Executed moves per round (``True`` = confront), first player in column 0.
+    payoffs : numpy.ndarray, shape (rounds, 2)
+        Payoff of each player per round.
+    """
+
+    moves: np.ndarray
+    payoffs: np.ndarray
+
+    @property
+    def scores(self) -> tuple[float, float]:
+        """Total payoff of each player."""
+        total = self.payoffs.sum(axis=0)
+        return float(total[0]), float(total[1])
+
+    def actions(self) -> list[str]:
+        """Moves as strings ``"CD"`` per round (first player, second player)."""
+        letters = np.where(self.moves, "D", "C")
+        return ["".join(row) for row in letters]
+
+
+def _as_matrix(payoff: str | Mapping[str, float] | np.ndarray) -> np.ndarray:
+    if isinstance(payoff, str):
+        return payoff_matrix(**NAMED_GAMES[payoff])
+    if isinstance(payoff, Mapping):
+        return payoff_matrix(**{k: float(payoff[k]) for k in ("R", "S", "T", "P")})
+    return np.asarray(payoff, dtype=float).reshape(2, 2)
+
+
+def play_match(
+    first: str | Behaviour | type[Behaviour],
+    second: str | Behaviour | type[Behaviour],
+    rounds: int = 200,
+    payoff: str | Mapping[str, float] | np.ndarray = "prisoners_dilemma",
+    noise: float = 0.0,
+    rng: np.random.Generator | None = None,
+    params: Mapping[str, Sequence[float]] | None = None,
+) -> MatchResult:
+    """Play one iterated match between two behaviours (the semantics of Axelrod's tournaments).
+
+    Parameters
+    ----------
+    first, second : str or Behaviour or type
+        The two behaviours (registry names, classes or instances).
+    rounds : int
+        Number of rounds (Axelrod 1980: 200).
+    payoff : str or Mapping or numpy.ndarray
+        A named game, ``{"R", "S", "T", "P"}``, or a 2x2 matrix, used by both sides.
+    noise : float
+        Execution noise (probability each chosen move flips).
+    rng : numpy.random.Generator, optional
+        Needed when a behaviour is stochastic or ``noise > 0``.
+    params : Mapping[str, Sequence[float]], optional
+        Behaviour parameters as ``name -> (value for first, value for second)``.
+
+    Returns
+    -------
+    MatchResult
+    """
+    b1, b2 = behaviour_instance(first), behaviour_instance(second)
+    if rng is None:
+        rng = np.random.default_rng(np.random.SeedSequence(0))
+    m = _as_matrix(payoff)
+    payoffs = np.broadcast_to(m, (2, 2, 2)).copy()
+    if type(b1) is type(b2):
+        behaviours, code = [b1], np.array([0, 0])
+    else:
+        behaviours, code = [b1, b2], np.array([0, 1])
+    engine = GameEngine(
+        2,
+        np.array([[0, 1]]),
+        payoffs,
+        behaviours,
+        code,
+        {k: np.asarray(v, dtype=float) for k, v in (params or {}).items()},
+    )
+    moves = np.zeros((rounds, 2), dtype=bool)
+    pays = np.zeros((rounds, 2))
+    for t in range(rounds):
+        moves[t] = engine.play_round(rng, noise)
+        pays[t] = engine.last_payoff
+    return MatchResult(moves=moves, payoffs=pays)
+
+
+def round_robin(
+    behaviours: Sequence[str | Behaviour | type[Behaviour]],
+    rounds: int = 200,
+    payoff: str | Mapping[str, float] | np.ndarray = "prisoners_dilemma",
+    noise: float = 0.0,
+    rng: np.random.Generator | None = None,
+    self_play: bool = True,
+) -> np.ndarray:
+    """Score matrix of a round-robin tournament, every match played simultaneously.
+
+    Parameters
+    ----------
+    behaviours : Sequence
+        The entrants (one state per entry; an entry may appear more than once).
+    rounds : int
+        Rounds per match.
+    payoff, noise, rng
+        As in :func:`play_match`.
+    self_play : bool
+        Each entry also plays a twin of itself, as in Axelrod (1980).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, n)
+        ``M[i, j]``: total payoff of entry ``i`` in its match against ``j`` (for ``i == j``, the
+        mean of the twin's two sides).
+    """
+    if rng is None:
+        rng = np.random.default_rng(np.random.SeedSequence(0))
+    entries = [behaviour_instance(b) for b in behaviours]
+    distinct: list[Behaviour] = []
+    code = np.zeros(len(entries), dtype=np.intp)
+    for k, b in enumerate(entries):
+        if b not in distinct:
+            distinct.append(b)
+        code[k] = distinct.index(b)
+    n = len(entries)
+    pairs = all_pairs(n, self_play=self_play)
+    m = _as_matrix(payoff)
+    engine = GameEngine(n, pairs, np.broadcast_to(m, (2 * len(pairs), 2, 2)).copy(), distinct, code)
+    for _ in range(rounds):
+        engine.play_round(rng, noise)
+    out = np.zeros((n, n))
+    side = engine.slot_total.reshape(-1, 2)
+    i, j = pairs[:, 0], pairs[:, 1]
+    out[i, j] = side[:, 0]
+    out[j, i] = side[:, 1]
+    diag = i == j
+    out[i[diag], i[diag]] = side[diag].mean(axis=1)
+    return out
