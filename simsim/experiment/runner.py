@@ -1,0 +1,209 @@
+"""Run a scenario many times: one seed per run from one master seed, serially or on processes.
+
+Seeding: the master seed feeds a :class:`numpy.random.SeedSequence`; run ``i`` gets the
+``i``-th spawned child, from which a 63-bit run seed is drawn and recorded. A run's seed
+alone determines it: it is split into one stream for sampling the uncertain inputs and one
+for the model (``mesa.Model(rng=...)``). Results are therefore identical whatever the number
+of processes or the chunking, and any single run can be replayed with :func:`run_one`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import secrets
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simsim.model import sample_inputs
+from simsim.registry import get_mechanism
+from simsim.results import Results, build_metadata
+from simsim.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Options of an experiment, grouped (see :func:`run`).
+
+    Attributes
+    ----------
+    replications
+        Number of runs; ``None`` takes the scenario's ``replications``.
+    seed
+        Master seed; ``None`` takes the scenario's ``seed``, or draws one (recorded in the results).
+    jobs
+        Worker processes; ``None`` uses every core for large experiments, one process for small ones.
+    chunk_size
+        Runs per task sent to a worker (``None``: chosen from the number of runs and jobs).
+    timeseries
+        Whether to record the per-step timeseries.
+    progress
+        Show a progress bar (``None``: when stderr is a terminal and the experiment is large).
+    start_method
+        Multiprocessing start method for the pool (``None``: the platform's default). The global
+        start method is never changed.
+    """
+
+    replications: int | None = None
+    seed: int | None = None
+    jobs: int | None = None
+    chunk_size: int | None = None
+    timeseries: bool = True
+    progress: bool | None = None
+    start_method: str | None = None
+
+
+def run_seeds(master_seed: int, n: int) -> np.ndarray:
+    """The recorded seeds of runs ``0..n-1`` for ``master_seed`` (uint64 values below 2**63)."""
+    children = np.random.SeedSequence(master_seed).spawn(n)
+    return np.array([int(c.generate_state(1, np.uint64)[0]) >> 1 for c in children], dtype=np.int64)
+
+
+def run_one(scenario: Scenario, seed: int, run_id: int = 0) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Run one replication with run seed ``seed``.
+
+    Returns
+    -------
+    row : dict
+        ``run``, ``seed``, the sampled inputs and the outcomes.
+    timeseries : DataFrame
+        One row per step (0 = initial state), one column per reporter.
+    """
+    row, ts = _run(scenario, run_id, int(seed), True)
+    return row, pd.DataFrame(ts).assign(step=np.arange(len(next(iter(ts.values()))) if ts else 0))
+
+
+def _run(scenario: Scenario, run_id: int, seed: int, timeseries: bool) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    mech = get_mechanism(scenario.model)
+    s_inputs, s_model = np.random.SeedSequence(seed).spawn(2)
+    inputs = sample_inputs(scenario, np.random.default_rng(s_inputs))
+    model = mech(scenario, inputs, rng=np.random.default_rng(s_model))
+    model.run()
+    row: dict[str, Any] = {"run": run_id, "seed": seed, **inputs, **model.outcomes()}
+    return row, (model.timeseries() if timeseries else {})
+
+
+# ------------------------------------------------------------------- workers
+_WORKER_SCENARIO: Scenario | None = None
+
+
+def _init_worker(scenario: Scenario) -> None:
+    global _WORKER_SCENARIO
+    _WORKER_SCENARIO = scenario
+
+
+def _run_chunk(run_ids: Sequence[int], seeds: Sequence[int], timeseries: bool,
+               scenario: Scenario | None = None) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
+    scn = scenario if scenario is not None else _WORKER_SCENARIO
+    assert scn is not None, "worker not initialised"
+    rows = []
+    ts_parts: dict[str, list[np.ndarray]] = {}
+    for rid, seed in zip(run_ids, seeds, strict=True):
+        row, ts = _run(scn, int(rid), int(seed), timeseries)
+        rows.append(row)
+        if ts:
+            length = len(next(iter(ts.values())))
+            ts_parts.setdefault("run", []).append(np.full(length, rid, dtype=np.int64))
+            ts_parts.setdefault("step", []).append(np.arange(length, dtype=np.int64))
+            for k, v in ts.items():
+                ts_parts.setdefault(k, []).append(v)
+    return rows, {k: np.concatenate(v) for k, v in ts_parts.items()}
+
+
+def _chunks(n: int, size: int) -> Iterator[range]:
+    for start in range(0, n, size):
+        yield range(start, min(n, start + size))
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="run", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+
+# ------------------------------------------------------------------- public entry point
+def run(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    jobs: int | None = None,
+    *,
+    settings: RunSettings | None = None,
+) -> Results:
+    """Run ``scenario`` ``replications`` times and collect the results.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario (:func:`simsim.load_scenario`).
+    replications, seed, jobs
+        Shortcuts for the fields of ``settings`` (they win over it); see :class:`RunSettings`.
+    settings
+        All options.
+
+    Returns
+    -------
+    Results
+        ``runs`` (one row per run), ``timeseries`` (run, step, reporters), metadata.
+    """
+    s = settings or RunSettings()
+    n = replications if replications is not None else (s.replications or scenario.replications)
+    master = seed if seed is not None else (s.seed if s.seed is not None else scenario.seed)
+    seed_drawn = master is None
+    if master is None:
+        master = secrets.randbits(63)
+    if n < 1:
+        raise ValueError("replications must be at least 1")
+    if int(master) < 0:
+        raise ValueError("seed must be non-negative")
+    n_jobs = jobs if jobs is not None else s.jobs
+    if n_jobs is None:
+        n_jobs = 1 if n < 500 else (os.cpu_count() or 1)
+    n_jobs = max(1, min(int(n_jobs), n))
+    seeds = run_seeds(int(master), n)
+    chunk = s.chunk_size or max(1, min(250, -(-n // (n_jobs * 8))))
+    show = s.progress if s.progress is not None else (sys.stderr.isatty() and n >= 2000)
+    bar = _progress(n, bool(show))
+    results: dict[int, tuple[list[dict[str, Any]], dict[str, np.ndarray]]] = {}
+    try:
+        if n_jobs == 1:
+            for r in _chunks(n, chunk):
+                results[r.start] = _run_chunk(list(r), seeds[r.start:r.stop].tolist(), s.timeseries, scenario)
+                if bar is not None:
+                    bar.update(len(r))
+        else:
+            ctx = multiprocessing.get_context(s.start_method)
+            with ProcessPoolExecutor(n_jobs, mp_context=ctx, initializer=_init_worker,
+                                     initargs=(scenario,)) as pool:
+                futures = {pool.submit(_run_chunk, list(r), seeds[r.start:r.stop].tolist(), s.timeseries): r
+                           for r in _chunks(n, chunk)}
+                from concurrent.futures import as_completed
+
+                for fut in as_completed(futures):
+                    r = futures[fut]
+                    results[r.start] = fut.result()
+                    if bar is not None:
+                        bar.update(len(r))
+    finally:
+        if bar is not None:
+            bar.close()
+    rows: list[dict[str, Any]] = []
+    ts_parts: dict[str, list[np.ndarray]] = {}
+    for start in sorted(results):
+        chunk_rows, ts = results[start]
+        rows.extend(chunk_rows)
+        for k, v in ts.items():
+            ts_parts.setdefault(k, []).append(v)
+    runs = pd.DataFrame.from_records(rows)
+    timeseries = pd.DataFrame({k: np.concatenate(v) for k, v in ts_parts.items()}) if ts_parts else pd.DataFrame()
+    settings_used = {"replications": n, "seed": int(master), "seed_drawn": seed_drawn, "jobs": n_jobs,
+                     "chunk_size": chunk, "timeseries": s.timeseries}
+    return Results(runs, timeseries, build_metadata(scenario, settings_used))

@@ -1,0 +1,1 @@
+"""Mechanisms: one module per published or documented model, each registered by name."""

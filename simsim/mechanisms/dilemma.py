@@ -1,0 +1,417 @@
+"""Obligation vs ties: a member state's choice between an institution's obligation and a partner.
+
+A *host* state, member of an *institution* (e.g. the ICC), receives a visit from the leader
+of a *partner* state who is wanted by that institution. Honouring the obligation (arrest)
+confronts the partner; keeping ties (no arrest) confronts the institution and the third
+parties that back it. Every step (one month in the shipped scenarios) the model computes,
+for all host/partner pairs at once, the host's utility difference between complying and
+not complying:
+
+.. math::
+
+    \\Delta U_{hp} = w_o\\, m_h\\, C_t
+        - w_d\\, D_{hp}\\, \\rho\\, \\sigma
+        - w_x\\, X_{hp}\\, \\rho
+        - w_t\\, A_{hp}
+        + w_3\\, \\frac{\\sum_{j} A^+_{hj} s_j}{\\sum_{j} A^+_{hj}}
+        + w_m\\, M_h
+
+with :math:`m_h` = 1 if h is a member of the institution (else 0), :math:`C_t` the norm's
+enforcement credibility, :math:`D` the energy dependence (share of the host's fuel supplied by
+p), :math:`\\rho` the probability the partner retaliates against an arrest and :math:`\\sigma`
+the share of supply it would cut, :math:`X` the trade share, :math:`A` the ties (affinity,
+-1..1) and :math:`A^+ = \\max(A, 0)`, :math:`s_j` third party j's support for enforcement
+(relation ``norm_support`` from j to the institution, -1..1; the sum runs over j other than
+h, p and the institution), and :math:`M_h` domestic pressure toward compliance. Each weight
+``w_*`` is a parameter; setting it to 0 switches its term off.
+
+Choices are quantal responses (logit; McKelvey & Palfrey 1995):
+
+* the host complies with probability :math:`P_{hp} = 1 / (1 + e^{-\\lambda \\Delta U_{hp}})`;
+* the visitor travels in person with probability
+  :math:`1 / (1 + e^{-\\lambda_v (V_p - P_{hp} K_p)})`, where :math:`V_p` is the value of
+  attending in person (attribute ``visit_value``) and :math:`K_p` the cost of arrest
+  (attribute ``arrest_cost``); otherwise the visit is declined (e.g. attendance by video, as
+  at the BRICS summit in Johannesburg in August 2023).
+
+Consequences, drawn with the run's generator:
+
+* arrest: ties h-p fall by ``partner_tie_loss``; the partner retaliates with probability
+  :math:`\\rho`, cutting :math:`\\sigma D_{hp}` of the host's fuel supply (``energy_shortfall``);
+  third parties with :math:`s_j < 0` react with probability :math:`|s_j|`, lowering ties h-j
+  by ``third_party_cost``; credibility rises, :math:`C \\leftarrow C + g (1 - C)`.
+* no arrest: ties h-p rise by ``visit_tie_gain``; third parties with :math:`s_j > 0` react
+  with probability :math:`s_j` (ties h-j fall by ``third_party_cost``); the precedent erodes
+  credibility for every member, :math:`C \\leftarrow C (1 - e)`; after ``finding_delay`` steps
+  the institution finds non-compliance with probability :math:`\\phi` (credibility partly
+  restored, :math:`C \\leftarrow C + f (1 - C)`), refers it with probability :math:`\\psi`
+  given a finding, and a referral leads to sanctions with probability :math:`\\kappa`
+  (supporters' ties with h fall again by ``third_party_cost``).
+
+Because credibility is shared, several hosts facing visits form a network in which each
+non-compliance makes the next one more likely: the norm can hold or unravel.
+
+References: McKelvey, R. D. & Palfrey, T. R. (1995), Quantal response equilibria for normal
+form games, *Games and Economic Behavior* 10(1); the precedent dynamics follow the
+norm-cascade argument of Finnemore, M. & Sikkink, K. (1998), International norm dynamics and
+political change, *International Organization* 52(4). Full description:
+``docs/mechanisms/dilemma.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from simsim.model import DiplomacyModel, OutcomeSpec, Param, RelationSpec
+from simsim.registry import register_mechanism
+from simsim.scenario.schema import EventSpec, Scenario
+
+DECISIONS = ("no_visit", "declined", "arrest", "no_arrest")
+
+
+class Visit(EventSpec):
+    """A planned visit of the leader of ``visitor`` (the partner state) to ``host``."""
+
+    actor_fields: ClassVar[tuple[str, ...]] = ("visitor", "host")
+    visitor: str
+    host: str
+    occasion: str | None = None
+
+
+def logistic(x: np.ndarray | float) -> np.ndarray:
+    """The logistic function :math:`1 / (1 + e^{-x})`, computed without overflow."""
+    x = np.asarray(x, dtype=float)
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def compliance_utility(
+    *,
+    member: np.ndarray,
+    credibility: float,
+    dependence: np.ndarray,
+    trade: np.ndarray,
+    ties: np.ndarray,
+    support: np.ndarray,
+    domestic: np.ndarray,
+    third_mask: np.ndarray,
+    p: dict[str, float],
+) -> np.ndarray:
+    """Utility difference comply minus not comply, :math:`\\Delta U_{hp}`, for all pairs at once.
+
+    Parameters
+    ----------
+    member : ndarray, shape (n,)
+        1 where the actor is a member of the institution.
+    credibility : float
+        Current enforcement credibility :math:`C_t`.
+    dependence, trade, ties : ndarray, shape (n, n)
+        Relations ``energy_dependence``, ``trade_share`` and ``ties`` (row: host).
+    support : ndarray, shape (n,)
+        Each actor's support for enforcement :math:`s_j`.
+    domestic : ndarray, shape (n,)
+        Domestic pressure toward compliance :math:`M_h`.
+    third_mask : ndarray of bool, shape (n,)
+        Actors that count as third parties (not the institution).
+    p : dict
+        Parameters (weights ``w_*``, ``retaliation_prob``, ``retaliation_severity``).
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+        ``dU[h, p]``: positive favours compliance by host h when p's leader visits.
+    """
+    rho, sev = p["retaliation_prob"], p["retaliation_severity"]
+    pos = np.maximum(ties, 0.0)
+    pos *= third_mask
+    # weighted mean support of third parties j != h, p: remove the partner column per pair
+    num = (pos @ support)[:, None] - pos * support
+    den = pos.sum(axis=1)[:, None] - pos
+    ok = den > 1e-12
+    third = np.divide(num, den, out=np.zeros_like(num), where=ok)
+    return (
+        p["w_obligation"] * member[:, None] * credibility
+        - p["w_dependence"] * dependence * rho * sev
+        - p["w_trade"] * trade * rho
+        - p["w_ties"] * ties
+        + p["w_third"] * third
+        + p["w_domestic"] * domestic[:, None]
+    )
+
+
+@register_mechanism
+class DilemmaModel(DiplomacyModel):
+    __doc__ = __doc__
+    name = "dilemma"
+    citation = (
+        "Quantal response: McKelvey & Palfrey (1995), Games and Economic Behavior 10(1). "
+        "Norm cascades: Finnemore & Sikkink (1998), International Organization 52(4)."
+    )
+    parameters: ClassVar[dict[str, Param]] = {
+        "w_obligation": Param(1.0, 0, None, "Weight of the legal obligation times the norm's credibility."),
+        "w_dependence": Param(1.0, 0, None, "Weight of energy dependence times expected retaliation."),
+        "w_trade": Param(0.0, 0, None, "Weight of trade with the partner put at risk by retaliation."),
+        "w_ties": Param(1.0, 0, None, "Weight of the value of ties with the partner."),
+        "w_third": Param(1.0, 0, None, "Weight of third parties' expected reactions (weighted by ties)."),
+        "w_domestic": Param(1.0, 0, None, "Weight of domestic pressure toward compliance."),
+        "rationality": Param(3.0, 0, None, "Logit precision lambda of the host's choice (0: coin flip)."),
+        "visitor_rationality": Param(2.0, 0, None, "Logit precision of the visitor's travel decision."),
+        "retaliation_prob": Param(0.5, 0, 1, "Probability the partner retaliates against an arrest."),
+        "retaliation_severity": Param(0.5, 0, 1, "Share of the host's partner-supplied fuel cut by retaliation."),
+        "partner_tie_loss": Param(0.5, 0, 2, "Fall in host-partner ties after an arrest."),
+        "visit_tie_gain": Param(0.0, 0, 2, "Rise in host-partner ties after a visit without arrest."),
+        "third_party_cost": Param(0.1, 0, 2, "Fall in host-third party ties when a third party reacts."),
+        "precedent_erosion": Param(0.2, 0, 1, "Share of credibility lost per non-compliance (e)."),
+        "compliance_reinforcement": Param(0.1, 0, 1, "Share of the credibility gap closed per compliance (g)."),
+        "enforcement_restoration": Param(0.05, 0, 1, "Share of the credibility gap closed per finding (f)."),
+        "finding_prob": Param(1.0, 0, 1, "Probability the institution finds a non-compliance (phi)."),
+        "referral_prob": Param(0.5, 0, 1, "Probability of a referral given a finding (psi)."),
+        "sanction_prob": Param(0.0, 0, 1, "Probability a referral leads to sanctions (kappa)."),
+        "finding_delay": Param(1, 1, 120, "Steps between a non-compliance and the institution's finding.", integer=True),
+        "unravel_threshold": Param(0.2, 0, 1, "Credibility below which the norm counts as unravelled."),
+    }
+    attributes: ClassVar[dict[str, Param]] = {
+        "credibility": Param(None, 0, 1, "Initial enforcement credibility of the institution's norm.",
+                             kinds=("institution",)),
+        "domestic_compliance": Param(0.0, -1, 1, "Net domestic pressure on a host toward compliance."),
+        "visit_value": Param(1.0, 0, None, "Value to a visiting leader of attending in person (vs remotely)."),
+        "arrest_cost": Param(10.0, 0, None, "Cost to a visiting leader of being arrested."),
+    }
+    relations: ClassVar[dict[str, RelationSpec]] = {
+        "energy_dependence": RelationSpec("Share of the row actor's fuel supplied by the column actor.", low=0, high=1),
+        "trade_share": RelationSpec("Share of the row actor's total trade with the column actor.", low=0, high=1),
+        "ties": RelationSpec("Value the row actor places on ties with the column actor (-1..1).", low=-1, high=1),
+        "norm_support": RelationSpec("Support of the row actor for enforcing the column institution's "
+                                     "warrants (-1..1).", low=-1, high=1),
+    }
+    event_types: ClassVar[dict[str, type[EventSpec]]] = {"visit": Visit}
+    main_reporters = ("credibility",)
+
+    # -- declarations that depend on the scenario ------------------------------------------
+    @staticmethod
+    def _institution(scenario: Scenario) -> str:
+        return next(a.id for a in scenario.actors if a.kind == "institution")
+
+    @staticmethod
+    def _hosts(scenario: Scenario) -> list[str]:
+        return list(dict.fromkeys(ev.host for ev in scenario.events if isinstance(ev, Visit)))
+
+    @classmethod
+    def check(cls, scenario: Scenario) -> None:
+        insts = [i for i, a in enumerate(scenario.actors) if a.kind == "institution"]
+        if len(insts) != 1:
+            raise scenario.error(("actors",), f"the dilemma mechanism needs exactly one actor of kind "
+                                              f"'institution' (found {len(insts)})")
+        inst = scenario.actors[insts[0]].id
+        for k, ev in enumerate(scenario.events):
+            if isinstance(ev, Visit):
+                if ev.visitor == ev.host:
+                    raise scenario.error(("events", k), "a visitor cannot visit its own state")
+                if inst in (ev.visitor, ev.host):
+                    raise scenario.error(("events", k), "the institution cannot be a visitor or a host")
+        support = scenario.relations.get("norm_support")
+        for j, e in enumerate(support.edges if support is not None else ()):
+            if e.to != inst:
+                raise scenario.error(("relations", "norm_support", "edges", j, "to"),
+                                     f"norm_support edges must point to the institution '{inst}'")
+
+    @classmethod
+    def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
+        specs = [
+            OutcomeSpec("visits", "number", "Visits made in person."),
+            OutcomeSpec("visits_declined", "number", "Planned visits the visitor declined (attended remotely)."),
+            OutcomeSpec("arrests", "number", "Visits at which the host complied (arrest)."),
+            OutcomeSpec("non_compliances", "number", "Visits at which the host did not comply."),
+            OutcomeSpec("retaliations", "number", "Retaliations by the partner after an arrest."),
+            OutcomeSpec("findings", "number", "Findings of non-compliance by the institution."),
+            OutcomeSpec("referrals", "number", "Referrals after a finding."),
+            OutcomeSpec("sanctions", "number", "Sanctions after a referral."),
+            OutcomeSpec("final_credibility", "number", "Norm credibility at the end of the run."),
+            OutcomeSpec("norm_unravelled", "bool", "Final credibility below unravel_threshold."),
+        ]
+        ids = scenario.ids
+        inst = cls._institution(scenario)
+        for h in cls._hosts(scenario):
+            specs += [
+                OutcomeSpec(f"decision.{h}", "category", f"Outcome of the first visit planned to {h}.", DECISIONS),
+                OutcomeSpec(f"retaliation.{h}", "bool", f"The partner retaliated against {h}."),
+                OutcomeSpec(f"finding.{h}", "bool", f"The institution found {h} in non-compliance."),
+                OutcomeSpec(f"referral.{h}", "bool", f"{h}'s non-compliance was referred."),
+                OutcomeSpec(f"energy_shortfall.{h}", "number", f"Share of {h}'s fuel supply cut by retaliation."),
+            ]
+            specs += [OutcomeSpec(f"ties_change.{h}.{j}", "number", f"Change in {h}'s ties with {j}.")
+                      for j in ids if j not in (h, inst)]
+        return specs
+
+    # -- the model -------------------------------------------------------------------------
+    def setup(self) -> None:
+        n = self.n
+        inst = self._institution(self.spec)
+        self.inst = self.idx[inst]
+        self.member = np.array([1.0 if inst in a.memberships else 0.0 for a in self.spec.actors])
+        self.credibility = float(self.attr["credibility"][self.inst])
+        self.third_mask = np.ones(n, dtype=bool)
+        self.third_mask[self.inst] = False
+        self.ties0 = self.rel["ties"].copy()
+        self.hosts = [self.idx[h] for h in self._hosts(self.spec)]
+        # the partner each host's propensity is reported against: its first planned visitor
+        self._host_partner: dict[int, int] = {}
+        for ev in self.spec.events:
+            if isinstance(ev, Visit):
+                self._host_partner.setdefault(self.idx[ev.host], self.idx[ev.visitor])
+        self.p_comply = np.zeros((n, n))
+        self._pending: list[tuple[int, int]] = []  # visits due this step: (host, visitor)
+        self._reviews: list[tuple[int, int]] = []  # (due step, host) institution reviews
+        self.counts = dict.fromkeys(
+            ("visits", "visits_declined", "arrests", "non_compliances", "retaliations", "findings",
+             "referrals", "sanctions"), 0)
+        self.decision = {h: "no_visit" for h in self.hosts}
+        self.flags = {k: np.zeros(n, dtype=bool) for k in ("retaliation", "finding", "referral")}
+        self.shortfall = np.zeros(n)
+        self._dirty = True
+
+    def reporters(self) -> dict[str, Any]:
+        rep: dict[str, Any] = {"credibility": "credibility"}
+        for k in ("visits", "arrests", "non_compliances", "findings"):
+            rep[k] = [self._count, [k]]
+        for h in self.hosts:
+            rep[f"p_comply.{self.ids[h]}"] = [self._propensity, [h]]
+        return rep
+
+    def _count(self, key: str) -> int:
+        return self.counts[key]
+
+    def _propensity(self, h: int) -> float:
+        return float(self.propensities()[h, self._host_partner[h]])
+
+    def propensities(self) -> np.ndarray:
+        """Compliance probability ``P[h, p]`` of every host h toward every partner p, now."""
+        if self._dirty:
+            self._update_propensities()
+        return self.p_comply
+
+    def on_set_parameter(self, event: Any) -> None:
+        super().on_set_parameter(event)
+        self._dirty = True
+
+    def on_set_relation(self, event: Any) -> None:
+        super().on_set_relation(event)
+        self._dirty = True
+
+    def _update_propensities(self) -> None:
+        """Compliance probability of every host toward every partner, all at once."""
+        self._dirty = False
+        support = self.rel["norm_support"][:, self.inst]
+        du = compliance_utility(
+            member=self.member, credibility=self.credibility,
+            dependence=self.rel["energy_dependence"], trade=self.rel["trade_share"],
+            ties=self.rel["ties"], support=support, domestic=self.attr["domestic_compliance"],
+            third_mask=self.third_mask, p=self.p,
+        )
+        self.p_comply = logistic(self.p["rationality"] * du)
+
+    def on_visit(self, event: Visit) -> None:
+        """Event ``visit``: queue the visit; it is decided in this step's ``advance``."""
+        self._pending.append((self.idx[event.host], self.idx[event.visitor]))
+
+    def _react(self, h: np.ndarray, sign: float) -> None:
+        """Third parties whose support has sign ``sign`` react to hosts ``h`` (prob. |s_j|)."""
+        s = self.rel["norm_support"][:, self.inst]
+        draws = self.rng.random((len(h), self.n))
+        react = (draws < np.abs(s)[None, :]) & (np.sign(s)[None, :] == sign) & self.third_mask[None, :]
+        react[np.arange(len(h)), h] = False
+        self._lower_ties(h, react, self.p["third_party_cost"])
+
+    def _lower_ties(self, h: np.ndarray, mask: np.ndarray, amount: float) -> None:
+        t = self.rel["ties"]
+        for row, hh in enumerate(h):  # one row per deciding host: rows are few, columns vectorised
+            t[hh, mask[row]] -= amount
+            t[mask[row], hh] -= amount
+        np.clip(t, -1.0, 1.0, out=t)
+
+    def advance(self) -> None:
+        step = self.steps
+        p = self.p
+        # 1. institution reviews of earlier non-compliance
+        due = [h for s, h in self._reviews if s <= step]
+        self._reviews = [(s, h) for s, h in self._reviews if s > step]
+        if due:
+            hd = np.array(due)
+            u = self.rng.random((len(hd), 3))
+            found = u[:, 0] < p["finding_prob"]
+            referred = found & (u[:, 1] < p["referral_prob"])
+            sanctioned = referred & (u[:, 2] < p["sanction_prob"])
+            self.flags["finding"][hd[found]] = True
+            self.flags["referral"][hd[referred]] = True
+            self.counts["findings"] += int(found.sum())
+            self.counts["referrals"] += int(referred.sum())
+            self.counts["sanctions"] += int(sanctioned.sum())
+            for _ in range(int(found.sum())):
+                self.credibility += p["enforcement_restoration"] * (1.0 - self.credibility)
+            if sanctioned.any():
+                s = self.rel["norm_support"][:, self.inst]
+                hs = hd[sanctioned]
+                mask = np.broadcast_to((s > 0) & self.third_mask, (len(hs), self.n)).copy()
+                mask[np.arange(len(hs)), hs] = False
+                self._lower_ties(hs, mask, p["third_party_cost"])
+            self._dirty = True
+        # 2. visits due this step, decided simultaneously against the current state
+        if self._pending:
+            hv = np.array([h for h, _ in self._pending])
+            pv = np.array([v for _, v in self._pending])
+            self._pending = []
+            pc = self.propensities()[hv, pv]
+            u = self.rng.random((len(hv), 3))
+            gain = self.attr["visit_value"][pv] - pc * self.attr["arrest_cost"][pv]
+            travel = u[:, 0] < logistic(p["visitor_rationality"] * gain)
+            comply = travel & (u[:, 1] < pc)
+            defy = travel & ~comply
+            retaliate = comply & (u[:, 2] < p["retaliation_prob"])
+            for k in range(len(hv)):
+                h = int(hv[k])
+                if self.decision.get(h) == "no_visit":
+                    self.decision[h] = ("no_arrest" if defy[k] else "arrest") if travel[k] else "declined"
+            self.counts["visits"] += int(travel.sum())
+            self.counts["visits_declined"] += int((~travel).sum())
+            self.counts["arrests"] += int(comply.sum())
+            self.counts["non_compliances"] += int(defy.sum())
+            self.counts["retaliations"] += int(retaliate.sum())
+            t = self.rel["ties"]
+            t[hv[comply], pv[comply]] -= p["partner_tie_loss"]
+            t[pv[comply], hv[comply]] -= p["partner_tie_loss"]
+            t[hv[defy], pv[defy]] += p["visit_tie_gain"]
+            t[pv[defy], hv[defy]] += p["visit_tie_gain"]
+            np.clip(t, -1.0, 1.0, out=t)
+            self.flags["retaliation"][hv[retaliate]] = True
+            self.shortfall[hv[retaliate]] += (
+                p["retaliation_severity"] * self.rel["energy_dependence"][hv[retaliate], pv[retaliate]])
+            if comply.any():
+                self._react(hv[comply], -1.0)
+            if defy.any():
+                self._react(hv[defy], +1.0)
+            # precedent: every decision moves the shared credibility
+            c = self.credibility
+            c = 1.0 - (1.0 - c) * (1.0 - p["compliance_reinforcement"]) ** int(comply.sum())
+            c *= (1.0 - p["precedent_erosion"]) ** int(defy.sum())
+            self.credibility = float(c)
+            delay = int(p["finding_delay"])
+            self._reviews += [(step + delay, int(h)) for h in hv[defy]]
+            self._dirty = True
+
+    def outcomes(self) -> dict[str, Any]:
+        out: dict[str, Any] = dict(self.counts)
+        out["final_credibility"] = self.credibility
+        out["norm_unravelled"] = bool(self.credibility < self.p["unravel_threshold"])
+        dt = self.rel["ties"] - self.ties0
+        for h in self.hosts:
+            hid = self.ids[h]
+            out[f"decision.{hid}"] = self.decision[h]
+            out[f"retaliation.{hid}"] = bool(self.flags["retaliation"][h])
+            out[f"finding.{hid}"] = bool(self.flags["finding"][h])
+            out[f"referral.{hid}"] = bool(self.flags["referral"][h])
+            out[f"energy_shortfall.{hid}"] = float(self.shortfall[h])
+            for j, jid in enumerate(self.ids):
+                if j not in (h, self.inst):
+                    out[f"ties_change.{hid}.{jid}"] = float(dt[h, j])
+        return out

@@ -1,0 +1,320 @@
+"""The base Mesa model every mechanism extends, and the specs mechanisms declare.
+
+A mechanism is a :class:`DiplomacyModel` subclass registered under a name (see
+:mod:`simsim.registry`). It declares what it reads from a scenario (``parameters``,
+``attributes``, ``relations``, ``event_types``) so scenarios are validated before any
+run, and what it reports (``outcome_specs``, ``reporters``). The base class builds one
+:class:`~simsim.agents.StateAgent` per actor and keeps the numbers in numpy arrays so
+that ``advance()`` computes a step for all actors at once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+import mesa
+import numpy as np
+
+from simsim.agents import StateAgent
+from simsim.scenario.schema import EventSpec, SetParameter, SetRelation
+
+if TYPE_CHECKING:
+    from simsim.scenario.quantity import Quantity
+    from simsim.scenario.schema import Actor, Scenario
+
+OutcomeKind = Literal["number", "bool", "category"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """Declaration of a numeric input a mechanism reads (a parameter or an actor attribute).
+
+    Parameters
+    ----------
+    default
+        Value used when the scenario does not give one; ``None`` makes it required.
+    low, high
+        Allowed bounds; a scenario whose value (or distribution support) leaves them is rejected.
+    doc
+        One line: what it means, in which units.
+    integer
+        Whether the value must be a whole number.
+    kinds
+        For attributes: the actor kinds that must have it (``None``: all).
+    """
+
+    default: float | None
+    low: float | None = None
+    high: float | None = None
+    doc: str = ""
+    integer: bool = False
+    kinds: tuple[str, ...] | None = None
+
+    def applies_to(self, actor: Actor) -> bool:
+        """Whether ``actor`` must carry this attribute."""
+        return self.kinds is None or actor.kind in self.kinds
+
+
+@dataclass(frozen=True)
+class RelationSpec:
+    """Declaration of a relation a mechanism reads."""
+
+    doc: str = ""
+    required: bool = False
+    symmetric: bool = False
+    low: float | None = None
+    high: float | None = None
+    integer: bool = False
+
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    """Declaration of a per-run outcome.
+
+    ``kind`` is ``number`` (summarised by mean, sd, quantiles), ``bool`` (probability with
+    a Wilson interval) or ``category`` (probability of each of ``categories``).
+    """
+
+    name: str
+    kind: OutcomeKind
+    doc: str = ""
+    categories: tuple[str, ...] = field(default_factory=tuple)
+
+
+# ------------------------------------------------------------------- inputs of one run
+@dataclass(frozen=True)
+class UncertainInput:
+    """One uncertain quantity of a scenario and where its sampled value goes."""
+
+    column: str
+    quantity: Quantity
+    target: tuple[Any, ...]
+
+
+@dataclass
+class Design:
+    """Arrays and uncertain inputs precomputed once per scenario (cached on the Scenario)."""
+
+    ids: list[str]
+    params: dict[str, float]
+    attr: dict[str, np.ndarray]
+    rel: dict[str, np.ndarray]
+    rel_symmetric: dict[str, bool]
+    behaviour_params: list[dict[str, float]]
+    uncertain: list[UncertainInput]
+
+
+def design_of(scenario: Scenario) -> Design:
+    """Precompute the fixed arrays and the list of uncertain inputs of ``scenario``."""
+    if scenario._design is not None:
+        return scenario._design
+    from simsim.registry import get_mechanism
+
+    mech = get_mechanism(scenario.model)
+    ids = scenario.ids
+    idx = {a: i for i, a in enumerate(ids)}
+    n = len(ids)
+    unc: list[UncertainInput] = []
+
+    params = {k: (np.nan if p.default is None else float(p.default)) for k, p in mech.parameters.items()}
+    for name, q in scenario.parameters.items():
+        params[name] = q.central()
+        if q.uncertain:
+            unc.append(UncertainInput(f"param.{name}", q, ("param", name)))
+
+    attr: dict[str, np.ndarray] = {}
+    names = list(mech.attributes) + [k for a in scenario.actors for k in a.attributes if k not in mech.attributes]
+    for name in dict.fromkeys(names):
+        spec = mech.attributes.get(name)
+        default = np.nan if spec is None or spec.default is None else float(spec.default)
+        attr[name] = np.full(n, default)
+    bparams: list[dict[str, float]] = [{} for _ in range(n)]
+    for i, a in enumerate(scenario.actors):
+        for name, q in a.attributes.items():
+            attr[name][i] = q.central()
+            if q.uncertain:
+                unc.append(UncertainInput(f"attr.{a.id}.{name}", q, ("attr", name, i)))
+        for name, q in a.behaviour_params.items():
+            bparams[i][name] = q.central()
+            if q.uncertain:
+                unc.append(UncertainInput(f"bparam.{a.id}.{name}", q, ("bparam", name, i)))
+
+    rel: dict[str, np.ndarray] = {}
+    sym: dict[str, bool] = {}
+    for rname in dict.fromkeys([*mech.relations, *scenario.relations]):
+        r = scenario.relations.get(rname)
+        m = np.full((n, n), 0.0 if r is None else float(r.default))
+        np.fill_diagonal(m, 0.0)
+        sym[rname] = bool(r.symmetric) if r is not None else mech.relations[rname].symmetric
+        if r is not None:
+            for e in r.edges:
+                i, j = idx[e.from_], idx[e.to]
+                m[i, j] = e.central()
+                if r.symmetric:
+                    m[j, i] = m[i, j]
+                if e.uncertain:
+                    unc.append(UncertainInput(f"rel.{rname}.{e.key}", e, ("rel", rname, i, j)))
+        rel[rname] = m
+    design = Design(ids, params, attr, rel, sym, bparams, unc)
+    scenario._design = design
+    return design
+
+
+def sample_inputs(scenario: Scenario, rng: np.random.Generator) -> dict[str, float]:
+    """Draw one value for every uncertain quantity of ``scenario``, in declaration order."""
+    return {u.column: u.quantity.sample(rng) for u in design_of(scenario).uncertain}
+
+
+# ------------------------------------------------------------------- the base model
+class DiplomacyModel(mesa.Model):
+    """Base of every mechanism: actors as agents, numbers as arrays, events, data collection.
+
+    Parameters
+    ----------
+    scenario
+        A validated :class:`~simsim.scenario.schema.Scenario`.
+    inputs
+        Sampled values of the scenario's uncertain quantities, keyed by column name
+        (``param.x``, ``attr.ID.x``, ``rel.NAME.FROM->TO``). Missing ones take the
+        distribution's mean (see :meth:`Quantity.central`).
+    rng
+        Seed or :class:`numpy.random.Generator` for this run; passed to ``mesa.Model(rng=...)``.
+
+    Attributes
+    ----------
+    spec : Scenario
+        The scenario (``scenario`` is taken by Mesa for its own scenario object).
+    n, ids, idx
+        Number of actors, their ids in order, and id -> array index.
+    p : dict of str to float
+        This run's parameter values, defaults filled in; ``set_parameter`` events change them.
+    attr : dict of str to ndarray, shape (n,)
+        Actor attributes.
+    rel : dict of str to ndarray, shape (n, n)
+        Relation matrices, ``rel[name][i, j]`` from actor i to actor j (copies, free to mutate).
+    actors : list of StateAgent
+        One agent per actor, in order.
+    """
+
+    name: ClassVar[str] = ""
+    citation: ClassVar[str] = ""
+    parameters: ClassVar[dict[str, Param]] = {}
+    attributes: ClassVar[dict[str, Param]] = {}
+    relations: ClassVar[dict[str, RelationSpec]] = {}
+    event_types: ClassVar[dict[str, type[EventSpec]]] = {}
+    main_reporters: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        inputs: Mapping[str, float] | None = None,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        super().__init__(rng=rng)
+        self.spec = scenario
+        d = design_of(scenario)
+        self.ids = list(d.ids)
+        self.idx = {a: i for i, a in enumerate(self.ids)}
+        self.n = len(self.ids)
+        self.p = dict(d.params)
+        self.attr = {k: v.copy() for k, v in d.attr.items()}
+        self.rel = {k: v.copy() for k, v in d.rel.items()}
+        self.behaviour_params = [dict(b) for b in d.behaviour_params]
+        self.inputs = dict(inputs or {})
+        for u in d.uncertain:
+            if u.column not in self.inputs:
+                continue
+            v = float(self.inputs[u.column])
+            kind = u.target[0]
+            if kind == "param":
+                self.p[u.target[1]] = v
+            elif kind == "attr":
+                self.attr[u.target[1]][u.target[2]] = v
+            elif kind == "bparam":
+                self.behaviour_params[u.target[2]][u.target[1]] = v
+            else:
+                _, rname, i, j = u.target
+                self.rel[rname][i, j] = v
+                if d.rel_symmetric[rname]:
+                    self.rel[rname][j, i] = v
+        self.actors = [StateAgent(self, a, i) for i, a in enumerate(scenario.actors)]
+        self._events: dict[int, list[EventSpec]] = defaultdict(list)
+        for ev in scenario.events:
+            self._events[ev.step].append(ev)
+        self.setup()
+        self._fire_events(0)
+        self.datacollector = mesa.DataCollector(model_reporters=self.reporters())
+        self.datacollector.collect(self)
+
+    # -- hooks for mechanisms ------------------------------------------------------------
+    @classmethod
+    def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
+        """The per-run outcomes this mechanism reports for ``scenario``."""
+        return []
+
+    @classmethod
+    def check(cls, scenario: Scenario) -> None:
+        """Mechanism-specific validation; raise ``scenario.error(path, message)``."""
+
+    def setup(self) -> None:
+        """Build the mechanism's state (called at the end of ``__init__``)."""
+
+    def reporters(self) -> dict[str, Any]:
+        """Per-step reporters for Mesa's DataCollector (the timeseries columns)."""
+        return {}
+
+    def advance(self) -> None:
+        """Compute one step for all actors at once."""
+        raise NotImplementedError
+
+    def outcomes(self) -> dict[str, Any]:
+        """Per-run outcomes (keys as in :meth:`outcome_specs`)."""
+        return {}
+
+    # -- machinery -----------------------------------------------------------------------
+    def step(self) -> None:
+        """Fire the events due at this step, advance all actors, record the reporters."""
+        self._fire_events(self.steps)
+        self.advance()
+        self.datacollector.collect(self)
+
+    def run(self) -> DiplomacyModel:
+        """Step the model ``spec.steps`` times, or until ``running`` turns False."""
+        for _ in range(self.spec.steps):
+            if not self.running:
+                break
+            self.step()
+        return self
+
+    def _fire_events(self, step: int) -> None:
+        for ev in self._events.get(step, ()):
+            if ev.probability < 1.0 and not self.rng.random() < ev.probability:
+                continue
+            self.fire(ev)
+
+    def fire(self, event: EventSpec) -> None:
+        """Apply one event now (dispatches to ``on_<type>``)."""
+        handler = getattr(self, f"on_{event.type}", None)
+        if handler is None:
+            raise NotImplementedError(f"{type(self).__name__} has no handler for event '{event.type}'")
+        handler(event)
+
+    def on_set_parameter(self, event: SetParameter) -> None:
+        """Event ``set_parameter``: change a parameter from this step on."""
+        self.p[event.parameter] = float(event.value)
+
+    def on_set_relation(self, event: SetRelation) -> None:
+        """Event ``set_relation``: change one edge (both directions for a symmetric relation)."""
+        i, j = self.idx[event.from_], self.idx[event.to]
+        m = self.rel[event.relation]
+        m[i, j] = event.value
+        if design_of(self.spec).rel_symmetric.get(event.relation, False):
+            m[j, i] = event.value
+
+    def timeseries(self) -> dict[str, np.ndarray]:
+        """Collected reporters as arrays over steps 0..T (step 0 is the initial state)."""
+        mv = self.datacollector.model_vars
+        return {k: np.asarray(v, dtype=float) for k, v in mv.items()}

@@ -1,0 +1,117 @@
+"""Explicit registries of mechanisms and behaviours.
+
+A mechanism module registers its model class with :func:`register_mechanism`; the
+built-in modules are listed in :data:`BUILTIN_MECHANISM_MODULES` and imported on first
+use (no import-time side effects in :mod:`simsim`). Behaviours register likewise with
+:func:`register_behaviour`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from simsim.errors import SimsimError
+
+if TYPE_CHECKING:
+    from simsim.model import DiplomacyModel
+
+BUILTIN_MECHANISM_MODULES: tuple[str, ...] = (
+    "simsim.mechanisms.dilemma",
+)
+BUILTIN_BEHAVIOUR_MODULES: tuple[str, ...] = ()
+
+_MECHANISMS: dict[str, type[DiplomacyModel]] = {}
+_BEHAVIOURS: dict[str, Any] = {}
+_loaded = False
+
+T = TypeVar("T")
+
+
+def register_mechanism(cls: type[T]) -> type[T]:
+    """Class decorator: register a :class:`~simsim.model.DiplomacyModel` subclass under ``cls.name``."""
+    name = getattr(cls, "name", None)
+    if not name or not isinstance(name, str):
+        raise TypeError(f"{cls.__name__} needs a class attribute 'name'")
+    if name in _MECHANISMS and _MECHANISMS[name] is not cls:
+        raise ValueError(f"mechanism '{name}' is already registered by {_MECHANISMS[name].__qualname__}")
+    _MECHANISMS[name] = cls  # type: ignore[assignment]
+    return cls
+
+
+def register_behaviour(cls: type[T]) -> type[T]:
+    """Class decorator: register a behaviour (decision rule) under ``cls.name``."""
+    name = getattr(cls, "name", None)
+    if not name or not isinstance(name, str):
+        raise TypeError(f"{cls.__name__} needs a class attribute 'name'")
+    if name in _BEHAVIOURS and _BEHAVIOURS[name] is not cls:
+        raise ValueError(f"behaviour '{name}' is already registered")
+    _BEHAVIOURS[name] = cls
+    return cls
+
+
+def _load_builtins() -> None:
+    global _loaded
+    if _loaded:
+        return
+    for mod in (*BUILTIN_MECHANISM_MODULES, *BUILTIN_BEHAVIOUR_MODULES):
+        importlib.import_module(mod)
+    _loaded = True
+
+
+def mechanism_names() -> list[str]:
+    """Names of all registered mechanisms, sorted."""
+    _load_builtins()
+    return sorted(_MECHANISMS)
+
+
+def get_mechanism(name: str) -> type[DiplomacyModel]:
+    """The mechanism registered under ``name``."""
+    _load_builtins()
+    try:
+        return _MECHANISMS[name]
+    except KeyError:
+        raise SimsimError(f"unknown mechanism '{name}'; known: {', '.join(sorted(_MECHANISMS))}") from None
+
+
+def mechanisms() -> dict[str, type[DiplomacyModel]]:
+    """All registered mechanisms by name."""
+    _load_builtins()
+    return dict(sorted(_MECHANISMS.items()))
+
+
+def behaviour_names() -> list[str]:
+    """Names of all registered behaviours, sorted."""
+    _load_builtins()
+    return sorted(_BEHAVIOURS)
+
+
+def get_behaviour(name: str) -> Any:
+    """The behaviour registered under ``name``."""
+    _load_builtins()
+    try:
+        return _BEHAVIOURS[name]
+    except KeyError:
+        raise SimsimError(f"unknown behaviour '{name}'; known: {', '.join(sorted(_BEHAVIOURS))}") from None
+
+
+def behaviours() -> dict[str, Any]:
+    """All registered behaviours by name."""
+    _load_builtins()
+    return dict(sorted(_BEHAVIOURS.items()))
+
+
+def scenarios_dir() -> Path:
+    """The folder of shipped scenarios (``scenarios/`` beside the package, or inside it when installed)."""
+    here = Path(__file__).resolve().parent
+    for cand in (here.parent / "scenarios", here / "scenarios"):
+        if cand.is_dir():
+            return cand
+    return here.parent / "scenarios"
+
+
+def shipped_scenarios() -> dict[str, Path]:
+    """Shipped scenario files by name (file stem)."""
+    d = scenarios_dir()
+    return {p.stem: p for p in sorted(d.glob("*.yaml"))} if d.is_dir() else {}

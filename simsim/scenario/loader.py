@@ -1,0 +1,432 @@
+"""Load a scenario: YAML -> extends/overrides -> schema -> whole-file checks -> Scenario.
+
+Everything is checked before anything runs. The first problem found is raised as one
+:class:`~simsim.errors.ScenarioError` naming the file, the line and the key path.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from simsim.errors import ScenarioError
+from simsim.scenario.base import did_you_mean
+from simsim.scenario.schema import GenericEvent, Scenario, SetParameter, SetRelation
+from simsim.scenario.yamlio import LDict, LList, format_path, load_yaml_file, load_yaml_text, locate
+
+BASE_EVENT_TYPES = {"set_parameter": SetParameter, "set_relation": SetRelation}
+
+
+# ---------------------------------------------------------------------------- merging
+def _item_key(item: Any) -> Any:
+    if isinstance(item, Mapping):
+        if "id" in item:
+            return ("id", item["id"])
+        if "from" in item and "to" in item:
+            return ("edge", item["from"], item["to"])
+    return None
+
+
+_IDENTITY_KEYS = ("from", "to", "id")
+
+
+def _is_quantity(d: Any) -> bool:
+    return isinstance(d, Mapping) and ("value" in d or "dist" in d)
+
+
+def merge(base: Any, child: Any) -> Any:
+    """Merge ``child`` over ``base`` (``extends:`` semantics).
+
+    Mappings merge key by key (a ``null`` value removes the key); lists of mappings with
+    ``id`` merge item by item on ``id``, lists of edges on (``from``, ``to``); any other
+    value in ``child`` replaces the one in ``base``. A quantity (a mapping with ``value`` or
+    ``dist``) replaces a quantity whole, keeping only the edge ends: a changed number must
+    carry its own ``source`` or ``assumption``.
+    """
+    if _is_quantity(base) and _is_quantity(child):
+        out_q = LDict({k: base[k] for k in _IDENTITY_KEYS if k in base})
+        out_q.locs = {k: v for k, v in getattr(base, "locs", {}).items() if k in out_q}
+        out_q.update(child)
+        out_q.locs.update(getattr(child, "locs", {}))
+        out_q.loc = getattr(child, "loc", None)
+        return out_q
+    if isinstance(base, Mapping) and isinstance(child, Mapping):
+        out = LDict(base)
+        out.loc = getattr(child, "loc", None) or getattr(base, "loc", None)
+        out.locs = dict(getattr(base, "locs", {}))
+        for key, value in child.items():
+            if value is None:
+                out.pop(key, None)
+                out.locs.pop(key, None)
+                continue
+            out[key] = merge(base[key], value) if key in base else value
+            if key in getattr(child, "locs", {}):
+                out.locs[key] = child.locs[key]
+        return out
+    if isinstance(base, list) and isinstance(child, list):
+        keys_b = [_item_key(i) for i in base]
+        keys_c = [_item_key(i) for i in child]
+        if base and child and all(keys_b) and all(keys_c):
+            out_l = LList(base)
+            out_l.loc = getattr(child, "loc", None)
+            out_l.locs = list(getattr(base, "locs", [None] * len(base)))
+            pos = {k: i for i, k in enumerate(keys_b)}
+            for j, (k, item) in enumerate(zip(keys_c, child, strict=True)):
+                cloc = child.locs[j] if isinstance(child, LList) else None
+                if k in pos:
+                    out_l[pos[k]] = merge(base[pos[k]], item)
+                    out_l.locs[pos[k]] = cloc
+                else:
+                    out_l.append(item)
+                    out_l.locs.append(cloc)
+            return out_l
+    return child
+
+
+def _resolve_extends(path: Path, label: str, stack: tuple[Path, ...]) -> Any:
+    real = path.resolve()
+    if real in stack:
+        chain = " -> ".join(p.name for p in (*stack, real))
+        raise ScenarioError(f"'extends' cycle: {chain}", label)
+    data = load_yaml_file(path, label)
+    if not isinstance(data, Mapping):
+        raise ScenarioError("a scenario file must be a mapping of keys (name:, model:, actors: ...)", label, 1)
+    parent = data.get("extends")
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        loc = data.locs.get("extends") if isinstance(data, LDict) else None
+        raise ScenarioError("'extends' must be a file path", label, loc[1] if loc else None, "extends")
+    parent_path = (path.parent / parent)
+    parent_label = str(Path(label).parent / parent) if label else str(parent_path)
+    if not parent_path.exists():
+        loc = data.locs.get("extends") if isinstance(data, LDict) else None
+        raise ScenarioError(f"extended file '{parent}' not found", label, loc[1] if loc else None, "extends")
+    base = _resolve_extends(parent_path, parent_label, (*stack, real))
+    merged = merge(base, {k: v for k, v in data.items() if k != "extends"} | {})
+    # keep the child's own locations for its keys
+    if isinstance(merged, LDict) and isinstance(data, LDict):
+        for k in data:
+            if k != "extends" and k in data.locs:
+                merged.locs[k] = data.locs[k]
+    return merged
+
+
+# ---------------------------------------------------------------------------- overrides
+def _parse_override(expr: str) -> tuple[list[str], Any]:
+    if "=" not in expr:
+        raise ScenarioError("an override must look like path.to.key=value", f"--set {expr}")
+    path, _, text = expr.partition("=")
+    parts = [p for p in path.strip().split(".")]
+    if not path.strip() or any(not p for p in parts):
+        raise ScenarioError("empty key in override path", f"--set {expr}")
+    value = load_yaml_text(text, f"--set {expr}") if text.strip() else None
+    return parts, value
+
+
+def _select(container: Any, part: str, expr: str, trail: list[Any]) -> Any:
+    if isinstance(container, list):
+        if part.lstrip("-").isdigit():
+            i = int(part)
+            if not -len(container) <= i < len(container):
+                raise ScenarioError(f"index {i} out of range", f"--set {expr}", None, format_path(trail))
+            return i
+        for i, item in enumerate(container):
+            k = _item_key(item)
+            if k == ("id", part) or (k and k[0] == "edge" and f"{k[1]}->{k[2]}" == part):
+                return i
+        names = [(f"{k[1]}->{k[2]}" if k[0] == "edge" else k[1]) for k in map(_item_key, container) if k]
+        raise ScenarioError(f"no item '{part}'{did_you_mean(part, names)}", f"--set {expr}", None, format_path(trail))
+    return part
+
+
+def apply_overrides(data: Any, overrides: Mapping[str, Any] | Iterable[str] | None) -> Any:
+    """Apply ``--set`` style overrides to raw scenario data (returns a new object).
+
+    ``overrides`` is either ``["path.to.key=value", ...]`` (values parsed as YAML) or a
+    mapping ``{"path.to.key": value}``. List items are selected by index, by ``id`` or,
+    for edges, by ``FROM->TO``. Setting a number where the file has a quantity replaces
+    the quantity by that fixed value, marked as an assumption.
+    """
+    if not overrides:
+        return data
+    items: list[tuple[list[str], Any, str]] = []
+    if isinstance(overrides, Mapping):
+        for k, v in overrides.items():
+            items.append((str(k).split("."), v, f"{k}={v}"))
+    else:
+        for expr in overrides:
+            parts, value = _parse_override(expr)
+            items.append((parts, value, expr))
+    data = copy.deepcopy(data)
+    for parts, value, expr in items:
+        label = f"--set {expr}"
+        node = data
+        trail: list[Any] = []
+        parent_of: tuple[Any, Any] = (None, None)
+        for depth, part in enumerate(parts):
+            last = depth == len(parts) - 1
+            key = _select(node, part, expr, trail)
+            trail.append(key)
+            if last:
+                old = node[key] if (isinstance(node, list) or key in node) else None
+                if _is_quantity(node) and key in ("value", "dist") or _is_quantity(old):
+                    # a number (or distribution) replacing a quantity: it becomes the
+                    # analyst's assumption, keeping only the edge ends
+                    target, tkey = (node, None) if _is_quantity(node) and key in ("value", "dist") else (old, key)
+                    new = value if isinstance(value, Mapping) else LDict(value=value)
+                    if not isinstance(new, LDict):
+                        new = LDict(new)
+                    for k in _IDENTITY_KEYS:
+                        if k in target and k not in new:
+                            new[k] = target[k]
+                    if "source" not in new and "assumption" not in new:
+                        new["assumption"] = True
+                        new.setdefault("note", f"set by {label}")
+                    new.loc = (label, None)
+                    if tkey is None:  # replace the enclosing quantity in its container
+                        parent, pkey = parent_of
+                        parent[pkey] = new
+                        if isinstance(parent, (LDict, LList)):
+                            parent.locs[pkey] = (label, None)
+                        continue
+                    value = new
+                node[key] = value
+                if isinstance(node, LDict):
+                    node.locs[key] = (label, None)
+                elif isinstance(node, LList):
+                    node.locs[key] = (label, None)
+            else:
+                parent_of = (node, key)
+                if isinstance(node, dict) and key not in node:
+                    node[key] = LDict()
+                    node[key].loc = (label, None)
+                nxt = node[key]
+                if not isinstance(nxt, (dict, list)):
+                    raise ScenarioError(f"'{part}' is a value, not a section", label, None, format_path(trail))
+                node = nxt
+    return data
+
+
+# ---------------------------------------------------------------------------- validation
+def _validation_error(exc: ValidationError, raw: Any, origin: str) -> ScenarioError:
+    errors = exc.errors()
+    err = errors[0]
+    loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "union[")))]
+    # drop union-member tags pydantic adds (e.g. 'GenericEvent')
+    loc = [p for p in loc if p not in ("GenericEvent", "EventSpec")]
+    if err["type"] == "unknown_key":
+        loc.append(err["ctx"]["key"])
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if err["type"] == "missing":
+        msg = "required key is missing"
+    elif "input" in err and err["type"] not in ("unknown_key",) and not isinstance(err["input"], (dict, list)):
+        msg = f"{msg} (got {err['input']!r})"
+    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+    where = locate(raw, loc)
+    file, line = where if where else (origin, None)
+    return ScenarioError(msg + more, file, line, format_path(loc))
+
+
+def _check_bounds(scn: Scenario, path: tuple[Any, ...], q: Any, spec: Any, what: str) -> None:
+    lo, hi = q.support()
+    if spec.low is not None and lo < spec.low:
+        raise scn.error(path, f"{what} must be >= {spec.low:g}, but {q.describe()} reaches {lo:g}")
+    if spec.high is not None and hi > spec.high:
+        raise scn.error(path, f"{what} must be <= {spec.high:g}, but {q.describe()} reaches {hi:g}")
+    if q.range is not None:
+        if spec.low is not None and q.range[0] < spec.low or spec.high is not None and q.range[1] > spec.high:
+            raise scn.error(path, f"{what} range [{q.range[0]:g}, {q.range[1]:g}] leaves the allowed [{spec.low}, {spec.high}]")
+    if spec.integer and q.dist not in (None, "choice"):
+        raise scn.error(path, f"{what} must be a whole number: give a value or a choice, not {q.dist}")
+    if spec.integer:
+        vals = [q.value] if q.dist is None else list(q.values)
+        if any(not float(v).is_integer() for v in vals):
+            raise scn.error(path, f"{what} must be a whole number")
+
+
+def check_scenario(scn: Scenario) -> Scenario:
+    """Whole-file checks: ids, references, the mechanism's parameters, attributes, relations, events."""
+    from simsim.registry import get_mechanism, mechanism_names
+
+    ids = scn.ids
+    seen: dict[str, int] = {}
+    for i, a in enumerate(scn.actors):
+        if a.id in seen:
+            raise scn.error(("actors", i, "id"), f"duplicate actor id '{a.id}' (also actors[{seen[a.id]}])")
+        seen[a.id] = i
+    source_ids = {s.id for s in scn.sources}
+    sseen: set[str] = set()
+    for i, s in enumerate(scn.sources):
+        if s.id in sseen:
+            raise scn.error(("sources", i, "id"), f"duplicate source id '{s.id}'")
+        sseen.add(s.id)
+
+    def check_source(path: tuple[Any, ...], q: Any) -> None:
+        if q.source is not None and q.source not in source_ids:
+            raise scn.error((*path, "source"), f"unknown source '{q.source}'{did_you_mean(q.source, source_ids)}")
+
+    if scn.model not in mechanism_names():
+        raise scn.error(("model",), f"unknown mechanism '{scn.model}'{did_you_mean(scn.model, mechanism_names())}; "
+                                   f"known: {', '.join(mechanism_names())}")
+    mech = get_mechanism(scn.model)
+
+    # attributes
+    for i, a in enumerate(scn.actors):
+        for name, q in a.attributes.items():
+            path = ("actors", i, "attributes", name)
+            check_source(path, q)
+            spec = mech.attributes.get(name)
+            if spec is not None:
+                _check_bounds(scn, path, q, spec, f"attribute '{name}'")
+        for name, q in a.behaviour_params.items():
+            check_source(("actors", i, "behaviour_params", name), q)
+    for name, spec in mech.attributes.items():
+        if spec.default is None:
+            for i, a in enumerate(scn.actors):
+                if name not in a.attributes and spec.applies_to(a):
+                    raise scn.error(("actors", i, "attributes"), f"actor '{a.id}' needs attribute '{name}' ({spec.doc})")
+
+    # relations
+    for rname, rel in scn.relations.items():
+        pairs: dict[tuple[str, str], int] = {}
+        for j, e in enumerate(rel.edges):
+            path = ("relations", rname, "edges", j)
+            for end, aid in (("from", e.from_), ("to", e.to)):
+                if aid not in seen:
+                    raise scn.error((*path, end), f"unknown actor '{aid}'{did_you_mean(aid, ids)}")
+            if e.from_ == e.to:
+                raise scn.error(path, f"an edge from '{e.from_}' to itself")
+            check_source(path, e)
+            key = (e.from_, e.to)
+            if key in pairs or (rel.symmetric and (e.to, e.from_) in pairs):
+                raise scn.error(path, f"edge {e.from_}->{e.to} given twice (also edges[{pairs.get(key, pairs.get((e.to, e.from_)))}])")
+            pairs[key] = j
+            spec = mech.relations.get(rname)
+            if spec is not None and (spec.low is not None or spec.high is not None):
+                _check_bounds(scn, path, e, spec, f"relation '{rname}'")
+    for rname, spec in mech.relations.items():
+        if spec.required and rname not in scn.relations:
+            raise scn.error(("relations",), f"mechanism '{scn.model}' needs relation '{rname}' ({spec.doc})")
+        if spec.symmetric and rname in scn.relations and not scn.relations[rname].symmetric:
+            raise scn.error(("relations", rname, "symmetric"), f"relation '{rname}' must be symmetric: set 'symmetric: true'")
+
+    # parameters
+    for name, q in scn.parameters.items():
+        path = ("parameters", name)
+        if name not in mech.parameters:
+            raise scn.error(path, f"unknown parameter '{name}' for mechanism '{scn.model}'"
+                                  f"{did_you_mean(name, mech.parameters)}")
+        check_source(path, q)
+        _check_bounds(scn, path, q, mech.parameters[name], f"parameter '{name}'")
+
+    # events: validate each against its type
+    event_types = {**BASE_EVENT_TYPES, **mech.event_types}
+    typed = []
+    for k, ev in enumerate(scn.events):
+        path = ("events", k)
+        etype = ev.type
+        if etype not in event_types:
+            raise scn.error((*path, "type"), f"unknown event type '{etype}'{did_you_mean(etype, event_types)}; "
+                                             f"known: {', '.join(sorted(event_types))}")
+        cls = event_types[etype]
+        try:
+            tev = cls.model_validate(ev.model_dump(by_alias=True, exclude_unset=True) | dict(ev.model_extra or {}))
+        except ValidationError as exc:
+            inner = _validation_error(exc, locate_sub(scn._raw, path), scn.origin or "")
+            raise ScenarioError(inner.message, inner.file, inner.line,
+                                format_path(path) + ("." + inner.key if inner.key else "")) from None
+        if tev.step > scn.steps:
+            raise scn.error((*path, "step"), f"step {tev.step} is after the last step ({scn.steps})")
+        for f in cls.actor_fields:
+            val = getattr(tev, f)
+            for aid in ([val] if isinstance(val, str) else list(val or ())):
+                if aid not in seen:
+                    key = cls.model_fields[f].alias or f
+                    raise scn.error((*path, key), f"unknown actor '{aid}'{did_you_mean(aid, ids)}")
+        if isinstance(tev, SetParameter) and tev.parameter not in mech.parameters:
+            raise scn.error((*path, "parameter"), f"unknown parameter '{tev.parameter}'{did_you_mean(tev.parameter, mech.parameters)}")
+        if isinstance(tev, SetParameter):
+            spec = mech.parameters[tev.parameter]
+            if (spec.low is not None and tev.value < spec.low) or (spec.high is not None and tev.value > spec.high):
+                raise scn.error((*path, "value"), f"parameter '{tev.parameter}' must lie in [{spec.low}, {spec.high}]")
+        if isinstance(tev, SetRelation) and tev.relation not in scn.relations and tev.relation not in mech.relations:
+            raise scn.error((*path, "relation"), f"unknown relation '{tev.relation}'{did_you_mean(tev.relation, scn.relations)}")
+        typed.append(tev)
+    scn = _with_events(scn, tuple(typed))
+
+    # outcomes named as main must exist
+    known = {o.name for o in mech.outcome_specs(scn)}
+    for k, name in enumerate(scn.outcomes):
+        if name not in known:
+            raise scn.error(("outcomes", k), f"unknown outcome '{name}'{did_you_mean(name, known)}")
+    mech.check(scn)
+    return scn
+
+
+def _with_events(scn: Scenario, events: tuple[Any, ...]) -> Scenario:
+    new = scn.model_copy(update={"events": events})
+    new._origin, new._raw = scn._origin, scn._raw
+    return new
+
+
+def locate_sub(raw: Any, path: tuple[Any, ...]) -> Any:
+    """The raw sub-tree at ``path`` (for locating errors inside an event)."""
+    node = raw
+    for p in path:
+        try:
+            node = node[p]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def scenario_from_data(raw: Any, origin: str = "<data>") -> Scenario:
+    """Validate raw (already merged and overridden) scenario data into a :class:`Scenario`."""
+    if not isinstance(raw, Mapping):
+        raise ScenarioError("a scenario must be a mapping of keys (name:, model:, actors: ...)", origin, 1)
+    try:
+        scn = Scenario.model_validate(dict(raw))
+    except ValidationError as exc:
+        raise _validation_error(exc, raw, origin) from None
+    scn._origin = origin
+    scn._raw = raw
+    return check_scenario(scn)
+
+
+def load_scenario(path: str | Path, overrides: Mapping[str, Any] | Iterable[str] | None = None) -> Scenario:
+    """Load, merge (``extends:``), override and validate a scenario file.
+
+    Parameters
+    ----------
+    path
+        A YAML scenario file, or the name of a shipped scenario (``"mongolia_icc_2024"``).
+    overrides
+        ``["path.to.key=value", ...]`` or ``{"path.to.key": value}``, as ``--set`` on the CLI.
+
+    Raises
+    ------
+    ScenarioError
+        The first problem found, naming file, line and key.
+    """
+    p = Path(path)
+    if not p.exists() and not p.suffix:
+        from simsim.registry import shipped_scenarios
+
+        shipped = shipped_scenarios()
+        if str(path) in shipped:
+            p = shipped[str(path)]
+    label = str(path) if Path(path).exists() or not p.exists() else str(p)
+    raw = _resolve_extends(p, label, ())
+    raw = apply_overrides(raw, overrides)
+    return scenario_from_data(raw, label)
+
+
+__all__ = ["load_scenario", "scenario_from_data", "apply_overrides", "merge", "yaml"]

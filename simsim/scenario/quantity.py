@@ -1,0 +1,201 @@
+"""Numbers that describe the world: fixed values and distributions, with their provenance.
+
+A quantity is written in YAML as a fixed value, ``{value: 0.95, source: rferl_2024}``,
+or as a distribution sampled once per run, ``{dist: uniform, low: 0.5, high: 0.9,
+assumption: true}``. Each carries ``source:`` (an id in the scenario's ``sources:``)
+or ``assumption: true``; a fixed assumption may give ``range: [lo, hi]``, the values
+an analyst considers plausible, which sensitivity analyses sweep.
+
+Distributions (parameters named as in :mod:`numpy.random`):
+
+========== ======================================== ================================
+dist       parameters                               support
+========== ======================================== ================================
+uniform    low, high                                [low, high]
+normal     mean, sd, optional low/high (truncation)  [low, high] or the real line
+triangular low, mode, high                          [low, high]
+beta       a, b, optional low=0, high=1 (scaled)     [low, high]
+choice     values, optional weights                 {values}
+========== ======================================== ================================
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import ConfigDict, Field, model_validator
+from scipy import special
+
+from simsim.scenario.base import StrictModel
+
+Dist = Literal["uniform", "normal", "triangular", "beta", "choice"]
+
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "uniform": ("low", "high"),
+    "normal": ("mean", "sd"),
+    "triangular": ("low", "mode", "high"),
+    "beta": ("a", "b"),
+    "choice": ("values",),
+}
+_ALLOWED: dict[str, set[str]] = {
+    "uniform": {"low", "high"},
+    "normal": {"mean", "sd", "low", "high"},
+    "triangular": {"low", "mode", "high"},
+    "beta": {"a", "b", "low", "high"},
+    "choice": {"values", "weights"},
+}
+_SHAPE_FIELDS = {"value", "low", "high", "mean", "sd", "mode", "a", "b", "values", "weights", "range"}
+
+
+class Quantity(StrictModel):
+    """A fixed or uncertain number with its provenance (``source`` or ``assumption``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: float | None = Field(None, description="A fixed value.")
+    dist: Dist | None = Field(None, description="Distribution to sample once per run.")
+    low: float | None = None
+    high: float | None = None
+    mean: float | None = None
+    sd: float | None = Field(None, gt=0)
+    mode: float | None = None
+    a: float | None = Field(None, gt=0)
+    b: float | None = Field(None, gt=0)
+    values: tuple[float, ...] | None = None
+    weights: tuple[float, ...] | None = None
+    range: tuple[float, float] | None = Field(
+        None, description="Plausible range of a fixed assumption (for sensitivity analysis)."
+    )
+    source: str | None = Field(None, description="Id of an entry in the scenario's sources.")
+    assumption: bool = Field(False, description="True when the number is a judgement, not a figure.")
+    note: str | None = Field(None, description="Free text: what the number means, how it was derived.")
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Quantity:
+        given = {f for f in _SHAPE_FIELDS if getattr(self, f) is not None}
+        if self.dist is None:
+            if self.value is None:
+                raise ValueError("give either 'value' or 'dist' (uniform, normal, triangular, beta, choice)")
+            extra = given - {"value", "range"}
+            if extra:
+                raise ValueError(f"a fixed value takes no {', '.join(sorted(extra))}; add 'dist:' for a distribution")
+            if self.range is not None and not self.range[0] <= self.value <= self.range[1]:
+                raise ValueError(f"value {self.value:g} lies outside its range [{self.range[0]:g}, {self.range[1]:g}]")
+        else:
+            missing = [f for f in _NEEDS[self.dist] if getattr(self, f) is None]
+            if missing:
+                raise ValueError(f"{self.dist} distribution needs {', '.join(missing)}")
+            extra = given - _ALLOWED[self.dist]
+            if extra:
+                raise ValueError(f"{self.dist} distribution takes no {', '.join(sorted(extra))}")
+            lo, hi = self.low, self.high
+            if lo is not None and hi is not None and not lo < hi:
+                raise ValueError(f"low ({lo:g}) must be below high ({hi:g})")
+            if self.dist == "triangular" and not (self.low <= self.mode <= self.high):  # type: ignore[operator]
+                raise ValueError("triangular mode must lie between low and high")
+            if self.dist == "choice":
+                if not self.values:
+                    raise ValueError("choice needs at least one value")
+                if self.weights is not None:
+                    if len(self.weights) != len(self.values):
+                        raise ValueError("choice weights must match values in length")
+                    if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
+                        raise ValueError("choice weights must be non-negative with a positive sum")
+            if self.dist == "normal" and lo is not None and hi is not None:
+                if special.ndtr((hi - self.mean) / self.sd) - special.ndtr((lo - self.mean) / self.sd) < 1e-12:  # type: ignore[operator]
+                    raise ValueError("normal truncation bounds leave no probability mass")
+        if self.source is None and not self.assumption:
+            raise ValueError("needs 'source: <id>' (an entry in sources) or 'assumption: true'")
+        return self
+
+    @property
+    def uncertain(self) -> bool:
+        """True if the quantity is a distribution (sampled per run)."""
+        return self.dist is not None
+
+    def support(self) -> tuple[float, float]:
+        """Smallest interval holding every value the quantity can take."""
+        if self.dist is None:
+            return (self.value, self.value)  # type: ignore[return-value]
+        if self.dist == "choice":
+            return (min(self.values), max(self.values))  # type: ignore[arg-type]
+        if self.dist == "beta":
+            return (0.0 if self.low is None else self.low, 1.0 if self.high is None else self.high)
+        lo = -math.inf if self.low is None else self.low
+        hi = math.inf if self.high is None else self.high
+        return (lo, hi)
+
+    def central(self) -> float:
+        """A representative value: the fixed value, or the distribution's mean (ignoring truncation)."""
+        if self.dist is None:
+            return float(self.value)  # type: ignore[arg-type]
+        if self.dist == "uniform":
+            return (self.low + self.high) / 2  # type: ignore[operator]
+        if self.dist == "normal":
+            return float(self.mean)  # type: ignore[arg-type]
+        if self.dist == "triangular":
+            return (self.low + self.mode + self.high) / 3  # type: ignore[operator]
+        if self.dist == "beta":
+            lo, hi = self.support()
+            return lo + (hi - lo) * self.a / (self.a + self.b)  # type: ignore[operator]
+        w = np.ones(len(self.values)) if self.weights is None else np.asarray(self.weights)  # type: ignore[arg-type]
+        return float(np.dot(w / w.sum(), self.values))  # type: ignore[arg-type]
+
+    def sample(self, rng: np.random.Generator) -> float:
+        """Draw one value with ``rng`` (a fixed quantity returns its value and draws nothing)."""
+        d = self.dist
+        if d is None:
+            return float(self.value)  # type: ignore[arg-type]
+        if d == "uniform":
+            return float(rng.uniform(self.low, self.high))
+        if d == "normal":
+            if self.low is None and self.high is None:
+                return float(rng.normal(self.mean, self.sd))
+            # Inverse-CDF sampling of the truncated normal: exact, one uniform draw.
+            lo = -np.inf if self.low is None else (self.low - self.mean) / self.sd  # type: ignore[operator]
+            hi = np.inf if self.high is None else (self.high - self.mean) / self.sd  # type: ignore[operator]
+            u = rng.uniform(special.ndtr(lo), special.ndtr(hi))
+            x = self.mean + self.sd * float(special.ndtri(u))  # type: ignore[operator]
+            return float(min(max(x, self.support()[0]), self.support()[1]))
+        if d == "triangular":
+            if self.low == self.high:
+                return float(self.low)  # type: ignore[arg-type]
+            return float(rng.triangular(self.low, self.mode, self.high))
+        if d == "beta":
+            lo, hi = self.support()
+            return float(lo + (hi - lo) * rng.beta(self.a, self.b))
+        p = None
+        if self.weights is not None:
+            w = np.asarray(self.weights, dtype=float)
+            p = w / w.sum()
+        return float(self.values[int(rng.choice(len(self.values), p=p))])  # type: ignore[index]
+
+    def describe(self) -> str:
+        """Short human-readable form, e.g. ``uniform(0.5, 0.9)`` or ``0.95``."""
+        if self.dist is None:
+            return f"{self.value:g}"
+        if self.dist == "uniform":
+            return f"uniform({self.low:g}, {self.high:g})"
+        if self.dist == "normal":
+            bounds = "" if self.low is None and self.high is None else f" in [{self.support()[0]:g}, {self.support()[1]:g}]"
+            return f"normal({self.mean:g}, {self.sd:g}){bounds}"
+        if self.dist == "triangular":
+            return f"triangular({self.low:g}, {self.mode:g}, {self.high:g})"
+        if self.dist == "beta":
+            lo, hi = self.support()
+            return f"beta({self.a:g}, {self.b:g}) on [{lo:g}, {hi:g}]"
+        return "choice(" + ", ".join(f"{v:g}" for v in self.values) + ")"  # type: ignore[union-attr]
+
+
+def quantity_fields() -> set[str]:
+    """Names of the keys a quantity may have (used when a quantity is flattened into an edge)."""
+    return set(Quantity.model_fields)
+
+
+def as_quantity(data: Any) -> Any:
+    """Turn a bare number into a fixed quantity candidate (validation still needs provenance)."""
+    if isinstance(data, (int, float)) and not isinstance(data, bool):
+        return {"value": data}
+    return data

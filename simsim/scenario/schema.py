@@ -1,0 +1,178 @@
+"""The scenario schema: what a YAML scenario file may contain.
+
+The models here are frozen and strict (unknown keys are errors with a did-you-mean).
+Checks that need the whole file (ids that must exist, a mechanism's parameters) are in
+:mod:`simsim.scenario.loader`, which also turns validation errors into one message
+naming the file, line and key.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from simsim.errors import ScenarioError
+from simsim.scenario.base import StrictModel
+from simsim.scenario.quantity import Quantity
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
+
+
+class Source(StrictModel):
+    """A reference that numbers in the scenario cite by ``id``."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    url: str | None = None
+    year: int | None = None
+    publisher: str | None = None
+    note: str | None = None
+
+
+class Actor(StrictModel):
+    """A state or non-state actor (an institution, an armed group)."""
+
+    id: str = Field(pattern=ID_PATTERN, description="ISO 3166 alpha-3 where one exists.")
+    name: str
+    kind: Literal["state", "institution", "nonstate", "group"] = "state"
+    memberships: tuple[str, ...] = ()
+    attributes: dict[str, Quantity] = Field(default_factory=dict)
+    behaviour: str | None = Field(None, description="Decision rule (mechanisms that use behaviours).")
+    behaviour_params: dict[str, Quantity] = Field(default_factory=dict)
+    note: str | None = None
+
+
+class Edge(Quantity):
+    """One weighted edge of a relation: a quantity with its two ends."""
+
+    from_: str = Field(alias="from")
+    to: str
+
+    @property
+    def key(self) -> str:
+        """Edge label used in column names: ``FROM->TO``."""
+        return f"{self.from_}->{self.to}"
+
+
+class Relation(StrictModel):
+    """A named, directed, weighted matrix between actors, declared as edges."""
+
+    description: str | None = None
+    symmetric: bool = Field(False, description="If true, each edge sets both directions.")
+    default: float = Field(0.0, description="Value of every pair not listed.")
+    edges: tuple[Edge, ...] = ()
+
+
+class EventSpec(StrictModel):
+    """A dated intervention in a run; mechanisms subclass it for their own event types.
+
+    An event fires at the start of step ``step`` (1-based) with probability ``probability``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    actor_fields: ClassVar[tuple[str, ...]] = ()
+
+    step: int = Field(ge=0)
+    type: str
+    probability: float = Field(1.0, ge=0.0, le=1.0)
+    note: str | None = None
+
+
+class GenericEvent(EventSpec):
+    """An event before its type is known: any extra keys are kept for the typed validation."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unknown_keys(cls, data: Any) -> Any:  # extras are checked by the typed event later
+        return data
+
+
+class SetParameter(EventSpec):
+    """Set a mechanism parameter to a new value from this step on (e.g. a doctrine change)."""
+
+    parameter: str
+    value: float
+
+
+class SetRelation(EventSpec):
+    """Set one edge of a relation (both directions if the relation is symmetric)."""
+
+    actor_fields: ClassVar[tuple[str, ...]] = ("from_", "to")
+    relation: str
+    from_: str = Field(alias="from")
+    to: str
+    value: float
+
+
+class Scenario(StrictModel):
+    """A validated, immutable description of one case. Build it with :func:`simsim.load_scenario`."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    title: str | None = None
+    description: str
+    model: str = Field(description="Mechanism name (see `simsim list`).")
+    steps: int = Field(1, ge=1, le=1_000_000)
+    replications: int = Field(1000, ge=1, le=10_000_000)
+    seed: int | None = Field(None, ge=0)
+    actors: tuple[Actor, ...] = Field(min_length=1)
+    relations: dict[str, Relation] = Field(default_factory=dict)
+    parameters: dict[str, Quantity] = Field(default_factory=dict)
+    events: tuple[GenericEvent | EventSpec, ...] = ()
+    outcomes: tuple[str, ...] = Field((), description="Main outcomes, shown first and plotted.")
+    sources: tuple[Source, ...] = ()
+    extends: str | None = Field(None, description="Base scenario this one changes (path relative to this file).")
+
+    _origin: str | None = PrivateAttr(None)
+    _raw: Any = PrivateAttr(None)
+    _hash: str | None = PrivateAttr(None)
+    _design: Any = PrivateAttr(None)
+
+    @field_validator("relations", "parameters")
+    @classmethod
+    def _names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        import re
+
+        for key in value:
+            if not re.match(ID_PATTERN, str(key)):
+                raise ValueError(f"'{key}' is not a valid name (letters, digits, underscores)")
+        return value
+
+    # -- conveniences for mechanisms and tools -------------------------------------------------
+    @property
+    def ids(self) -> list[str]:
+        """Actor ids in declaration order (the index order of every array)."""
+        return [a.id for a in self.actors]
+
+    @property
+    def origin(self) -> str | None:
+        """The file the scenario was loaded from."""
+        return self._origin
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the validated content (independent of formatting and comments)."""
+        if self._hash is None:
+            import hashlib
+            import json
+
+            blob = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+            self._hash = hashlib.sha256(blob.encode()).hexdigest()
+        return self._hash
+
+    def actor(self, actor_id: str) -> Actor:
+        """The actor with this id."""
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise KeyError(actor_id)
+
+    def error(self, path: tuple[Any, ...] | list[Any], message: str) -> ScenarioError:
+        """A :class:`ScenarioError` for ``path`` (a key path into the file), with file and line."""
+        from simsim.scenario.yamlio import format_path, locate
+
+        loc = locate(self._raw, path) if self._raw is not None else None
+        file, line = loc if loc else (self._origin, None)
+        return ScenarioError(message, file, line, format_path(path))
