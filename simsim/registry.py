@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 
 BUILTIN_MECHANISM_MODULES: tuple[str, ...] = (
     "simsim.mechanisms.dilemma",
+    "simsim.mechanisms.games",
 )
-BUILTIN_BEHAVIOUR_MODULES: tuple[str, ...] = ()
+BUILTIN_BEHAVIOUR_MODULES: tuple[str, ...] = ("simsim.behaviours.classic", "simsim.behaviours.stochastic")
 
 _MECHANISMS: dict[str, type[DiplomacyModel]] = {}
 _BEHAVIOURS: dict[str, Any] = {}

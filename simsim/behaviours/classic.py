@@ -12,6 +12,7 @@ from types import MappingProxyType
 import numpy as np
 
 from simsim.behaviours.base import Behaviour, PairHistory
+from simsim.registry import register_behaviour
 
 __all__ = [
     "AlwaysConfront",
@@ -23,6 +24,7 @@ __all__ = [
 ]
 
 
+@register_behaviour
 class AlwaysCooperate(Behaviour):
     """Cooperate in every round, whatever the partner does.
 
@@ -40,6 +42,7 @@ class AlwaysCooperate(Behaviour):
         return np.zeros(sel.shape[0], dtype=bool)
 
 
+@register_behaviour
 class AlwaysConfront(Behaviour):
     """Confront in every round, whatever the partner does.
 
@@ -60,6 +63,7 @@ class AlwaysConfront(Behaviour):
         return np.ones(sel.shape[0], dtype=bool)
 
 
+@register_behaviour
 class TitForTat(Behaviour):
     """Cooperate in the first round, then play the partner's previous move.
 
@@ -82,6 +86,7 @@ class TitForTat(Behaviour):
         return history.their_last[sel].copy()
 
 
+@register_behaviour
 class SuspiciousTitForTat(Behaviour):
     """Confront in the first round, then play the partner's previous move.
 
@@ -105,6 +110,7 @@ class SuspiciousTitForTat(Behaviour):
         return history.their_last[sel].copy()
 
 
+@register_behaviour
 class GrimTrigger(Behaviour):
     """Cooperate until the partner confronts once, then confront in every later round.
 
@@ -127,6 +133,7 @@ class GrimTrigger(Behaviour):
         return history.their_confronts[sel] > 0
 
 
+@register_behaviour
 class WinStayLoseShift(Behaviour):
     """Cooperate first; then repeat the last move after a "win", switch after a "loss".
 

@@ -11,10 +11,12 @@ from types import MappingProxyType
 import numpy as np
 
 from simsim.behaviours.base import Behaviour, BehaviourParam, PairHistory
+from simsim.registry import register_behaviour
 
 __all__ = ["GenerousTitForTat", "QuantalResponse", "RandomBehaviour"]
 
 
+@register_behaviour
 class GenerousTitForTat(Behaviour):
     """Tit-for-tat that forgives: after a confrontation, cooperate anyway with probability g.
 
@@ -55,6 +57,7 @@ class GenerousTitForTat(Behaviour):
         return history.their_last[sel] & (u >= g)
 
 
+@register_behaviour
 class RandomBehaviour(Behaviour):
     """Cooperate with a fixed probability p in every round, independently of the history.
 
@@ -89,6 +92,7 @@ class RandomBehaviour(Behaviour):
         return u >= p
 
 
+@register_behaviour
 class QuantalResponse(Behaviour):
     r"""Logit (quantal) response to the expected payoffs under beliefs about the partner's play.
 
@@ -153,8 +157,7 @@ class QuantalResponse(Behaviour):
         t = history.round
         coops = t - history.their_confronts[sel]
         denom = w + t
-        with np.errstate(invalid="ignore", divide="ignore"):
-            q = np.where(denom > 0, (w * q0 + coops) / np.where(denom > 0, denom, 1.0), q0)
+        q = np.where(denom > 0, (w * q0 + coops) / np.maximum(denom, 1e-300), q0)
         pay = history.payoff[sel]
         e_c = q * pay[:, 0, 0] + (1.0 - q) * pay[:, 0, 1]
         e_d = q * pay[:, 1, 0] + (1.0 - q) * pay[:, 1, 1]
@@ -175,10 +178,4 @@ def quantal_probability(x: np.ndarray) -> np.ndarray:
     numpy.ndarray
         Probabilities in [0, 1].
     """
-    x = np.asarray(x, dtype=float)
-    out = np.empty_like(x)
-    pos = x >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
-    ex = np.exp(x[~pos])
-    out[~pos] = ex / (1.0 + ex)
-    return out
+    return np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=float)))

@@ -38,20 +38,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any, ClassVar
 
 import numpy as np
 
 from simsim.behaviours import BUILTIN_BEHAVIOURS, Behaviour, PairHistory
+from simsim.model import DiplomacyModel, OutcomeSpec, Param
+from simsim.registry import register_mechanism
+from simsim.scenario.schema import EventSpec, Scenario
 
 __all__ = [
     "NAMED_GAMES",
     "GameEngine",
+    "GamesConfig",
+    "GamesModel",
     "MatchResult",
+    "SetBehaviour",
     "all_pairs",
     "behaviour_instance",
     "imitate",
     "pair_payoffs",
     "pairs_from_relation",
+    "parse_settings",
+    "payoff_matrix",
     "play_match",
     "round_robin",
     "slot_payoffs",
@@ -230,21 +240,19 @@ def behaviour_instance(behaviour: str | Behaviour | type[Behaviour]) -> Behaviou
     Returns
     -------
     Behaviour
+
+    Raises
+    ------
+    simsim.errors.SimsimError
+        If no behaviour is registered under the name.
     """
     if isinstance(behaviour, Behaviour):
         return behaviour
     if isinstance(behaviour, type) and issubclass(behaviour, Behaviour):
         return behaviour()
-    try:
-        from simsim.registry import get_behaviour
+    from simsim.registry import get_behaviour
 
-        cls = get_behaviour(str(behaviour))
-    except Exception:  # registry absent or name not there: fall back to the built-in list
-        found = [c for c in BUILTIN_BEHAVIOURS if c.name == behaviour]
-        if not found:
-            known = ", ".join(c.name for c in BUILTIN_BEHAVIOURS)
-            raise ValueError(f"unknown behaviour '{behaviour}'; known: {known}") from None
-        cls = found[0]
+    cls = get_behaviour(str(behaviour))
     return cls()
 
 
@@ -547,3 +555,399 @@ def round_robin(
     diag = i == j
     out[i[diag], i[diag]] = side[diag].mean(axis=1)
     return out
+
+
+# ============================================================================================
+# The Mesa model
+# ============================================================================================
+
+_PAYOFF_KEYS = ("R", "S", "T", "P")
+_SETTINGS_KEYS = ("game", "network", "dependence", "self_play", "behaviour", "pairs")
+_PAIR_KEYS = ("between", "game", "payoffs", "source", "assumption", "note")
+
+
+def _behaviour_classes() -> dict[str, type[Behaviour]]:
+    from simsim.registry import behaviours
+
+    return {k: v for k, v in behaviours().items() if isinstance(v, type) and issubclass(v, Behaviour)}
+
+
+def _behaviour_parameters() -> dict[str, Param]:
+    """Mechanism parameters that give every behaviour parameter a scenario-wide default."""
+    out: dict[str, Param] = {}
+    for cls in BUILTIN_BEHAVIOURS:
+        for pname, spec in cls.parameters.items():
+            out[pname] = Param(spec.default, spec.low, spec.high,
+                               f"{spec.doc} Default for states that do not set it in behaviour_params.")
+    return out
+
+
+class SetBehaviour(EventSpec):
+    """Event ``set_behaviour``: ``actor`` follows ``behaviour`` from this step on."""
+
+    actor_fields: ClassVar[tuple[str, ...]] = ("actor",)
+    actor: str
+    behaviour: str
+
+
+@dataclass(frozen=True)
+class GamesConfig:
+    """The validated ``settings:`` of a ``games`` scenario (see :meth:`GamesModel.config`).
+
+    Attributes
+    ----------
+    game : str
+        Named game of every pair not listed in ``pairs``.
+    network : str or None
+        Relation whose nonzero edges (either direction) define the pairs; ``None``: all pairs.
+    dependence : str or None
+        Relation :math:`w` that scales the cost of confrontation (``dependence_cost``).
+    self_play : bool
+        Each state also plays a twin of itself (tournament structure of Axelrod 1980).
+    behaviour : str or None
+        Behaviour of actors that do not name one.
+    pair_payoffs : dict
+        ``(i, j) -> 2x2x2 array`` of per-pair payoffs ``[side, own, partner]`` for listed pairs.
+    """
+
+    game: str
+    network: str | None
+    dependence: str | None
+    self_play: bool
+    behaviour: str | None
+    pair_payoffs: dict[tuple[int, int], np.ndarray]
+
+
+def _number(scn: Scenario, path: tuple[Any, ...], value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+        raise scn.error(path, f"must be a finite number (got {value!r})")
+    return float(value)
+
+
+def _rstp(scn: Scenario, path: tuple[Any, ...], spec: Any) -> np.ndarray:
+    if not isinstance(spec, Mapping):
+        raise scn.error(path, "a payoff matrix is a mapping {R: .., S: .., T: .., P: ..}")
+    unknown = [k for k in spec if k not in _PAYOFF_KEYS]
+    if unknown:
+        raise scn.error((*path, unknown[0]), f"unknown payoff '{unknown[0]}'; a payoff matrix has R, S, T, P")
+    missing = [k for k in _PAYOFF_KEYS if k not in spec]
+    if missing:
+        raise scn.error(path, f"payoff matrix needs R, S, T and P (missing {', '.join(missing)})")
+    v = {k: _number(scn, (*path, k), spec[k]) for k in _PAYOFF_KEYS}
+    return payoff_matrix(**v)
+
+
+def parse_settings(scn: Scenario) -> GamesConfig:
+    """Validate a scenario's ``settings:`` for the ``games`` mechanism.
+
+    Parameters
+    ----------
+    scn : Scenario
+
+    Returns
+    -------
+    GamesConfig
+
+    Raises
+    ------
+    ScenarioError
+        The first problem, naming file, line and key.
+    """
+    raw = scn.settings
+    if not isinstance(raw, Mapping):
+        raise scn.error(("settings",), "settings must be a mapping")
+    for key in raw:
+        if key not in _SETTINGS_KEYS:
+            raise scn.error(("settings", key), f"unknown setting '{key}' for mechanism 'games'; "
+                                               f"known: {', '.join(_SETTINGS_KEYS)}")
+    game = raw.get("game", "prisoners_dilemma")
+    if game not in NAMED_GAMES:
+        raise scn.error(("settings", "game"), f"unknown game {game!r}; known: {', '.join(NAMED_GAMES)}")
+    rel_names = set(scn.relations)
+    names: dict[str, str | None] = {}
+    for key in ("network", "dependence"):
+        val = raw.get(key)
+        if val is not None and val not in rel_names:
+            raise scn.error(("settings", key), f"'{val}' is not a relation of this scenario; "
+                                               f"known: {', '.join(sorted(rel_names)) or 'none'}")
+        names[key] = val
+    self_play = raw.get("self_play", False)
+    if not isinstance(self_play, bool):
+        raise scn.error(("settings", "self_play"), "self_play must be true or false")
+    known = _behaviour_classes()
+    default_beh = raw.get("behaviour")
+    if default_beh is not None and default_beh not in known:
+        raise scn.error(("settings", "behaviour"), f"unknown behaviour {default_beh!r}; known: {', '.join(known)}")
+    idx = {a: i for i, a in enumerate(scn.ids)}
+    sources = {s.id for s in scn.sources}
+    pairs_raw = raw.get("pairs", ()) or ()
+    if not isinstance(pairs_raw, (list, tuple)):
+        raise scn.error(("settings", "pairs"), "pairs must be a list of {between: [A, B], game: ..} entries")
+    pair_payoffs: dict[tuple[int, int], np.ndarray] = {}
+    for k, entry in enumerate(pairs_raw):
+        path = ("settings", "pairs", k)
+        if not isinstance(entry, Mapping):
+            raise scn.error(path, "each pair is a mapping {between: [A, B], game: .. or payoffs: ..}")
+        for key in entry:
+            if key not in _PAIR_KEYS:
+                raise scn.error((*path, key), f"unknown key '{key}' in a pair; known: {', '.join(_PAIR_KEYS)}")
+        between = entry.get("between")
+        if not isinstance(between, (list, tuple)) or len(between) != 2:
+            raise scn.error((*path, "between"), "between must list two actor ids, e.g. [USA, CHN]")
+        for m, aid in enumerate(between):
+            if aid not in idx:
+                raise scn.error((*path, "between", m), f"unknown actor {aid!r}")
+        a, b = between
+        if a == b:
+            raise scn.error((*path, "between"), "a pair needs two different actors")
+        i, j = idx[a], idx[b]
+        key2 = (min(i, j), max(i, j))
+        if key2 in pair_payoffs:
+            raise scn.error((*path, "between"), f"pair {a}-{b} is listed twice")
+        if ("game" in entry) == ("payoffs" in entry):
+            raise scn.error(path, "give exactly one of 'game' (a named game) or 'payoffs'")
+        if entry.get("source") is None and entry.get("assumption") is not True:
+            raise scn.error(path, "say where this game comes from: 'source: <id>' or 'assumption: true'")
+        if entry.get("source") is not None and entry["source"] not in sources:
+            raise scn.error((*path, "source"), f"unknown source {entry['source']!r}")
+        if "game" in entry:
+            if entry["game"] not in NAMED_GAMES:
+                raise scn.error((*path, "game"), f"unknown game {entry['game']!r}; known: {', '.join(NAMED_GAMES)}")
+            m0 = m1 = payoff_matrix(**NAMED_GAMES[entry["game"]])
+        else:
+            spec = entry["payoffs"]
+            ppath = (*path, "payoffs")
+            if isinstance(spec, Mapping) and set(spec) & {a, b}:
+                if set(spec) != {a, b}:
+                    raise scn.error(ppath, f"per-side payoffs need exactly the keys {a} and {b}")
+                m_a, m_b = _rstp(scn, (*ppath, a), spec[a]), _rstp(scn, (*ppath, b), spec[b])
+            else:
+                m_a = m_b = _rstp(scn, ppath, spec)
+            m0, m1 = (m_a, m_b) if i < j else (m_b, m_a)
+        pair_payoffs[key2] = np.stack([m0, m1])
+    return GamesConfig(game, names["network"], names["dependence"], self_play, default_beh, pair_payoffs)
+
+
+@register_mechanism
+class GamesModel(DiplomacyModel):
+    r"""Iterated cooperate/confront games between pairs of states, each following a behaviour.
+
+    Every step is one simultaneous round in every pair. Side :math:`i` of pair :math:`(i, j)`
+    receives :math:`u_i = U_{ij}[a_i, a_j] - \kappa\, w_{ij}\,[a_i = D \lor a_j = D]` with the
+    pair's payoff matrix :math:`U_{ij} = ((R, S), (T, P))` (a named game or given per pair), the
+    relation :math:`w` named by ``settings.dependence`` and :math:`\kappa` = ``dependence_cost``.
+    Each state's behaviour (:mod:`simsim.behaviours`) chooses its move from its pair's history;
+    each chosen move flips with probability ``noise``. Every ``imitation_interval`` rounds each
+    state, with probability ``imitation_probability``, adopts the behaviour of its best-scoring
+    partner if that partner's mean payoff per game-round in the window was strictly higher
+    (Nowak & May 1992). Match semantics as in Axelrod (1980): simultaneous moves, pair history
+    only, first move as the behaviour defines.
+
+    Citation: Axelrod, R. (1980), Effective choice in the prisoner's dilemma, *Journal of
+    Conflict Resolution* 24(1): 3-25; Axelrod, R. (1984), *The Evolution of Cooperation*.
+    Full description: ``docs/mechanisms/games.md``.
+    """
+
+    name = "games"
+    citation = (
+        "Axelrod, R. (1980). Effective choice in the prisoner's dilemma. Journal of Conflict "
+        "Resolution 24(1): 3-25; Axelrod, R. (1984). The Evolution of Cooperation. Basic Books."
+    )
+    parameters: ClassVar[dict[str, Param]] = {
+        "noise": Param(0.0, 0.0, 0.5, "Execution noise e: probability that a chosen move flips."),
+        "dependence_cost": Param(0.0, 0.0, None, "kappa: cost to i of a round with any confrontation, "
+                                                 "per unit of the dependence relation w_ij."),
+        "imitation_interval": Param(0, 0, 1_000_000, "Rounds between imitation steps k (0: no imitation).",
+                                    integer=True),
+        "imitation_probability": Param(1.0, 0.0, 1.0, "Probability mu that a state revises at an imitation step."),
+        **_behaviour_parameters(),
+    }
+    event_types: ClassVar[dict[str, type[EventSpec]]] = {"set_behaviour": SetBehaviour}
+    main_reporters = ("cooperation_rate",)
+    uses_settings: ClassVar[bool] = True  # reads `settings:` (see parse_settings)
+
+    # -- declarations that depend on the scenario ------------------------------------------
+    @classmethod
+    def config(cls, scenario: Scenario) -> GamesConfig:
+        """The validated ``settings:`` of ``scenario``."""
+        return parse_settings(scenario)
+
+    @staticmethod
+    def _actor_behaviours(scenario: Scenario) -> list[str]:
+        raw = scenario.settings
+        default = raw.get("behaviour") if isinstance(raw, Mapping) else None
+        return [a.behaviour or default or "" for a in scenario.actors]
+
+    @classmethod
+    def _behaviour_names(cls, scenario: Scenario) -> list[str]:
+        """Behaviours that can appear in a run (initial ones and those set by events)."""
+        names = cls._actor_behaviours(scenario)
+        names += [ev.behaviour for ev in scenario.events if getattr(ev, "type", None) == "set_behaviour"
+                  and isinstance(getattr(ev, "behaviour", None), str)]
+        return [n for n in dict.fromkeys(names) if n]
+
+    @classmethod
+    def _pairs(cls, scenario: Scenario, cfg: GamesConfig | None = None) -> np.ndarray:
+        cfg = cfg or parse_settings(scenario)
+        n = len(scenario.actors)
+        if cfg.network is None:
+            return all_pairs(n, cfg.self_play)
+        from simsim.model import design_of
+
+        pairs = pairs_from_relation(design_of(scenario).rel[cfg.network])
+        if cfg.self_play:
+            pairs = np.vstack([pairs, np.column_stack([np.arange(n), np.arange(n)])])
+            pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+        return pairs
+
+    @classmethod
+    def check(cls, scenario: Scenario) -> None:
+        cfg = parse_settings(scenario)
+        known = _behaviour_classes()
+        for i, a in enumerate(scenario.actors):
+            beh = a.behaviour or cfg.behaviour
+            if beh is None:
+                raise scenario.error(("actors", i), f"actor '{a.id}' needs a behaviour (or set settings.behaviour); "
+                                                    f"known: {', '.join(known)}")
+            if beh not in known:
+                raise scenario.error(("actors", i, "behaviour"), f"unknown behaviour {beh!r}; known: {', '.join(known)}")
+            allowed = known[beh].parameters
+            for pname, q in a.behaviour_params.items():
+                path = ("actors", i, "behaviour_params", pname)
+                if pname not in allowed:
+                    raise scenario.error(path, f"behaviour '{beh}' has no parameter '{pname}'; "
+                                               f"it has: {', '.join(allowed) or 'none'}")
+                lo, hi = q.support()
+                spec = allowed[pname]
+                if lo < spec.low or hi > spec.high:
+                    raise scenario.error(path, f"'{pname}' must lie in [{spec.low:g}, {spec.high:g}] "
+                                               f"but {q.describe()} reaches [{lo:g}, {hi:g}]")
+        for k, ev in enumerate(scenario.events):
+            if isinstance(ev, SetBehaviour) and ev.behaviour not in known:
+                raise scenario.error(("events", k, "behaviour"), f"unknown behaviour {ev.behaviour!r}; "
+                                                                 f"known: {', '.join(known)}")
+        if cfg.pair_payoffs:
+            linked = {tuple(p) for p in cls._pairs(scenario, cfg).tolist()}
+            raw_pairs = scenario.settings["pairs"]  # type: ignore[attr-defined]
+            for k, key in enumerate(cfg.pair_payoffs):
+                if key not in linked:
+                    raise scenario.error(("settings", "pairs", k, "between"),
+                                         f"{'-'.join(raw_pairs[k]['between'])} do not play: they are not linked "
+                                         f"in relation '{cfg.network}'")
+        if len(cls._pairs(scenario, cfg)) == 0:
+            raise scenario.error(("settings", "network") if cfg.network else ("actors",), "no pair of actors plays")
+
+    @classmethod
+    def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
+        ids = scenario.ids
+        specs = [
+            OutcomeSpec("cooperation_rate", "number", "Share of cooperative moves over all rounds and pairs."),
+            OutcomeSpec("mutual_confrontations", "number", "Pair-rounds in which both sides confronted."),
+            OutcomeSpec("top_scorer", "category", "State with the highest cumulative payoff (first in order on ties).",
+                        tuple(ids)),
+        ]
+        specs += [OutcomeSpec(f"payoff.{a}", "number", f"Cumulative payoff of {a}.") for a in ids]
+        for i, j in cls._pairs(scenario).tolist():
+            if i != j:
+                specs.append(OutcomeSpec(f"cooperation_rate.{ids[i]}-{ids[j]}", "number",
+                                         f"Share of cooperative moves in the game {ids[i]}-{ids[j]}."))
+        specs += [OutcomeSpec(f"share.{b}", "number", f"Share of states following {b} at the end.")
+                  for b in cls._behaviour_names(scenario)]
+        return specs
+
+    @classmethod
+    def reporter_names(cls, scenario: Scenario) -> list[str]:
+        """Timeseries columns (see :meth:`reporters`)."""
+        return ["cooperation_rate", "mutual_confrontation_rate", "mean_payoff",
+                *(f"share.{b}" for b in cls._behaviour_names(scenario))]
+
+    # -- the model -------------------------------------------------------------------------
+    def setup(self) -> None:
+        cfg = parse_settings(self.spec)
+        self.cfg = cfg
+        self.pairs = self._pairs(self.spec, cfg)
+        base = pair_payoffs(len(self.pairs), cfg.game)
+        for p, (i, j) in enumerate(self.pairs.tolist()):
+            if (i, j) in cfg.pair_payoffs:
+                base[p] = cfg.pair_payoffs[(i, j)]
+        self.base_payoffs = base
+        self._real_pair = self.pairs[:, 0] != self.pairs[:, 1]
+        self._n_real = int(self._real_pair.sum())
+        names = self._behaviour_names(self.spec)
+        classes = _behaviour_classes()
+        self.behaviour_list = [classes[b]() for b in names]
+        code = np.array([names.index(b) for b in self._actor_behaviours(self.spec)], dtype=np.intp)
+        params: dict[str, np.ndarray] = {}
+        for pname in {p for b in self.behaviour_list for p in b.parameters}:
+            default = self.p.get(pname, next(b.parameters[pname].default for b in self.behaviour_list
+                                              if pname in b.parameters))
+            params[pname] = np.array([bp.get(pname, default) for bp in self.behaviour_params])
+        self.engine = GameEngine(self.n, self.pairs, self._slot_payoffs(), self.behaviour_list, code, params)
+        self.cooperation_rate = float("nan")
+        self.mutual_confrontation_rate = float("nan")
+        self.mean_payoff = float("nan")
+        self.imitations = 0
+        self._update_shares()
+
+    def _update_shares(self) -> None:
+        counts = np.bincount(self.engine.code, minlength=len(self.behaviour_list))
+        self.shares = [float(c) / self.n for c in counts]
+
+    def _slot_payoffs(self) -> np.ndarray:
+        dep = self.rel[self.cfg.dependence] if self.cfg.dependence else None
+        return slot_payoffs(self.pairs, self.base_payoffs, dep, float(self.p["dependence_cost"]))
+
+    def reporters(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "cooperation_rate": "cooperation_rate",
+            "mutual_confrontation_rate": "mutual_confrontation_rate",
+            "mean_payoff": "mean_payoff",
+        }
+        for k, b in enumerate(self.behaviour_list):
+            out[f"share.{b.name}"] = partial(_behaviour_share, code=k)
+        return out
+
+    def on_set_behaviour(self, event: SetBehaviour) -> None:
+        """Event ``set_behaviour``: one state switches behaviour (its pairs keep their history)."""
+        names = [b.name for b in self.behaviour_list]
+        self.engine.code[self.idx[event.actor]] = names.index(event.behaviour)
+        self.engine._regroup()
+        self._update_shares()
+
+    def advance(self) -> None:
+        if self.cfg.dependence is not None:  # events may have changed kappa or w
+            self.engine.set_payoff(self._slot_payoffs())
+        moves = self.engine.play_round(self.rng, float(self.p["noise"]))
+        n_slots = moves.shape[0]
+        self.cooperation_rate = 1.0 - int(np.count_nonzero(moves)) / n_slots
+        both = moves[0::2] & moves[1::2] & self._real_pair
+        self.mutual_confrontation_rate = (int(np.count_nonzero(both)) / self._n_real) if self._n_real else float("nan")
+        self.mean_payoff = float(self.engine.last_payoff.sum()) / n_slots
+        k = int(self.p["imitation_interval"])
+        if k > 0 and self.steps % k == 0:
+            source = self.engine.imitation_step(float(self.p["imitation_probability"]), self.rng)
+            self.imitations += int((source >= 0).sum())
+            self._update_shares()
+
+    def outcomes(self) -> dict[str, Any]:
+        e = self.engine
+        rounds = max(e.history.round, 1)
+        ids = self.ids
+        out: dict[str, Any] = {
+            "cooperation_rate": float(e.pair_cooperations.sum() / (2 * rounds * len(self.pairs))),
+            "mutual_confrontations": float(e.pair_mutual_confrontations[self.pairs[:, 0] != self.pairs[:, 1]].sum()),
+            "top_scorer": ids[int(np.argmax(e.total))],
+        }
+        for a, v in zip(ids, e.total, strict=True):
+            out[f"payoff.{a}"] = float(v)
+        for p, (i, j) in enumerate(self.pairs.tolist()):
+            if i != j:
+                out[f"cooperation_rate.{ids[i]}-{ids[j]}"] = float(e.pair_cooperations[p] / (2 * rounds))
+        for k, b in enumerate(self.behaviour_list):
+            out[f"share.{b.name}"] = float(np.mean(e.code == k))
+        return out
+
+
+def _behaviour_share(model: GamesModel, code: int) -> float:
+    """Share of states whose current behaviour is ``model.behaviour_list[code]``."""
+    return model.shares[code]

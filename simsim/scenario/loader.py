@@ -367,6 +367,8 @@ def check_scenario(scn: Scenario) -> Scenario:
     for k, name in enumerate(scn.outcomes):
         if name not in known:
             raise scn.error(("outcomes", k), f"unknown outcome '{name}'{did_you_mean(name, known)}")
+    if scn.settings and not getattr(mech, "uses_settings", False):
+        raise scn.error(("settings",), f"mechanism '{scn.model}' takes no settings")
     mech.check(scn)
     return scn
 

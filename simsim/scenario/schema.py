@@ -120,6 +120,10 @@ class Scenario(StrictModel):
     actors: tuple[Actor, ...] = Field(min_length=1)
     relations: dict[str, Relation] = Field(default_factory=dict)
     parameters: dict[str, Quantity] = Field(default_factory=dict)
+    settings: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Mechanism-specific structured settings (e.g. the games of `games`); validated by the mechanism's check.",
+    )
     events: tuple[GenericEvent | EventSpec, ...] = ()
     outcomes: tuple[str, ...] = Field((), description="Main outcomes, shown first and plotted.")
     sources: tuple[Source, ...] = ()
