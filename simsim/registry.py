@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 BUILTIN_MECHANISM_MODULES: tuple[str, ...] = (
     "simsim.mechanisms.dilemma",
+    "simsim.mechanisms.arms_race",
     "simsim.mechanisms.games",
 )
 BUILTIN_BEHAVIOUR_MODULES: tuple[str, ...] = ("simsim.behaviours.classic", "simsim.behaviours.stochastic")

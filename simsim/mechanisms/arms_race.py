@@ -1,11 +1,9 @@
 """Arms race: Richardson dynamics for two or more arsenals, with treaty ceilings.
 
 Richardson's model (Richardson 1960, *Arms and Insecurity*) written in matrix form for
-``n`` states (Intriligator 1964; Intriligator & Brito 1984):
+``n`` states (Intriligator 1964; Intriligator & Brito 1984)::
 
-.. math::
-
-    \\frac{dx}{dt} = F x - \\operatorname{diag}(m)\\, x + g
+    dx/dt = F x - diag(m) x + g
 
 where ``x[i]`` is state ``i``'s arsenal, ``F[i, j] >= 0`` is the *fear* (defence)
 coefficient with which ``i`` responds to ``j``'s arsenal (``F[i, i] = 0``), ``m[i] >= 0`` is
@@ -37,8 +35,17 @@ states at once, with no dependence on the rest of simsim.
 
 from __future__ import annotations
 
+from functools import partial
+from typing import Any, ClassVar
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from pydantic import Field
+
+from simsim.model import DiplomacyModel, OutcomeSpec, Param, RelationSpec
+from simsim.registry import register_mechanism
+from simsim.scenario.quantity import Quantity
+from simsim.scenario.schema import ID_PATTERN, EventSpec, Scenario
 
 FloatArray = NDArray[np.float64]
 
@@ -245,3 +252,333 @@ def apply_ceiling(
     xv = np.asarray(x, dtype=float)
     excess = np.maximum(xv - np.asarray(cap, dtype=float), 0.0)
     return xv - np.asarray(compliance, dtype=float) * excess
+
+
+# =======================================================================================
+# Mesa model
+# =======================================================================================
+
+
+class CeilingEvent(EventSpec):
+    """A treaty ceiling on the treaty-counted arsenals of some states.
+
+    In force from ``step`` up to (not including) ``end``. A state's treaty-counted arsenal
+    is ``counted_share * arsenal``. Compliance defaults to the ``compliance`` parameter.
+    """
+
+    actor_fields: ClassVar[tuple[str, ...]] = ("actors",)
+
+    id: str | None = Field(None, pattern=ID_PATTERN, description="Label (extending files change the event by it).")
+    end: int | None = Field(None, ge=1, description="First step without the ceiling; none = until the end.")
+    actors: tuple[str, ...] = Field(min_length=1, description="States covered by the ceiling.")
+    limit: Quantity = Field(description="Ceiling, in treaty-counted warheads.")
+    compliance: Quantity | None = Field(None, description="Degree of compliance in [0, 1]; default: the parameter.")
+
+
+class DoctrineEvent(EventSpec):
+    """A change of one state's doctrine: new or scaled Richardson coefficients from this step on."""
+
+    actor_fields: ClassVar[tuple[str, ...]] = ("actor", "towards")
+
+    id: str | None = Field(None, pattern=ID_PATTERN, description="Label (extending files change the event by it).")
+    actor: str = Field(description="The state whose coefficients change.")
+    towards: tuple[str, ...] | None = Field(
+        None, description="States whose arsenals the fear changes apply to; default: all others."
+    )
+    fear_scale: Quantity | None = Field(None, description="Multiply the actor's fear of `towards` by this.")
+    fear: Quantity | None = Field(None, description="Set the actor's fear of `towards` to this.")
+    fatigue: Quantity | None = Field(None, description="Set the actor's fatigue to this.")
+    grievance: Quantity | None = Field(None, description="Set the actor's grievance to this.")
+
+
+def _arsenal_of(model: ArmsRaceModel, index: int) -> float:
+    """Reporter: arsenal of actor ``index``."""
+    return float(model.x[index])
+
+
+def _event_label(event: EventSpec, k: int) -> str:
+    return getattr(event, "id", None) or str(k)
+
+
+_EVENT_QUANTITY_BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "limit": (0.0, None),
+    "compliance": (0.0, 1.0),
+    "fear_scale": (0.0, None),
+    "fear": (0.0, None),
+    "fatigue": (0.0, None),
+    "grievance": (None, None),
+}
+
+
+@register_mechanism
+class ArmsRaceModel(DiplomacyModel):
+    """Richardson arms race for two or more states, with treaty ceilings and doctrine shifts.
+
+    Each step (length ``dt`` years) does, for all states at once:
+
+    1. events due at this step (base class): ``ceiling`` starts a treaty ceiling,
+       ``doctrine`` changes one state's coefficients, ``set_parameter`` / ``set_relation``;
+    2. Euler-Maruyama step of ``dx/dt = F x - m x + g`` with proportional noise ``noise``
+       (see :func:`euler_step`), arsenals floored at zero;
+    3. crises: ``K ~ Poisson(shock_rate * dt)``; each picks a pair of states with a non-zero
+       fear coefficient between them uniformly and multiplies both arsenals by
+       ``1 + shock_size``;
+    4. ceilings in force: a covered state's treaty-counted arsenal ``c_i x_i``
+       (``c_i = counted_share``) above the limit ``L`` loses the fraction ``compliance`` of
+       its excess, ``x_i -= compliance * max(0, x_i - L / c_i)``;
+    5. breaches: any covered ``c_i x_i > L`` while the ceiling is in force.
+
+    Stability is Richardson's condition in matrix form, ``max Re eig(F - diag(m)) < 0``
+    (:func:`is_stable`); for two states it is ``m n > a b``.
+
+    References
+    ----------
+    Richardson, L. F. (1960). *Arms and Insecurity*. Pittsburgh: Boxwood Press.
+    Intriligator, M. D. (1964). Some simple models of arms races. *General Systems* 9, 143-147.
+    """
+
+    name = "arms_race"
+    citation = RICHARDSON_CITATION
+    parameters = {
+        "dt": Param(default=1.0, low=1e-9, doc="Euler step length in years (coefficients are per year)."),
+        "compliance": Param(default=1.0, low=0.0, high=1.0,
+                            doc="Degree of compliance with ceilings in force: share of the excess removed per step."),
+        "shock_rate": Param(default=0.0, low=0.0, doc="Expected crises per year (Poisson arrivals)."),
+        "shock_size": Param(default=0.0, low=0.0,
+                            doc="Proportional jump of both arsenals of a pair in a crisis."),
+        "noise": Param(default=0.0, low=0.0, doc="Proportional noise intensity per square-root year."),
+    }
+    attributes = {
+        "arsenal": Param(default=None, low=0.0, doc="Initial arsenal, warheads (required)."),
+        "fatigue": Param(default=None, low=0.0, doc="Richardson fatigue (cost) coefficient m_i, per year (required)."),
+        "grievance": Param(default=0.0, doc="Richardson grievance g_i, warheads per year (negative: goodwill)."),
+        "counted_share": Param(default=1.0, low=0.0,
+                               doc="Treaty-counted warheads per modelled warhead (arsenal -> ceiling units)."),
+    }
+    relations = {
+        "fear": RelationSpec(required=True, low=0.0,
+                             doc="Fear (defence) coefficient F[i, j]: warheads per year i adds per warhead of j."),
+    }
+    event_types = {"ceiling": CeilingEvent, "doctrine": DoctrineEvent}
+    main_reporters = ("total",)
+
+    # -- declarations that depend on the scenario -----------------------------------------
+    @classmethod
+    def reporter_names(cls, scenario: Scenario) -> list[str]:
+        """Timeseries columns: ``arsenal.<ID>`` per state, ``total``, ``ceilings_in_force``."""
+        return [f"arsenal.{a}" for a in scenario.ids] + ["total", "ceilings_in_force"]
+
+    @classmethod
+    def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
+        """Per-run outcomes; names depend on the scenario's actors and uncertain event inputs."""
+        ids = scenario.ids
+        out = [OutcomeSpec(f"final.{a}", "number", f"Arsenal of {a} at the last step.") for a in ids]
+        out += [
+            OutcomeSpec(f"ratio.{a}.{b}", "number", f"Final arsenal of {a} over that of {b} (nan if {b} has none).")
+            for i, a in enumerate(ids) for b in ids[i + 1:]
+        ]
+        out += [
+            OutcomeSpec(f"equilibrium.{a}", "number",
+                        f"Linear equilibrium arsenal of {a} under the final coefficients (nan if unstable).")
+            for a in ids
+        ]
+        out += [
+            OutcomeSpec("stable", "bool", "Final coefficients satisfy max Re eig(F - diag(m)) < 0."),
+            OutcomeSpec("stable_initial", "bool", "Initial coefficients satisfy max Re eig(F - diag(m)) < 0."),
+            OutcomeSpec("spectral_abscissa", "number", "max Re eig(F - diag(m)), final coefficients, per year."),
+            OutcomeSpec("breach", "bool", "A covered state's counted arsenal exceeded a ceiling in force."),
+            OutcomeSpec("breach_step", "number", "First step with a breach (nan if none)."),
+            OutcomeSpec("breach_size", "number", "Largest excess over a ceiling in force, counted warheads."),
+            OutcomeSpec("above_limit_after_expiry_step", "number",
+                        "First step after a ceiling ended with a state it covered above its limit (nan if none)."),
+            OutcomeSpec("crises", "number", "Number of crisis shocks in the run."),
+        ]
+        for k, ev in enumerate(scenario.events):
+            for fname in _EVENT_QUANTITY_BOUNDS:
+                q = getattr(ev, fname, None)
+                if isinstance(q, Quantity) and q.uncertain:
+                    out.append(OutcomeSpec(f"event.{_event_label(ev, k)}.{fname}", "number",
+                                           f"Sampled '{fname}' of event {_event_label(ev, k)} (an input)."))
+        return out
+
+    @classmethod
+    def check(cls, scenario: Scenario) -> None:
+        """Checks beyond the declared bounds: two or more states, event inputs, Euler step size."""
+        if len(scenario.actors) < 2:
+            raise scenario.error(("actors",), "an arms race needs at least two actors")
+        fear = scenario.relations["fear"]
+        if fear.default < 0:
+            raise scenario.error(("relations", "fear", "default"), "fear coefficients must be >= 0")
+        sources = {s.id for s in scenario.sources}
+        max_fatigue = max(
+            (a.attributes["fatigue"].support()[1] for a in scenario.actors if "fatigue" in a.attributes),
+            default=0.0,
+        )
+        labels: dict[str, int] = {}
+        for k, ev in enumerate(scenario.events):
+            path = ("events", k)
+            if not isinstance(ev, (CeilingEvent, DoctrineEvent)):
+                continue
+            if ev.id is not None:
+                if ev.id in labels:
+                    raise scenario.error((*path, "id"), f"duplicate event id '{ev.id}' (also events[{labels[ev.id]}])")
+                labels[ev.id] = k
+            for fname, (lo, hi) in _EVENT_QUANTITY_BOUNDS.items():
+                q = getattr(ev, fname, None)
+                if not isinstance(q, Quantity):
+                    continue
+                if q.source is not None and q.source not in sources:
+                    raise scenario.error((*path, fname, "source"), f"unknown source '{q.source}'")
+                qlo, qhi = q.support()
+                if lo is not None and qlo < lo or hi is not None and qhi > hi:
+                    bounds = f"[{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}]"
+                    raise scenario.error((*path, fname), f"'{fname}' must lie in {bounds}, but {q.describe()} does not")
+            if isinstance(ev, CeilingEvent) and ev.end is not None and ev.end <= ev.step:
+                raise scenario.error((*path, "end"), f"end ({ev.end}) must be after step ({ev.step})")
+            if isinstance(ev, DoctrineEvent):
+                if all(getattr(ev, f) is None for f in ("fear_scale", "fear", "fatigue", "grievance")):
+                    raise scenario.error(path, "a doctrine event needs one of fear_scale, fear, fatigue, grievance")
+                if ev.towards is not None and ev.actor in ev.towards:
+                    raise scenario.error((*path, "towards"), f"'{ev.actor}' cannot fear its own arsenal")
+                if ev.fatigue is not None:
+                    max_fatigue = max(max_fatigue, ev.fatigue.support()[1])
+        dt = scenario.parameters.get("dt")
+        dt_max = dt.support()[1] if dt is not None else float(cls.parameters["dt"].default or 1.0)
+        if dt_max * max_fatigue > 1.0:
+            where = ("parameters", "dt") if dt is not None else ("actors",)
+            raise scenario.error(where, f"dt * fatigue reaches {dt_max * max_fatigue:g} > 1: the Euler step would "
+                                        "overshoot; use a smaller dt (e.g. months: dt = 1/12)")
+
+    # -- one run ------------------------------------------------------------------------------
+    def setup(self) -> None:
+        """Initial arsenals, coefficients, and the draws of uncertain event inputs."""
+        self.x = self.attr["arsenal"].astype(float).copy()
+        self.fear = self.rel["fear"]
+        np.fill_diagonal(self.fear, 0.0)
+        self.fatigue = self.attr["fatigue"]
+        self.grievance = self.attr["grievance"]
+        self.counted_share = self.attr["counted_share"]
+        self.stable_initial = is_stable(self.fear, self.fatigue)
+        # uncertain event inputs, drawn once per run in declaration order
+        self._event_k = {id(ev): k for k, ev in enumerate(self.spec.events)}
+        self.event_inputs: dict[str, float] = {}
+        self._event_values: dict[tuple[int, str], float] = {}
+        for k, ev in enumerate(self.spec.events):
+            for fname in _EVENT_QUANTITY_BOUNDS:
+                q = getattr(ev, fname, None)
+                if isinstance(q, Quantity):
+                    v = q.sample(self.rng)
+                    self._event_values[(k, fname)] = v
+                    if q.uncertain:
+                        self.event_inputs[f"event.{_event_label(ev, k)}.{fname}"] = v
+        self.ceilings: list[dict[str, Any]] = []  # started ceilings (in force or ended)
+        self.crises = 0
+        self.breach_step = np.nan
+        self.breach_size = 0.0
+        self.after_expiry_step = np.nan
+
+    def _value(self, event: EventSpec, fname: str) -> float | None:
+        return self._event_values.get((self._event_k[id(event)], fname))
+
+    def on_ceiling(self, event: CeilingEvent) -> None:
+        """Event ``ceiling``: a treaty ceiling on the covered states from this step to ``end``."""
+        mask = np.zeros(self.n, dtype=bool)
+        mask[[self.idx[a] for a in event.actors]] = True
+        compliance = self._value(event, "compliance")
+        self.ceilings.append({
+            "mask": mask,
+            "limit": float(self._value(event, "limit")),  # type: ignore[arg-type]
+            "compliance": compliance,
+            "end": np.inf if event.end is None else event.end,
+        })
+
+    def on_doctrine(self, event: DoctrineEvent) -> None:
+        """Event ``doctrine``: new or scaled coefficients of one state from this step on."""
+        i = self.idx[event.actor]
+        cols = np.ones(self.n, dtype=bool) if event.towards is None else np.isin(self.ids, event.towards)
+        cols[i] = False
+        if (v := self._value(event, "fear")) is not None:
+            self.fear[i, cols] = v
+        if (v := self._value(event, "fear_scale")) is not None:
+            self.fear[i, cols] *= v
+        if (v := self._value(event, "fatigue")) is not None:
+            self.fatigue[i] = v
+        if (v := self._value(event, "grievance")) is not None:
+            self.grievance[i] = v
+
+    def _crisis_counts(self, k: int) -> np.ndarray:
+        """How many of ``k`` crises involve each state (pairs drawn uniformly)."""
+        linked = (self.fear + self.fear.T) > 0
+        ii, jj = np.nonzero(np.triu(linked, 1))
+        if ii.size == 0:
+            ii, jj = np.triu_indices(self.n, 1)
+        pick = self.rng.integers(ii.size, size=k)
+        return np.bincount(ii[pick], minlength=self.n) + np.bincount(jj[pick], minlength=self.n)
+
+    def advance(self) -> None:
+        """One Euler step, crises, ceiling compliance and breach bookkeeping, for all states."""
+        dt = self.p["dt"]
+        step = self.steps
+        noise = self.p["noise"]
+        eps = self.rng.standard_normal(self.n) if noise > 0 else None
+        x = euler_step(self.x, system_matrix(self.fear, self.fatigue), self.grievance, dt, noise, eps)
+        rate = self.p["shock_rate"] * dt
+        if rate > 0:
+            k = int(self.rng.poisson(rate))
+            if k:
+                self.crises += k
+                x = x * (1.0 + self.p["shock_size"]) ** self._crisis_counts(k)
+        share = self.counted_share
+        for c in self.ceilings:
+            if step < c["end"]:
+                with np.errstate(divide="ignore"):
+                    cap = np.where(c["mask"] & (share > 0), c["limit"] / share, np.inf)
+                comp = self.p["compliance"] if c["compliance"] is None else c["compliance"]
+                x = apply_ceiling(x, cap, comp)
+        self.x = x
+        for c in self.ceilings:
+            excess = share[c["mask"]] * x[c["mask"]] - c["limit"]
+            if step < c["end"]:
+                worst = float(excess.max())
+                if worst > 1e-9 * max(1.0, c["limit"]):
+                    if np.isnan(self.breach_step):
+                        self.breach_step = float(step)
+                    self.breach_size = max(self.breach_size, worst)
+            elif np.isnan(self.after_expiry_step) and (excess > 0).any():
+                self.after_expiry_step = float(step)
+
+    # -- records ------------------------------------------------------------------------------
+    def ceilings_in_force(self) -> int:
+        """Number of ceilings in force at the end of the current step."""
+        return sum(1 for c in self.ceilings if self.steps < c["end"])
+
+    def total(self) -> float:
+        """Sum of all arsenals."""
+        return float(self.x.sum())
+
+    def reporters(self) -> dict[str, Any]:
+        """Per-step columns: each arsenal, their total and the number of ceilings in force."""
+        rep: dict[str, Any] = {f"arsenal.{a}": partial(_arsenal_of, index=i) for i, a in enumerate(self.ids)}
+        rep["total"] = self.total
+        rep["ceilings_in_force"] = self.ceilings_in_force
+        return rep
+
+    def outcomes(self) -> dict[str, float | bool | str]:
+        """Final arsenals and ratios, equilibrium and stability, breaches, crises."""
+        out: dict[str, float | bool | str] = {f"final.{a}": float(self.x[i]) for i, a in enumerate(self.ids)}
+        for i, a in enumerate(self.ids):
+            for j in range(i + 1, self.n):
+                out[f"ratio.{a}.{self.ids[j]}"] = float(self.x[i] / self.x[j]) if self.x[j] > 0 else np.nan
+        stable = is_stable(self.fear, self.fatigue)
+        eq = equilibrium(self.fear, self.fatigue, self.grievance) if stable else np.full(self.n, np.nan)
+        out.update({f"equilibrium.{a}": float(eq[i]) for i, a in enumerate(self.ids)})
+        out["stable"] = bool(stable)
+        out["stable_initial"] = bool(self.stable_initial)
+        out["spectral_abscissa"] = spectral_abscissa(self.fear, self.fatigue)
+        out["breach"] = bool(not np.isnan(self.breach_step))
+        out["breach_step"] = self.breach_step
+        out["breach_size"] = self.breach_size
+        out["above_limit_after_expiry_step"] = self.after_expiry_step
+        out["crises"] = float(self.crises)
+        out.update(self.event_inputs)
+        return out

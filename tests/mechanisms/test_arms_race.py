@@ -10,12 +10,20 @@ References reproduced (VALIDATION.md, "Arms race: Richardson"):
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from simsim.errors import ScenarioError
 from simsim.mechanisms import arms_race as ar
+from simsim.mechanisms.arms_race import ArmsRaceModel
+from simsim.model import sample_inputs
+from simsim.scenario import Scenario, load_scenario
+from simsim.scenario.loader import scenario_from_data
 
 # ---------------------------------------------------------------------------------------
 # Kernel: closed forms and invariants
@@ -153,3 +161,275 @@ def test_matrix_stability_agrees_with_simulation(
         np.testing.assert_allclose(x, xstar, rtol=1e-6, atol=1e-9)
     else:
         assert np.linalg.norm(x) > bound
+
+
+# ---------------------------------------------------------------------------------------
+# The Mesa model (ArmsRaceModel) end to end
+# ---------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE = ROOT / "scenarios" / "nuclear_arms_race.yaml"
+EXTENDED = ROOT / "scenarios" / "nuclear_arms_race_new_start_extended.yaml"
+
+
+def fixed(v: float) -> dict[str, Any]:
+    return {"value": v, "assumption": True}
+
+
+def scenario(
+    actors: dict[str, dict[str, float]],
+    fear: dict[tuple[str, str], float],
+    steps: int,
+    params: dict[str, float] | None = None,
+    events: list[dict[str, Any]] | None = None,
+) -> Scenario:
+    """A scenario built in code: ``actors`` maps id -> attributes (all fixed assumptions)."""
+    raw = {
+        "name": "test_arms",
+        "description": "test",
+        "model": "arms_race",
+        "steps": steps,
+        "replications": 1,
+        "actors": [
+            {"id": a, "name": a, "attributes": {k: fixed(v) for k, v in attrs.items()}}
+            for a, attrs in actors.items()
+        ],
+        "relations": {
+            "fear": {"edges": [{"from": i, "to": j, **fixed(v)} for (i, j), v in fear.items()]}
+        },
+        "parameters": {k: fixed(v) for k, v in (params or {}).items()},
+        "events": events or [],
+    }
+    return scenario_from_data(raw, "<test>")
+
+
+def run_model(scn: Scenario, seed: int = 0) -> ArmsRaceModel:
+    return ArmsRaceModel(scn, sample_inputs(scn, np.random.default_rng(seed)), rng=seed).run()
+
+
+@pytest.mark.parametrize(("a", "b", "m", "n", "r", "s", "x0", "y0"), TWO_STATE_STABLE[:3])
+def test_model_two_state_converges_to_closed_form(
+    a: float, b: float, m: float, n: float, r: float, s: float, x0: float, y0: float
+) -> None:
+    scn = scenario(
+        {"AAA": {"arsenal": x0, "fatigue": m, "grievance": r},
+         "BBB": {"arsenal": y0, "fatigue": n, "grievance": s}},
+        {("AAA", "BBB"): a, ("BBB", "AAA"): b},
+        steps=4000,
+        params={"dt": 0.5},
+    )
+    model = run_model(scn)
+    out = model.outcomes()
+    xs, ys = closed_form(a, b, m, n, r, s)
+    assert out["final.AAA"] == pytest.approx(xs, rel=1e-6)
+    assert out["final.BBB"] == pytest.approx(ys, rel=1e-6)
+    assert out["equilibrium.AAA"] == pytest.approx(xs, rel=1e-9)
+    assert out["stable"] is True
+    assert out["ratio.AAA.BBB"] == pytest.approx(xs / ys, rel=1e-6)
+    ts = model.timeseries()
+    assert ts["arsenal.AAA"][0] == x0 and len(ts["arsenal.AAA"]) == 4001
+
+
+def test_model_unstable_diverges() -> None:
+    scn = scenario(
+        {"AAA": {"arsenal": 100, "fatigue": 0.3, "grievance": 1},
+         "BBB": {"arsenal": 100, "fatigue": 0.3, "grievance": 1}},
+        {("AAA", "BBB"): 0.5, ("BBB", "AAA"): 0.5},  # m n = 0.09 < a b = 0.25
+        steps=600,
+        params={"dt": 0.25},
+    )
+    out = run_model(scn).outcomes()
+    assert out["stable"] is False
+    assert out["spectral_abscissa"] == pytest.approx(0.5 - 0.3)  # a - m for a symmetric pair
+    assert min(out["final.AAA"], out["final.BBB"]) > 1e8
+    assert np.isnan(out["equilibrium.AAA"])
+
+
+def test_full_compliance_ceiling_holds() -> None:
+    # An unstable three-state race with crises, a ceiling on two states at full compliance.
+    share = {"AAA": 0.8, "BBB": 0.9}
+    scn = scenario(
+        {"AAA": {"arsenal": 1000, "fatigue": 0.1, "grievance": 50, "counted_share": share["AAA"]},
+         "BBB": {"arsenal": 900, "fatigue": 0.1, "grievance": 50, "counted_share": share["BBB"]},
+         "CCC": {"arsenal": 100, "fatigue": 0.1, "grievance": 20}},
+        {("AAA", "BBB"): 0.3, ("BBB", "AAA"): 0.3, ("CCC", "AAA"): 0.2, ("AAA", "CCC"): 0.2},
+        steps=120,
+        params={"dt": 1 / 12, "compliance": 1.0, "shock_rate": 6.0, "shock_size": 0.1, "noise": 0.05},
+        events=[{"id": "treaty", "step": 1, "type": "ceiling", "end": 60, "actors": ["AAA", "BBB"],
+                 "limit": fixed(1550)}],
+    )
+    model = run_model(scn, seed=5)
+    ts, out = model.timeseries(), model.outcomes()
+    assert out["crises"] > 0
+    for a in ("AAA", "BBB"):
+        counted = share[a] * ts[f"arsenal.{a}"][1:60]  # steps 1..59: in force
+        assert counted.max() <= 1550 * (1 + 1e-12)
+        assert counted.max() > 1500  # and it binds
+    assert ts["arsenal.CCC"][1:60].max() > 1550  # states not covered are not capped
+    assert out["breach"] is False and np.isnan(out["breach_step"]) and out["breach_size"] == 0
+    # the race is unstable, so the first step without the ceiling exceeds it
+    assert out["above_limit_after_expiry_step"] == 60
+    assert list(ts["ceilings_in_force"][[0, 1, 59, 60]]) == [0, 1, 1, 0]
+
+
+def test_partial_compliance_hand_calculation() -> None:
+    # No dynamics (zero fear, fatigue and grievance): only the ceiling acts.
+    # x0 = 2000, limit 1500, compliance 0.5: 2000 -> 1750 -> 1625 -> 1562.5 -> (ended) 1562.5
+    scn = scenario(
+        {"AAA": {"arsenal": 2000, "fatigue": 0}, "BBB": {"arsenal": 10, "fatigue": 0}},
+        {("AAA", "BBB"): 0.0},
+        steps=5,
+        params={"compliance": 0.5},
+        events=[{"step": 1, "type": "ceiling", "end": 4, "actors": ["AAA"], "limit": fixed(1500)}],
+    )
+    model = run_model(scn)
+    ts, out = model.timeseries(), model.outcomes()
+    np.testing.assert_allclose(ts["arsenal.AAA"], [2000, 1750, 1625, 1562.5, 1562.5, 1562.5])
+    assert out["breach"] is True
+    assert out["breach_step"] == 1
+    assert out["breach_size"] == pytest.approx(250)
+    assert out["above_limit_after_expiry_step"] == 4
+
+
+def test_event_compliance_overrides_parameter_and_probability_zero_skips() -> None:
+    base = {"AAA": {"arsenal": 2000, "fatigue": 0}, "BBB": {"arsenal": 10, "fatigue": 0}}
+    ev = {"step": 1, "type": "ceiling", "actors": ["AAA"], "limit": fixed(1500), "compliance": fixed(1.0)}
+    out = run_model(scenario(base, {}, 2, {"compliance": 0.0}, [ev])).outcomes()
+    assert out["final.AAA"] == 1500
+    out = run_model(scenario(base, {}, 2, {}, [{**ev, "probability": 0.0}])).outcomes()
+    assert out["final.AAA"] == 2000
+
+
+def test_doctrine_event_changes_coefficients_and_stability() -> None:
+    # a = b = 0.2, m = n = 0.3: stable (0.09 > 0.04). Doubling A's fear: 2a b = 0.08 < 0.09,
+    # still stable; tripling: 0.12 > 0.09, unstable.
+    actors = {"AAA": {"arsenal": 10, "fatigue": 0.3, "grievance": 1},
+              "BBB": {"arsenal": 10, "fatigue": 0.3, "grievance": 2}}
+    fear = {("AAA", "BBB"): 0.2, ("BBB", "AAA"): 0.2}
+    doubled = [{"step": 2, "type": "doctrine", "actor": "AAA", "fear_scale": fixed(2.0)}]
+    out = run_model(scenario(actors, fear, 3, {"dt": 0.5}, doubled)).outcomes()
+    xs, ys = closed_form(0.4, 0.2, 0.3, 0.3, 1.0, 2.0)
+    assert out["stable_initial"] is True and out["stable"] is True
+    assert out["equilibrium.AAA"] == pytest.approx(xs, rel=1e-12)
+    assert out["equilibrium.BBB"] == pytest.approx(ys, rel=1e-12)
+    tripled = [{"step": 2, "type": "doctrine", "actor": "AAA", "fear_scale": fixed(3.0)}]
+    out = run_model(scenario(actors, fear, 3, {"dt": 0.5}, tripled)).outcomes()
+    assert out["stable_initial"] is True and out["stable"] is False
+    setting = [{"step": 1, "type": "doctrine", "actor": "BBB", "fatigue": fixed(0.1),
+                "grievance": fixed(-1.0), "fear": fixed(0.05)}]
+    out = run_model(scenario(actors, fear, 3, {"dt": 0.5}, setting)).outcomes()
+    xs, ys = closed_form(0.2, 0.05, 0.3, 0.1, 1.0, -1.0)
+    assert out["equilibrium.AAA"] == pytest.approx(xs, rel=1e-12)
+
+
+def test_crises_multiply_both_arsenals() -> None:
+    # Without dynamics, each crisis between the only two states multiplies both by 1.1.
+    scn = scenario(
+        {"AAA": {"arsenal": 100, "fatigue": 0}, "BBB": {"arsenal": 50, "fatigue": 0}},
+        {},
+        steps=24,
+        params={"dt": 1 / 12, "shock_rate": 12.0, "shock_size": 0.1},
+    )
+    out = run_model(scn, seed=11).outcomes()
+    k = out["crises"]
+    assert 5 <= k <= 60  # Poisson(12 per year * 2 years) lies here with probability > 0.9999
+    assert out["final.AAA"] == pytest.approx(100 * 1.1**k, rel=1e-12)
+    assert out["final.BBB"] == pytest.approx(50 * 1.1**k, rel=1e-12)
+
+
+def test_same_seed_same_run_different_seed_different_run() -> None:
+    scn = load_scenario(BASE)
+    a = run_model(scn, seed=3).outcomes()
+    b = run_model(scn, seed=3).outcomes()
+    c = run_model(scn, seed=4).outcomes()
+    assert a == b or all(a[k] == b[k] or (np.isnan(a[k]) and np.isnan(b[k])) for k in a)
+    assert a["final.USA"] != c["final.USA"]
+
+
+# ---------------------------------------------------------------------------------------
+# Shipped scenarios, errors, CLI
+# ---------------------------------------------------------------------------------------
+
+
+def test_shipped_scenarios_load_and_extended_changes_only_the_end() -> None:
+    base, ext = load_scenario(BASE), load_scenario(EXTENDED)
+    assert base.ids == ext.ids == ["USA", "RUS", "CHN"]
+    (cb,) = [e for e in base.events if e.type == "ceiling"]
+    (ce,) = [e for e in ext.events if e.type == "ceiling"]
+    assert (cb.end, ce.end) == (26, 38)  # Feb 2026 / Feb 2027 with step 1 = Jan 2024
+    assert cb.limit.value == ce.limit.value == 1550
+    assert [e.model_dump(exclude={"end", "note"}) for e in base.events] == [
+        e.model_dump(exclude={"end", "note"}) for e in ext.events
+    ]
+    assert base.actor("USA").attributes["arsenal"].value == 1770  # FACTS.md, deployed Jan 2024
+    assert base.actor("RUS").attributes["arsenal"].value == 1710
+    assert base.actor("CHN").attributes["arsenal"].value == 24
+
+
+def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+BAD_BASE = """\
+name: bad
+description: test
+model: arms_race
+steps: 3
+actors:
+  - id: AAA
+    name: A
+    attributes:
+      arsenal: {value: ARSENAL, assumption: true}
+      fatigue: {value: FATIGUE, assumption: true}
+  - id: BBB
+    name: B
+    attributes:
+      arsenal: {value: 10, assumption: true}
+      fatigue: {value: 0.2, assumption: true}
+relations:
+  fear:
+    edges:
+      - {from: AAA, to: BBB, value: 0.1, assumption: true}
+"""
+
+
+@pytest.mark.parametrize(
+    ("arsenal", "fatigue", "line", "key"),
+    [("100", "-0.5", 10, "fatigue"), ("lots", "0.2", 9, "arsenal")],
+)
+def test_bad_coefficients_give_one_line_error(
+    tmp_path: Path, arsenal: str, fatigue: str, line: int, key: str
+) -> None:
+    p = write(tmp_path, BAD_BASE.replace("ARSENAL", arsenal).replace("FATIGUE", fatigue))
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(p)
+    msg = str(exc.value)
+    assert "\n" not in msg
+    assert f"{p}:{line}" in msg and key in msg
+
+
+def test_euler_step_too_long_for_fatigue_is_rejected(tmp_path: Path) -> None:
+    p = write(tmp_path, BAD_BASE.replace("ARSENAL", "10").replace("FATIGUE", "0.5")
+              + "parameters:\n  dt: {value: 4, assumption: true}\n")
+    with pytest.raises(ScenarioError, match="dt"):
+        load_scenario(p)
+
+
+def test_bad_events_are_rejected(tmp_path: Path) -> None:
+    good = BAD_BASE.replace("ARSENAL", "10").replace("FATIGUE", "0.2")
+    cases = {  # expected message -> events
+        "unknown actor 'ZZZ'": "  - {step: 1, type: ceiling, actors: [ZZZ], limit: {value: 5, assumption: true}}\n",
+        "end": "  - {step: 2, type: ceiling, end: 2, actors: [AAA], limit: {value: 5, assumption: true}}\n",
+        "compliance": "  - {step: 1, type: ceiling, actors: [AAA], limit: {value: 5, assumption: true},"
+                      " compliance: {value: 1.5, assumption: true}}\n",
+        "needs one of": "  - {step: 1, type: doctrine, actor: AAA}\n",
+        "unknown source": "  - {step: 1, type: doctrine, actor: AAA, fatigue: {value: 0.1, source: nowhere}}\n",
+        "duplicate event id": "  - {id: e1, step: 1, type: doctrine, actor: AAA, fear: {value: 1, assumption: true}}\n"
+                              "  - {id: e1, step: 2, type: doctrine, actor: AAA, fear: {value: 2, assumption: true}}\n",
+    }
+    for expected, event in cases.items():
+        p = write(tmp_path, good + "events:\n" + event)
+        with pytest.raises(ScenarioError, match=expected):
+            load_scenario(p)
