@@ -1,0 +1,295 @@
+"""The ``simsim`` command: a thin wrapper over the public API.
+
+Exit codes: 0 success, 2 bad input (one message, no traceback), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from simsim.errors import SimsimError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own errors: one line, exit 2
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"simsim: error: {message}\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {v}")
+    return v
+
+
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError("a seed must be >= 0")
+    return v
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``simsim`` command."""
+    from simsim import __version__
+
+    p = _Parser(prog="simsim", description="Simulate diplomatic scenarios as distributions of outcomes.")
+    p.add_argument("--version", action="version", version=f"simsim {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    r = sub.add_parser("run", help="run a scenario many times; print a summary; write results and a plot")
+    r.add_argument("scenario", help="scenario file, or the name of a shipped scenario")
+    r.add_argument("-n", "--replications", type=_positive, help="number of runs (default: the scenario's)")
+    r.add_argument("--seed", type=_seed, help="master seed (default: the scenario's, else drawn and printed)")
+    r.add_argument("--jobs", type=_positive, help="worker processes (default: all cores for large runs)")
+    r.add_argument("--out", type=Path, help="results folder (default: out/<scenario name>)")
+    r.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                   help="override a scenario value, e.g. --set parameters.rationality=2 (repeatable)")
+    r.add_argument("--no-plot", action="store_true", help="do not write outcomes.png")
+    r.add_argument("--no-timeseries", action="store_true", help="do not record per-step reporters")
+    r.add_argument("--quiet", action="store_true", help="print only the output folder")
+
+    v = sub.add_parser("validate", help="check scenario files without running them")
+    v.add_argument("scenarios", nargs="+")
+    v.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
+
+    sub.add_parser("schema", help="print the scenario JSON Schema (for editors)")
+    sub.add_parser("list", help="list mechanisms, behaviours and shipped scenarios")
+
+    d = sub.add_parser("describe", help="show a scenario's actors, uncertain inputs and sources")
+    d.add_argument("scenario")
+    d.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
+
+    pl = sub.add_parser("plot", help="draw outcomes.png from a results folder")
+    pl.add_argument("results", type=Path)
+    pl.add_argument("--out", type=Path, help="PNG file (default: RESULTS/outcomes.png)")
+    pl.add_argument("--outcome", action="append", help="outcome to plot (repeatable; default: main outcomes)")
+
+    c = sub.add_parser("compare", help="compare two results folders, or run two scenarios and compare them")
+    c.add_argument("a", help="results folder or scenario")
+    c.add_argument("b", help="results folder or scenario")
+    c.add_argument("-n", "--replications", type=_positive, help="runs per scenario (scenarios only)")
+    c.add_argument("--seed", type=_seed, help="master seed for both scenarios (scenarios only)")
+    c.add_argument("--jobs", type=_positive)
+    c.add_argument("--out", type=Path, help="folder for comparison.csv and comparison.png")
+    c.add_argument("--outcome", action="append", help="outcome to compare (repeatable)")
+    return p
+
+
+# ------------------------------------------------------------------ formatting
+def format_summary(summary: pd.DataFrame) -> str:
+    """Human-readable lines for a summary table."""
+    lines = []
+    width = max([len(str(o)) + (len(str(c)) + 3 if isinstance(c, str) else 0)
+                 for o, c in zip(summary["outcome"], summary["category"], strict=True)] + [10])
+    for r in summary.itertuples(index=False):
+        if r.kind in ("bool", "category"):
+            label = f"{r.outcome} = {r.category}" if isinstance(r.category, str) else str(r.outcome)
+            lines.append(f"  {label:<{width}}  {r.estimate:7.1%}   95% CI [{r.ci_low:6.1%}, {r.ci_high:6.1%}]")
+        elif r.n:
+            lines.append(f"  {r.outcome:<{width}}  mean {r.estimate:.4g}  95% CI [{r.ci_low:.4g}, {r.ci_high:.4g}]"
+                         f"  sd {r.sd:.3g}  5-95%: {r.q05:.3g} .. {r.q95:.3g}")
+    return "\n".join(lines)
+
+
+def _main_first(summary: pd.DataFrame, main: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    is_main = summary["outcome"].isin(main)
+    return summary[is_main], summary[~is_main]
+
+
+# ------------------------------------------------------------------ commands
+def _cmd_run(args: argparse.Namespace) -> int:
+    import simsim
+    from simsim.experiment import RunSettings
+
+    scn = simsim.load_scenario(args.scenario, args.overrides)
+    out = args.out or Path("out") / scn.name
+    if out.exists() and not out.is_dir():
+        raise SimsimError(f"--out {out}: exists and is not a folder")
+    settings = RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs,
+                           timeseries=not args.no_timeseries)
+    t0 = time.perf_counter()
+    res = simsim.run(scn, settings=settings)
+    elapsed = time.perf_counter() - t0
+    s = res.metadata["settings"]
+    if s["seed_drawn"]:
+        print(f"simsim: no seed given; drew seed {s['seed']} (rerun with --seed {s['seed']})", file=sys.stderr)
+    res.save(out)
+    if not args.no_plot:
+        from simsim.plotting import outcomes_figure
+
+        outcomes_figure(res).savefig(out / "outcomes.png", dpi=110)
+    if args.quiet:
+        print(out)
+        return EXIT_OK
+    print(f"{scn.title or scn.name}")
+    print(f"  mechanism {scn.model}; {s['replications']} runs x {scn.steps} steps; seed {s['seed']}; "
+          f"{s['jobs']} process(es); {elapsed:.1f} s")
+    summary = res.summary()
+    main, rest = _main_first(summary, res.main_outcomes)
+    if len(main):
+        print("\nMain outcomes")
+        print(format_summary(main))
+    if len(rest):
+        print(f"\nOther outcomes ({rest['outcome'].nunique()}; all in {out / 'summary.json'})")
+        print(format_summary(rest.head(12)))
+        if len(rest) > 12:
+            print(f"  ... {len(rest) - 12} more rows")
+    print(f"\nWrote {out}/: runs.parquet, timeseries.parquet, metadata.json, summary.json"
+          + ("" if args.no_plot else ", outcomes.png"))
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    import simsim
+    from simsim.model import design_of
+
+    bad = 0
+    for path in args.scenarios:
+        try:
+            scn = simsim.load_scenario(path, args.overrides)
+        except SimsimError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            bad += 1
+            continue
+        n_unc = len(design_of(scn).uncertain)
+        print(f"ok: {path} ({scn.name}: mechanism {scn.model}, {len(scn.actors)} actors, "
+              f"{n_unc} uncertain inputs, {len(scn.events)} events)")
+    return EXIT_BAD_INPUT if bad else EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from simsim.scenario.schema import Scenario
+
+    schema = Scenario.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "simsim scenario"
+    print(json.dumps(schema, indent=2))
+    return EXIT_OK
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from simsim import registry
+
+    print("Mechanisms (model: in a scenario):")
+    for name, cls in registry.mechanisms().items():
+        first = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+        print(f"  {name:<12} {first}")
+    print("\nBehaviours (decision rules):")
+    for name, cls in registry.behaviours().items():
+        first = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+        print(f"  {name:<24} {first}")
+    print(f"\nShipped scenarios ({registry.scenarios_dir()}):")
+    for name, path in registry.shipped_scenarios().items():
+        print(f"  {name}")
+    return EXIT_OK
+
+
+def _cmd_describe(args: argparse.Namespace) -> int:
+    import simsim
+    from simsim.model import design_of
+
+    scn = simsim.load_scenario(args.scenario, args.overrides)
+    print(f"{scn.title or scn.name}  (mechanism {scn.model}; {scn.steps} steps; default {scn.replications} runs)")
+    print(scn.description.strip())
+    print("\nActors:")
+    for a in scn.actors:
+        mem = f" member of {', '.join(a.memberships)}" if a.memberships else ""
+        print(f"  {a.id:<6} {a.name} ({a.kind}){mem}")
+    unc = design_of(scn).uncertain
+    print(f"\nUncertain inputs ({len(unc)}), sampled once per run:")
+    for u in unc:
+        prov = f"source {u.quantity.source}" if u.quantity.source else "assumption"
+        print(f"  {u.column:<40} {u.quantity.describe():<28} {prov}")
+    print("\nSources:")
+    for s in scn.sources:
+        print(f"  [{s.id}] {s.title}" + (f" ({s.year})" if s.year else "") + (f" {s.url}" if s.url else ""))
+    return EXIT_OK
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from simsim.plotting import outcomes_figure
+    from simsim.results import Results
+
+    res = Results.load(args.results)
+    out = args.out or args.results / "outcomes.png"
+    outcomes_figure(res, args.outcome).savefig(out, dpi=110)
+    print(out)
+    return EXIT_OK
+
+
+def _results_or_run(arg: str, args: argparse.Namespace) -> object:
+    import simsim
+    from simsim.experiment import RunSettings
+    from simsim.results import Results
+
+    if Path(arg).is_dir():
+        return Results.load(arg)
+    scn = simsim.load_scenario(arg)
+    return simsim.run(scn, settings=RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs))
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from simsim.analysis import compare
+    from simsim.plotting import comparison_figure
+
+    a = _results_or_run(args.a, args)
+    b = _results_or_run(args.b, args)
+    table = compare(a, b, args.outcome)  # type: ignore[arg-type]
+    na, nb = a.metadata["scenario"]["name"], b.metadata["scenario"]["name"]  # type: ignore[attr-defined]
+    print(f"a = {na}, b = {nb}: estimates with 95% intervals; difference b - a")
+    for r in table.itertuples(index=False):
+        fmt = ".1%" if r.kind != "number" else ".4g"
+        print(f"  {r.label:<34} a {r.estimate_a:{fmt}}  b {r.estimate_b:{fmt}}  "
+              f"diff {r.difference:+{fmt}} [{r.diff_low:+{fmt}}, {r.diff_high:+{fmt}}]")
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        table.to_csv(args.out / "comparison.csv", index=False)
+        comparison_figure(a, b, args.outcome).savefig(args.out / "comparison.png", dpi=110)  # type: ignore[arg-type]
+        print(f"Wrote {args.out}/comparison.csv, comparison.png")
+    return EXIT_OK
+
+
+COMMANDS = {"run": _cmd_run, "validate": _cmd_validate, "schema": _cmd_schema, "list": _cmd_list,
+            "describe": _cmd_describe, "plot": _cmd_plot, "compare": _cmd_compare}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``simsim`` command; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except SimsimError as exc:
+        print(f"simsim: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("simsim: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an internal error: say so plainly
+        if os.environ.get("SIMSIM_DEBUG"):
+            traceback.print_exc()
+        print(f"simsim: internal error: {type(exc).__name__}: {exc} (set SIMSIM_DEBUG=1 for details)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

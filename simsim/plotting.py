@@ -1,0 +1,171 @@
+"""Figures of outcome distributions.
+
+A leaf module: nothing in simsim imports it except the CLI. Each plot function takes data
+and an optional ``ax``, returns the figure or axes, never calls ``show()`` and never touches
+pyplot's global state (figures are built with :class:`matplotlib.figure.Figure`). The data
+each figure shows is prepared by a separate pure function that tests check without drawing.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from simsim.results import Results
+
+
+# ------------------------------------------------------------------ data preparation
+def probability_table(results: Results, outcomes: list[str] | None = None) -> pd.DataFrame:
+    """Probabilities with 95% Wilson intervals of the boolean and categorical main outcomes.
+
+    Returns a frame with ``label``, ``estimate``, ``ci_low``, ``ci_high`` (one row per boolean
+    outcome and per category of a categorical outcome).
+    """
+    names = outcomes or results.main_outcomes
+    specs = {s["name"]: s for s in results.outcome_specs}
+    names = [n for n in names if n in specs and specs[n]["kind"] in ("bool", "category")]
+    if not names:
+        return pd.DataFrame(columns=["label", "estimate", "ci_low", "ci_high"])
+    summ = results.summary(names)
+    labels = [f"{o}: {c}" if isinstance(c, str) else o for o, c in zip(summ["outcome"], summ["category"], strict=True)]
+    return pd.DataFrame({"label": labels, "estimate": summ["estimate"].to_numpy(),
+                         "ci_low": summ["ci_low"].to_numpy(), "ci_high": summ["ci_high"].to_numpy()})
+
+
+def numeric_outcomes(results: Results, outcomes: list[str] | None = None) -> dict[str, np.ndarray]:
+    """Values over runs of the numeric main outcomes (NaNs dropped), by name."""
+    names = outcomes or results.main_outcomes
+    specs = {s["name"]: s for s in results.outcome_specs}
+    out = {}
+    for n in names:
+        if n in specs and specs[n]["kind"] == "number" and n in results.runs:
+            out[n] = pd.to_numeric(results.runs[n], errors="coerce").dropna().to_numpy(dtype=float)
+    return out
+
+
+def fan_data(timeseries: pd.DataFrame, reporter: str, quantiles: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+             ) -> pd.DataFrame:
+    """Quantiles of ``reporter`` across runs at each step (index: step; columns: quantiles)."""
+    return timeseries.groupby("step")[reporter].quantile(list(quantiles)).unstack()
+
+
+# ------------------------------------------------------------------ figures
+def plot_probabilities(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Horizontal bars of probabilities with their 95% intervals."""
+    if ax is None:
+        ax = Figure(figsize=(6, 0.4 * max(len(table), 2) + 1)).subplots()
+    y = np.arange(len(table))[::-1]
+    est = table["estimate"].to_numpy(dtype=float)
+    err = np.clip(np.vstack([est - table["ci_low"].to_numpy(dtype=float),
+                             table["ci_high"].to_numpy(dtype=float) - est]), 0.0, None)
+    ax.barh(y, est, color="#4C72B0", alpha=0.8)
+    ax.errorbar(est, y, xerr=err, fmt="none", ecolor="black", capsize=3, lw=1)
+    for yi, e, hi in zip(y, est, est + err[1], strict=True):
+        ax.text(min(hi + 0.01, 0.93), yi, f"{e:.1%}", va="center", fontsize=8)
+    ax.set_yticks(y, table["label"].tolist(), fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("probability (bars: 95% Wilson interval)")
+    return ax
+
+
+def plot_histogram(values: np.ndarray, name: str, ax: Axes | None = None) -> Axes:
+    """Histogram of one numeric outcome over runs, with its mean and 5-95% range marked."""
+    if ax is None:
+        ax = Figure(figsize=(4, 3)).subplots()
+    if len(values) == 0:
+        ax.text(0.5, 0.5, "no values", ha="center", va="center", transform=ax.transAxes)
+    else:
+        uniq = np.unique(values)
+        bins: Any = (np.append(uniq, uniq[-1] + 1) - 0.5) if len(uniq) <= 12 and np.all(uniq == np.round(uniq)) else 30
+        ax.hist(values, bins=bins, color="#55A868", alpha=0.85)
+        ax.axvline(values.mean(), color="black", lw=1, label=f"mean {values.mean():.3g}")
+        lo, hi = np.quantile(values, [0.05, 0.95])
+        ax.axvspan(lo, hi, color="grey", alpha=0.15, label="5-95%")
+        ax.legend(fontsize=7)
+    ax.set_title(name, fontsize=9)
+    ax.set_ylabel("runs", fontsize=8)
+    ax.tick_params(labelsize=7)
+    return ax
+
+
+def plot_fan(fan: pd.DataFrame, name: str, ax: Axes | None = None) -> Axes:
+    """Median and 50%/90% bands of a reporter over steps."""
+    if ax is None:
+        ax = Figure(figsize=(4, 3)).subplots()
+    x = fan.index.to_numpy()
+    cols = list(fan.columns)
+    ax.fill_between(x, fan[cols[0]], fan[cols[-1]], color="#8172B2", alpha=0.2, label="5-95%")
+    ax.fill_between(x, fan[cols[1]], fan[cols[-2]], color="#8172B2", alpha=0.4, label="25-75%")
+    ax.plot(x, fan[cols[len(cols) // 2]], color="#4B3F72", lw=1.5, label="median")
+    ax.set_title(f"{name} over steps", fontsize=9)
+    ax.set_xlabel("step", fontsize=8)
+    ax.legend(fontsize=7)
+    ax.tick_params(labelsize=7)
+    return ax
+
+
+def outcomes_figure(results: Results, outcomes: list[str] | None = None) -> Figure:
+    """The distribution of the main outcomes: probabilities, histograms and a fan chart."""
+    probs = probability_table(results, outcomes)
+    nums = numeric_outcomes(results, outcomes)
+    reporters = [r for r in results.metadata.get("main_reporters", []) if r in results.timeseries]
+    panels = len(nums) + len(reporters)
+    ncols = 3
+    nrows_small = math.ceil(panels / ncols) if panels else 0
+    top = 1 if len(probs) else 0
+    height_top = 0.35 * max(len(probs), 2) + 1.2 if top else 0
+    fig = Figure(figsize=(12, height_top + 2.8 * nrows_small + 0.8), layout="constrained")
+    title = results.metadata.get("scenario", {}).get("title") or results.metadata.get("scenario", {}).get("name")
+    fig.suptitle(f"{title}\n{len(results.runs)} runs, seed {results.seed}", fontsize=10)
+    grid = fig.add_gridspec(top + nrows_small, ncols, height_ratios=[height_top] * top + [2.8] * nrows_small)
+    if top:
+        plot_probabilities(probs, fig.add_subplot(grid[0, :]))
+    k = 0
+    for name, vals in nums.items():
+        plot_histogram(vals, name, fig.add_subplot(grid[top + k // ncols, k % ncols]))
+        k += 1
+    for rep in reporters:
+        plot_fan(fan_data(results.timeseries, rep), rep, fig.add_subplot(grid[top + k // ncols, k % ncols]))
+        k += 1
+    return fig
+
+
+def comparison_table(a: Results, b: Results, outcomes: list[str] | None = None) -> pd.DataFrame:
+    """Estimates of the same outcomes in two results, side by side (see :func:`simsim.analysis.compare`)."""
+    from simsim.analysis import compare
+
+    return compare(a, b, outcomes)
+
+
+def plot_comparison(table: pd.DataFrame, labels: tuple[str, str], ax: Axes | None = None) -> Axes:
+    """Dot plot of two scenarios' estimates with 95% intervals, one row per outcome."""
+    if ax is None:
+        ax = Figure(figsize=(7, 0.45 * max(len(table), 2) + 1.2)).subplots()
+    y = np.arange(len(table))[::-1]
+    for off, side, color, lab in ((0.15, "a", "#4C72B0", labels[0]), (-0.15, "b", "#C44E52", labels[1])):
+        est = table[f"estimate_{side}"].to_numpy(dtype=float)
+        lo = table[f"ci_low_{side}"].to_numpy(dtype=float)
+        hi = table[f"ci_high_{side}"].to_numpy(dtype=float)
+        err = np.clip(np.vstack([est - lo, hi - est]), 0.0, None)
+        ax.errorbar(est, y + off, xerr=err, fmt="o", color=color, capsize=3, label=lab)
+    ax.set_yticks(y, table["label"].tolist(), fontsize=8)
+    ax.set_xlabel("estimate (probability or mean) with 95% interval")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def comparison_figure(a: Results, b: Results, outcomes: list[str] | None = None) -> Figure:
+    """Figure comparing two results on their shared main outcomes."""
+    table = comparison_table(a, b, outcomes)
+    fig = Figure(figsize=(8, 0.45 * max(len(table), 2) + 1.6), layout="constrained")
+    names = (a.metadata["scenario"]["name"], b.metadata["scenario"]["name"])
+    plot_comparison(table, names, fig.add_subplot())
+    fig.suptitle(f"{names[0]} vs {names[1]}", fontsize=10)
+    return fig
