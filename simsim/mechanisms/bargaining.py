@@ -49,16 +49,24 @@ until no position changes by more than a tolerance, or the step limit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from simsim.model import DiplomacyModel, OutcomeSpec, Param
+from simsim.registry import register_mechanism
+
+if TYPE_CHECKING:
+    from simsim.scenario.schema import Scenario
 
 __all__ = [
     "CAPITULATION",
     "COMPROMISE",
     "CONFRONTATION",
     "OFFER_KINDS",
+    "BargainingModel",
     "RoundResult",
     "bargaining_round",
     "basic_utilities",
@@ -170,9 +178,7 @@ def condorcet_median(x: ArrayLike, c: ArrayLike, s: ArrayLike, span: float) -> t
     return float(x[j]), j
 
 
-def voter_support(
-    x: ArrayLike, c: ArrayLike, s: ArrayLike, span: float, r: ArrayLike | None = None
-) -> FloatArray:
+def voter_support(x: ArrayLike, c: ArrayLike, s: ArrayLike, span: float, r: ArrayLike | None = None) -> FloatArray:
     """Each voter's support for one actor's position over another's (B4).
 
     Parameters
@@ -239,9 +245,7 @@ def success_probability(
     raise ValueError(f"unknown normalisation {normalisation!r}; use 'all_pairs' or 'pair'")
 
 
-def basic_utilities(
-    d_ij: ArrayLike, d_imu: ArrayLike, r: ArrayLike
-) -> dict[str, FloatArray]:
+def basic_utilities(d_ij: ArrayLike, d_imu: ArrayLike, r: ArrayLike) -> dict[str, FloatArray]:
     """Utilities of success, failure, better, worse and status quo (B6)-(B10).
 
     Parameters
@@ -584,3 +588,220 @@ def fearon_bargaining_range(p: float, c_a: float, c_b: float) -> tuple[float, fl
     if c_a <= 0 or c_b <= 0:
         raise ValueError(f"war costs must be positive, got c_a={c_a}, c_b={c_b}")
     return (p - c_a, p + c_b)
+
+
+# =======================================================================================
+# Mesa model
+# =======================================================================================
+
+_SALIENCE_SCALE = 100.0
+
+
+def _actor_position(model: BargainingModel, i: int) -> float:
+    return float(model.x[i])
+
+
+@register_mechanism
+class BargainingModel(DiplomacyModel):
+    """Bueno de Mesquita's expected-utility model of bargaining over one issue.
+
+    Every step is one round of the model: the median (Condorcet) position (B3), the
+    risk exponents from each actor's security (B12)-(B14), the probabilities of success
+    (B5), the utilities (B6)-(B10) and expected utilities of challenging (B11) for all
+    ordered pairs at once; then every actor classifies the offers it receives as
+    confrontation, compromise or capitulation and moves to the one that changes its
+    position least. The run stops when no position changes by more than
+    ``tolerance`` times the scale length, or after ``steps`` rounds. The forecast is the
+    capability-and-salience weighted mean position (B1) after the last round.
+
+    The equations, the ambiguities of the specification and the readings chosen are in
+    the module docstring and in ``docs/mechanisms/bargaining.md``.
+
+    References
+    ----------
+    Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011). Unravelling Bueno De Mesquita's
+    group decision model. *Journal of Theoretical Politics* 23(4): 510-531.
+    Bueno de Mesquita, B. (1994). Political forecasting: an expected utility method. In
+    F. Stokman (ed.), *European Community Decision Making*, Yale University Press, 71-104.
+    """
+
+    name = "bargaining"
+    citation = (
+        "Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011). Unravelling Bueno De Mesquita's "
+        "group decision model. Journal of Theoretical Politics 23(4): 510-531; "
+        "Bueno de Mesquita, B. (1994). Political forecasting: an expected utility method. "
+        "In Stokman (ed.), European Community Decision Making, Yale UP, 71-104."
+    )
+    parameters: ClassVar[dict[str, Param]] = {
+        "q": Param(
+            default=1.0,
+            low=0.0,
+            high=1.0,
+            doc="Q in (B11): probability that the status quo persists when an actor does not challenge.",
+        ),
+        "t": Param(
+            default=1.0,
+            low=0.0,
+            high=1.0,
+            doc="T in (B11): probability that a changing status quo moves in the actor's favour.",
+        ),
+        "scale_min": Param(
+            default=None,
+            doc="Lower end of the issue scale; with scale_max it sets the span of (B2)-(B9). "
+            "Omitted: the range of the actors' initial positions in each run.",
+        ),
+        "scale_max": Param(default=None, doc="Upper end of the issue scale (see scale_min)."),
+        "pair_normalisation": Param(
+            default=0,
+            low=0,
+            high=1,
+            integer=True,
+            doc="(B5) denominator: 0 = all pairs (published replication), 1 = the pair only (P_ij + P_ji = 1).",
+        ),
+        "tolerance": Param(
+            default=1e-9,
+            low=0.0,
+            doc="Stop when no position moves by more than tolerance x span in a round.",
+        ),
+    }
+    attributes: ClassVar[dict[str, Param]] = {
+        "capability": Param(default=None, low=0.0, doc="Capability c_i (any non-negative scale)."),
+        "position": Param(default=None, doc="Position x_i on the issue scale."),
+        "salience": Param(default=None, low=0.0, high=100.0, doc="Salience s_i on a 0-100 scale."),
+    }
+    main_reporters: ClassVar[tuple[str, ...]] = ("mean_position", "median_position")
+
+    # -- scenario-level hooks ------------------------------------------------------------
+    @classmethod
+    def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
+        """Per-run outcomes: the forecast, final median, offer counts and each actor's end."""
+        specs = [
+            OutcomeSpec("forecast", "number", "Weighted mean position (B1) after the last round."),
+            OutcomeSpec("final_median", "number", "Median (Condorcet) position (B3) after the last round."),
+            OutcomeSpec("initial_mean", "number", "Weighted mean position (B1) before round 1."),
+            OutcomeSpec("initial_median", "number", "Median (Condorcet) position (B3) before round 1."),
+            OutcomeSpec("confrontations", "number", "Confrontation offers over the run (receiver-challenger pairs)."),
+            OutcomeSpec("compromises", "number", "Compromise offers over the run."),
+            OutcomeSpec("capitulations", "number", "Capitulation offers over the run."),
+            OutcomeSpec("moves", "number", "Offers accepted (actor-rounds in which an actor moved)."),
+            OutcomeSpec("rounds", "number", "Rounds run."),
+            OutcomeSpec("converged", "bool", "Whether positions stopped changing before the step limit."),
+        ]
+        for a in scenario.actors:
+            specs.append(OutcomeSpec(f"final_position.{a.id}", "number", f"Position of {a.name} after the last round."))
+            specs.append(OutcomeSpec(f"challenges_made.{a.id}", "number", f"Offers {a.name} made over the run."))
+            specs.append(
+                OutcomeSpec(f"moves_caused.{a.id}", "number", f"Offers of {a.name} that another actor accepted.")
+            )
+        return specs
+
+    @classmethod
+    def check(cls, scenario: Scenario) -> None:
+        """Scale bounds ordered, positions inside the scale, at least two actors."""
+        if len(scenario.actors) < 2:
+            raise scenario.error(("actors",), "the bargaining model needs at least two actors")
+        params = scenario.parameters
+        given = [k for k in ("scale_min", "scale_max") if k in params]
+        if len(given) == 1:
+            missing = "scale_max" if given[0] == "scale_min" else "scale_min"
+            raise scenario.error(("parameters", given[0]), f"give '{missing}' too, or neither")
+        if not given:
+            return
+        lo_q, hi_q = params["scale_min"], params["scale_max"]
+        if lo_q.uncertain or hi_q.uncertain:
+            raise scenario.error(("parameters", "scale_min"), "the issue scale must be fixed values")
+        lo, hi = lo_q.central(), hi_q.central()
+        if not hi > lo:
+            raise scenario.error(("parameters", "scale_max"), f"scale_max ({hi:g}) must exceed scale_min ({lo:g})")
+        for i, a in enumerate(scenario.actors):
+            q = a.attributes.get("position")
+            if q is None:
+                continue
+            plo, phi = q.support()
+            if plo < lo or phi > hi:
+                raise scenario.error(
+                    ("actors", i, "attributes", "position"),
+                    f"position of '{a.id}' ({q.describe()}) leaves the issue scale [{lo:g}, {hi:g}]",
+                )
+
+    # -- run -----------------------------------------------------------------------------
+    def setup(self) -> None:
+        """Arrays for this run: positions, capabilities, saliences (0-1) and the span."""
+        self.x0 = self.attr["position"].astype(float).copy()
+        self.x = self.x0.copy()
+        self.c = self.attr["capability"].astype(float)
+        self.s_raw = self.attr["salience"].astype(float)
+        lo, hi = self.p.get("scale_min", np.nan), self.p.get("scale_max", np.nan)
+        if np.isfinite(lo) and np.isfinite(hi):
+            self.span = float(hi - lo)
+        else:
+            self.span = float(self.x0.max() - self.x0.min()) or 1.0
+        self.mean_position = weighted_mean_position(self.x, self.c, self.s_raw)
+        self.median_position = condorcet_median(self.x, self.c, self.s_raw, self.span)[0]
+        self.initial_mean, self.initial_median = self.mean_position, self.median_position
+        zero = dict.fromkeys(OFFER_KINDS.values(), 0)
+        self.offers = dict(zero)
+        self.accepted = dict(zero)
+        self.total_offers = dict(zero)
+        self.moves_total = 0
+        self.made = np.zeros(self.n, dtype=np.int64)
+        self.caused = np.zeros(self.n, dtype=np.int64)
+        self.rounds_run = 0
+        self.converged = False
+
+    def reporters(self) -> dict[str, object]:
+        """Mean and median position, each actor's position, and offers per kind per round."""
+        rep: dict[str, object] = {"mean_position": "mean_position", "median_position": "median_position"}
+        for i, aid in enumerate(self.ids):
+            rep[f"position.{aid}"] = partial(_actor_position, i=i)
+        for kind in OFFER_KINDS.values():
+            rep[f"offers.{kind}"] = partial(_count, table="offers", kind=kind)
+            rep[f"accepted.{kind}"] = partial(_count, table="accepted", kind=kind)
+        return rep
+
+    def advance(self) -> None:
+        """One round (B1)-(B14) for all actors at once."""
+        norm: Normalisation = "pair" if self.p["pair_normalisation"] >= 0.5 else "all_pairs"
+        res = bargaining_round(self.x, self.c, self.s_raw / _SALIENCE_SCALE, self.span, self.p["q"], self.p["t"], norm)
+        self.last_round = res
+        self.offers = res.offer_counts()
+        self.accepted = res.accepted_counts()
+        for k, v in self.offers.items():
+            self.total_offers[k] += v
+        moved = np.flatnonzero(res.chosen >= 0)
+        self.moves_total += int(moved.size)
+        self.made += (res.kinds > 0).sum(axis=0)
+        np.add.at(self.caused, res.chosen[moved], 1)
+        change = float(np.max(np.abs(res.x_after - res.x_before), initial=0.0))
+        self.x = res.x_after
+        self.attr["position"] = self.x  # agents read their current position from here
+        self.mean_position = weighted_mean_position(self.x, self.c, self.s_raw)
+        self.median_position = condorcet_median(self.x, self.c, self.s_raw, self.span)[0]
+        self.rounds_run += 1
+        if change <= self.p["tolerance"] * self.span:
+            self.converged = True
+            self.running = False
+
+    def outcomes(self) -> dict[str, float | bool | str]:
+        """Per-run outcomes (see :meth:`outcome_specs`)."""
+        out: dict[str, float | bool | str] = {
+            "forecast": self.mean_position,
+            "final_median": self.median_position,
+            "initial_mean": self.initial_mean,
+            "initial_median": self.initial_median,
+            "confrontations": float(self.total_offers["confrontation"]),
+            "compromises": float(self.total_offers["compromise"]),
+            "capitulations": float(self.total_offers["capitulation"]),
+            "moves": float(self.moves_total),
+            "rounds": float(self.rounds_run),
+            "converged": self.converged,
+        }
+        for i, aid in enumerate(self.ids):
+            out[f"final_position.{aid}"] = float(self.x[i])
+            out[f"challenges_made.{aid}"] = float(self.made[i])
+            out[f"moves_caused.{aid}"] = float(self.caused[i])
+        return out
+
+
+def _count(model: BargainingModel, table: str, kind: str) -> int:
+    return int(getattr(model, table)[kind])

@@ -29,8 +29,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 # Table 1 of Scholz et al. (2011) / Bueno de Mesquita (1994, p. 78); the same numbers
 # are in the reference CSV, which ``test_inline_table_matches_reference_csv`` checks.
-EC_NAMES = ["Netherlands", "Belgium", "Luxembourg", "Germany", "France", "Italy", "UK",
-            "Ireland", "Denmark", "Greece"]
+EC_NAMES = ["Netherlands", "Belgium", "Luxembourg", "Germany", "France", "Italy", "UK", "Ireland", "Denmark", "Greece"]
 EC_C = np.array([0.08, 0.08, 0.03, 0.16, 0.16, 0.16, 0.16, 0.05, 0.05, 0.08])
 EC_X = np.array([4.0, 7, 4, 4, 10, 10, 10, 7, 4, 7])
 EC_S = np.array([80.0, 40, 20, 80, 60, 60, 90, 10, 100, 70])
@@ -256,3 +255,196 @@ def test_fearon_range_preferred_by_both(p, c_a, c_b, frac) -> None:
 def test_fearon_rejects_bad_input(args) -> None:
     with pytest.raises(ValueError):
         bg.fearon_bargaining_range(*args)
+
+
+# ---------------------------------------------------------------------------------------
+# The Mesa model end to end (simsim.run, the CLI, validation)
+# ---------------------------------------------------------------------------------------
+
+SCENARIOS = REPO / "scenarios"
+EC_FILE = SCENARIOS / "ec_emissions_1994.yaml"
+ICC_FILE = SCENARIOS / "icc_compliance_bargaining.yaml"
+
+
+def test_registered_with_citation_and_docs() -> None:
+    import simsim
+
+    assert "bargaining" in simsim.mechanism_names()
+    cls = simsim.get_mechanism("bargaining")
+    assert "Scholz" in cls.citation and "Scholz" in (cls.__doc__ or "")
+    doc = (REPO / "docs" / "mechanisms" / "bargaining.md").read_text()
+    for label in ("B1", "B5", "B11", "B14"):
+        assert label in doc and label in (bg.__doc__ or "")
+
+
+def test_ec_scenario_end_to_end_reproduces_reference() -> None:
+    import simsim
+
+    res = simsim.run(simsim.load_scenario(EC_FILE), replications=2, seed=1)
+    runs, ts = res.runs, res.timeseries
+    assert len(runs) == 2
+    assert runs["initial_mean"].iloc[0] == pytest.approx(7.38996, abs=1e-5)
+    assert (runs["initial_median"] == 7.0).all()
+    one = ts[ts["run"] == 0].sort_values("step")
+    assert list(one["step"]) == list(range(11))
+    assert one["mean_position"].iloc[0] == pytest.approx(7.38996, abs=1e-5)
+    assert one["median_position"].iloc[0] == 7.0
+    assert one["mean_position"].iloc[1:].between(7.2, 7.6).all()
+    assert runs["forecast"].between(7.2, 7.6).all()
+    # the per-actor columns agree with the final positions and give the forecast back
+    last = one.iloc[-1]
+    xs = np.array(
+        [last[f"position.{a}"] for a in ("NLD", "BEL", "LUX", "DEU", "FRA", "ITA", "GBR", "IRL", "DNK", "GRC")]
+    )
+    assert bg.weighted_mean_position(xs, EC_C, EC_S) == pytest.approx(runs["forecast"].iloc[0])
+    assert runs["final_position.BEL"].iloc[0] == pytest.approx(last["position.BEL"])
+    # fixed inputs and a deterministic model: both runs identical
+    assert runs["forecast"].nunique() == 1
+    counts = runs[["confrontations", "compromises", "capitulations"]].iloc[0]
+    assert counts.sum() == one[["offers.confrontation", "offers.compromise", "offers.capitulation"]].sum().sum()
+    assert (
+        runs["moves"].iloc[0]
+        == one[["accepted.confrontation", "accepted.compromise", "accepted.capitulation"]].sum().sum()
+    )
+    assert runs["moves"].iloc[0] == sum(
+        runs[f"moves_caused.{a}"].iloc[0]
+        for a in ("NLD", "FRA", "DEU", "GBR", "ITA", "BEL", "LUX", "IRL", "DNK", "GRC")
+    )
+
+
+def test_icc_scenario_gives_a_distribution_within_the_scale() -> None:
+    import simsim
+
+    scn = simsim.load_scenario(ICC_FILE)
+    res = simsim.run(scn, replications=24, seed=5)
+    runs, ts = res.runs, res.timeseries
+    assert runs["forecast"].std() > 0  # uncertain inputs -> a distribution of forecasts
+    assert runs["forecast"].between(0, 100).all()
+    assert runs["attr.MNG.position"].between(40, 95).all()
+    pos_cols = [c for c in ts.columns if c.startswith("position.")]
+    assert len(pos_cols) == 8
+    xs = ts[pos_cols].to_numpy()
+    assert (xs >= 0).all() and (xs <= 100).all()
+    # the median is always one of the actors' positions
+    assert np.isclose(xs, ts["median_position"].to_numpy()[:, None], rtol=0, atol=1e-9).any(axis=1).all()
+    again = simsim.run(scn, replications=24, seed=5)
+    pd_testing = pytest.importorskip("pandas.testing")
+    pd_testing.assert_frame_equal(runs, again.runs)
+
+
+def test_all_actors_at_one_position_nothing_moves(tmp_path: Path) -> None:
+    import simsim
+
+    text = ICC_FILE.read_text()
+    fixed = tmp_path / "same.yaml"
+    import re
+
+    fixed.write_text(
+        re.sub(r"position: \{dist: [^}]*\}", "position: {value: 50, assumption: true, range: [0, 100]}", text)
+    )
+    res = simsim.run(simsim.load_scenario(fixed), replications=3, seed=2)
+    np.testing.assert_allclose(res.runs["forecast"], 50.0, rtol=0, atol=1e-12)
+    assert (res.runs[[c for c in res.runs.columns if c.startswith("final_position.")]] == 50.0).all().all()
+    assert res.runs["converged"].all() and (res.runs["rounds"] == 1).all()
+    assert (res.runs[["confrontations", "compromises", "capitulations", "moves"]] == 0).all().all()
+
+
+BAD_EDITS = [
+    # (file, old, new, key in the message)
+    (
+        EC_FILE,
+        "capability: {value: 0.08, source: bdm_1994}",
+        "capability: {value: -0.08, source: bdm_1994}",
+        "actors[0].attributes.capability",
+    ),
+    (
+        EC_FILE,
+        "salience: {value: 80, source: bdm_1994}",
+        "salience: {value: 120, source: bdm_1994}",
+        "actors[0].attributes.salience",
+    ),
+    (
+        ICC_FILE,
+        "position: {dist: uniform, low: 95, high: 100, assumption: true}",
+        "position: {dist: uniform, low: 95, high: 110, assumption: true}",
+        "actors[1].attributes.position",
+    ),
+    (
+        ICC_FILE,
+        "salience: {dist: uniform, low: 80, high: 100, assumption: true}",
+        "salience: {dist: uniform, low: 80, high: 101, assumption: true}",
+        "attributes.salience",
+    ),
+    (ICC_FILE, "  scale_max: {value: 100,", "  scale_top: {value: 100,", "parameters.scale_"),
+]
+
+
+@pytest.mark.parametrize(("path", "old", "new", "key"), BAD_EDITS)
+def test_bad_input_is_a_scenario_error(tmp_path: Path, path: Path, old: str, new: str, key: str) -> None:
+    import simsim
+
+    text = path.read_text()
+    assert old in text
+    bad = tmp_path / path.name
+    bad.write_text(text.replace(old, new, 1))
+    with pytest.raises(simsim.ScenarioError) as info:
+        simsim.load_scenario(bad)
+    msg = str(info.value)
+    assert key in msg and str(bad) in msg and "\n" not in msg
+
+
+def test_scale_bounds_must_be_ordered_and_paired(tmp_path: Path) -> None:
+    import simsim
+
+    text = ICC_FILE.read_text()
+    cases = {
+        "reversed": text.replace(
+            "scale_max: {value: 100, assumption: true, range: [100, 100]",
+            "scale_max: {value: -1, assumption: true, range: [-1, -1]",
+        ),
+        "one": "\n".join(line for line in text.splitlines() if not line.strip().startswith("scale_max:")),
+    }
+    for name, body in cases.items():
+        f = tmp_path / f"{name}.yaml"
+        f.write_text(body)
+        with pytest.raises(simsim.ScenarioError, match="scale"):
+            simsim.load_scenario(f)
+
+
+def test_cli_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from simsim.cli import main
+
+    assert main(["validate", str(EC_FILE), str(ICC_FILE)]) == 0
+    out = tmp_path / "icc"
+    assert main(["run", str(ICC_FILE), "-n", "50", "--seed", "1", "--out", str(out), "--no-plot"]) == 0
+    assert "forecast" in capsys.readouterr().out and (out / "runs.parquet").exists()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EC_FILE.read_text().replace("capability: {value: 0.08,", "capability: {value: -1,", 1))
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "capability" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_cli_subprocess_run_and_validate(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    cli = [sys.executable, "-m", "simsim.cli"]
+    ok = subprocess.run([*cli, "validate", str(EC_FILE), str(ICC_FILE)], capture_output=True, text=True, cwd=REPO)
+    assert ok.returncode == 0, ok.stderr
+    out = tmp_path / "ec"
+    r = subprocess.run(
+        [*cli, "run", str(EC_FILE), "-n", "50", "--seed", "1", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "forecast" in r.stdout and (out / "runs.parquet").exists()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EC_FILE.read_text().replace("salience: {value: 80,", "salience: {value: 180,", 1))
+    r = subprocess.run([*cli, "validate", str(bad)], capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "salience" in r.stderr
