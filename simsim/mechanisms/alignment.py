@@ -37,9 +37,16 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from simsim.model import DiplomacyModel, OutcomeSpec, Param, RelationSpec
+from simsim.registry import register_mechanism
+
+if TYPE_CHECKING:
+    from simsim.scenario.schema import Scenario, SetRelation
 
 __all__ = [
     "CITATION",
@@ -58,6 +65,7 @@ __all__ = [
     "gains",
     "is_local_minimum",
     "symmetry_violations",
+    "AlignmentModel",
 ]
 
 CITATION = (
@@ -568,3 +576,246 @@ def co_membership(runs: pd.DataFrame, ids: Sequence[str] | None = None) -> pd.Da
             v = pd.to_numeric(runs[col].astype("float64"), errors="coerce").mean()
             mat[pos[a], pos[b]] = mat[pos[b], pos[a]] = v
     return pd.DataFrame(mat, index=pd.Index(order, name="actor"), columns=order)
+
+
+# --------------------------------------------------------------------------------------------
+# Mechanism: the Mesa model
+# --------------------------------------------------------------------------------------------
+
+
+def _enumeration_limit(scenario: Scenario) -> int:
+    q = scenario.parameters.get("enumerate_max")
+    return int(AlignmentModel.parameters["enumerate_max"].default if q is None else q.central())
+
+
+def _enumerates(scenario: Scenario) -> bool:
+    return len(scenario.actors) <= _enumeration_limit(scenario)
+
+
+def _pairs(ids: Sequence[str]) -> list[tuple[int, int]]:
+    n = len(ids)
+    return [(i, j) for i in range(n) for j in range(i + 1, n)]
+
+
+@register_mechanism
+class AlignmentModel(DiplomacyModel):
+    """Landscape theory of aggregation: actors sort themselves into two blocs.
+
+    Inputs: actor attribute ``size`` (``s_i > 0``) and the symmetric relation ``propensity``
+    (``p_ij``). With ``d_ij(X) = 1`` when ``i`` and ``j`` are in different blocs of configuration
+    ``X``, actor ``i``'s frustration is ``F_i(X) = sum_j s_j p_ij d_ij(X)`` and the energy is
+    ``E(X) = sum_i s_i F_i(X)`` (a sum over ordered pairs ``i != j``).
+
+    A run draws ``starts`` random configurations (each actor's bloc uniformly at random). Each
+    step, in every configuration one actor that can lower its own frustration by switching bloc
+    is chosen uniformly at random and switches (sequential best response; the energy never
+    rises); a configuration where no actor wants to switch is a local minimum and stays put. The
+    run stops when every start has reached a local minimum (and no event is pending) or after
+    ``steps`` steps. Start 0 is the run's reported descent (configuration, energy, frustrations,
+    co-membership); all starts together give the basins of attraction. When the number of actors
+    is at most ``enumerate_max``, every two-bloc configuration of the run's landscape is
+    enumerated, giving the global minimum and every local minimum.
+
+    Citation: Axelrod, R. & Bennett, D. S. (1993). A landscape theory of aggregation. British
+    Journal of Political Science 23(2), 211-233.
+    """
+
+    name = "alignment"
+    citation = CITATION
+    parameters = {
+        "starts": Param(
+            default=100,
+            low=1,
+            high=100_000,
+            integer=True,
+            doc="Random start configurations per run (start 0 is the reported descent).",
+        ),
+        "enumerate_max": Param(
+            default=20,
+            low=0,
+            high=MAX_ENUMERATE,
+            integer=True,
+            doc="Enumerate every configuration of each run's landscape when n <= this.",
+        ),
+    }
+    attributes = {
+        "size": Param(
+            default=None, low=0, doc="Actor size s_i > 0 (e.g. GDP, population, capability)."
+        ),
+    }
+    relations = {
+        "propensity": RelationSpec(
+            required=True,
+            doc="Symmetric propensity p_ij to share a bloc (positive: together; negative: apart).",
+        ),
+    }
+    main_reporters = ("energy",)
+
+    # -- validation ----------------------------------------------------------------------
+    @classmethod
+    def check(cls, scenario: Scenario) -> None:
+        """Sizes must be positive and the propensity relation symmetric."""
+        for i, a in enumerate(scenario.actors):
+            q = a.attributes.get("size")
+            if q is not None and q.support()[0] <= 0:
+                raise scenario.error(
+                    ("actors", i, "attributes", "size"),
+                    f"size of '{a.id}' must be > 0, but {q.describe()} reaches {q.support()[0]:g}",
+                )
+        rel = scenario.relations["propensity"]
+        if rel.symmetric:
+            return
+        by_pair = {(e.from_, e.to): (k, e) for k, e in enumerate(rel.edges)}
+        for k, e in enumerate(rel.edges):
+            path = ("relations", "propensity", "edges", k)
+            if e.uncertain:
+                raise scenario.error(
+                    path,
+                    f"propensity must be symmetric, but {e.key} is uncertain and would be drawn "
+                    f"apart from {e.to}->{e.from_}; give each pair once and set 'symmetric: true'",
+                )
+            mirror = by_pair.get((e.to, e.from_))
+            back = rel.default if mirror is None else mirror[1].central()
+            if not np.isclose(e.central(), back, rtol=0.0, atol=1e-12):
+                told = (
+                    "not given (default " + f"{rel.default:g})" if mirror is None else f"{back:g}"
+                )
+                raise scenario.error(
+                    path if mirror is None else (*path, "value"),
+                    f"propensity must be symmetric, but {e.key} is {e.central():g} and "
+                    f"{e.to}->{e.from_} is {told}; give equal values or set 'symmetric: true'",
+                )
+
+    @classmethod
+    def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
+        """Per-run outcomes (enumeration outcomes only when n <= ``enumerate_max``)."""
+        ids = scenario.ids
+        specs = [
+            OutcomeSpec(
+                "configuration",
+                "category",
+                "Final configuration of start 0: sorted ids of the bloc without the first actor.",
+            ),
+            OutcomeSpec("energy", "number", "Energy E of start 0's final configuration."),
+            OutcomeSpec("local_minimum", "bool", "Start 0 ended in a local minimum."),
+            OutcomeSpec("moves", "number", "Switches made by start 0."),
+            OutcomeSpec("modal_configuration", "category", "Configuration reached by most starts."),
+            OutcomeSpec(
+                "modal_share", "number", "Share of starts reaching the modal configuration."
+            ),
+            OutcomeSpec("distinct_configurations", "number", "Distinct end configurations."),
+        ]
+        if _enumerates(scenario):
+            specs += [
+                OutcomeSpec("is_global", "bool", "Start 0 ended in a global minimum."),
+                OutcomeSpec(
+                    "minimum_rank",
+                    "number",
+                    "Which local minimum start 0 reached: rank by energy (1 = global; 0 = none).",
+                ),
+                OutcomeSpec(
+                    "global_basin", "number", "Share of starts ending in a global minimum."
+                ),
+                OutcomeSpec("global_configuration", "category", "Lowest-energy configuration."),
+                OutcomeSpec("global_energy", "number", "Lowest energy over all configurations."),
+                OutcomeSpec("local_minima", "number", "Number of local minima of the landscape."),
+            ]
+        specs += [
+            OutcomeSpec(f"frustration.{a}", "number", f"Frustration of {a} (start 0).") for a in ids
+        ]
+        specs += [
+            OutcomeSpec(
+                f"same_bloc.{ids[i]}.{ids[j]}", "bool", f"{ids[i]} and {ids[j]} end in one bloc."
+            )
+            for i, j in _pairs(ids)
+        ]
+        return specs
+
+    @classmethod
+    def reporter_names(cls, scenario: Scenario) -> list[str]:
+        """Timeseries columns (see :meth:`reporters`)."""
+        return ["energy", "mean_energy", "unsettled"]
+
+    # -- state -----------------------------------------------------------------------------
+    def setup(self) -> None:
+        """Draw the random start configurations."""
+        m = int(self.p["starts"])
+        self.blocs = self.rng.integers(0, 2, size=(m, self.n), dtype=np.int8)
+        self.moves = np.zeros(m, dtype=np.int64)
+
+    def _landscape(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.attr["size"], self.rel["propensity"]
+
+    def on_set_relation(self, event: SetRelation) -> None:
+        """Event ``set_relation``; for ``propensity`` both directions are set (it is symmetric)."""
+        super().on_set_relation(event)
+        if event.relation == "propensity":
+            i, j = self.idx[event.from_], self.idx[event.to]
+            self.rel["propensity"][j, i] = float(event.value)
+
+    def reporters(self) -> dict[str, Any]:
+        """Per-step energy of start 0, mean energy over starts, share of starts not yet settled."""
+        return {
+            "energy": AlignmentModel._energy0,
+            "mean_energy": AlignmentModel._mean_energy,
+            "unsettled": AlignmentModel._unsettled,
+        }
+
+    def _energy0(self) -> float:
+        return float(energy(self.blocs[0], *self._landscape()))
+
+    def _mean_energy(self) -> float:
+        return float(np.mean(energy(self.blocs, *self._landscape())))
+
+    def _unsettled(self) -> float:
+        return 1.0 - float(np.mean(is_local_minimum(self.blocs, *self._landscape())))
+
+    def advance(self) -> None:
+        """One best-response move in every start that is not at a local minimum."""
+        size, prop = self._landscape()
+        q, _ = _weights(size, prop)
+        moved = descent_move(self.blocs, q, self.rng, _tolerance(q))
+        self.moves += moved
+        if not any(ev.step > self.steps for ev in self.spec.events):
+            # stop as soon as every start is at a local minimum of the current landscape
+            if not moved.any() or np.all(is_local_minimum(self.blocs, size, prop)):
+                self.running = False
+
+    def outcomes(self) -> dict[str, Any]:
+        """Outcomes of start 0, basins over all starts, and the enumerated landscape."""
+        size, prop = self._landscape()
+        ids, n = self.ids, self.n
+        b0 = self.blocs[0]
+        code0 = int(canonical(encode(b0), n))
+        e_all = np.atleast_1d(energy(self.blocs, size, prop))
+        e0 = float(e_all[0])
+        codes = np.asarray(canonical(encode(self.blocs), n)).reshape(-1)
+        uniq, counts = np.unique(codes, return_counts=True)
+        out: dict[str, Any] = {
+            "configuration": configuration_label(code0, ids),
+            "energy": e0,
+            "local_minimum": bool(is_local_minimum(b0, size, prop)),
+            "moves": int(self.moves[0]),
+            "modal_configuration": configuration_label(int(uniq[counts.argmax()]), ids),
+            "modal_share": float(counts.max() / codes.size),
+            "distinct_configurations": int(uniq.size),
+        }
+        if _enumerates(self.spec):
+            s64 = np.ascontiguousarray(size, dtype=np.float64)
+            p64 = np.ascontiguousarray(prop, dtype=np.float64)
+            en = _enumerate_cached(s64.tobytes(), p64.tobytes(), n)
+            q, _ = _weights(size, prop)
+            tol = 2.0 * float(size.sum()) * _tolerance(q)
+            at_global = e_all <= en.global_energy + tol
+            out |= {
+                "is_global": bool(at_global[0]),
+                "minimum_rank": en.rank(code0),
+                "global_basin": float(at_global.mean()),
+                "global_configuration": configuration_label(en.global_minimum, ids),
+                "global_energy": en.global_energy,
+                "local_minima": int(en.minima.size),
+            }
+        f = frustration(b0, size, prop)
+        out |= {f"frustration.{a}": float(f[i]) for i, a in enumerate(ids)}
+        out |= {f"same_bloc.{ids[i]}.{ids[j]}": bool(b0[i] == b0[j]) for i, j in _pairs(ids)}
+        return out

@@ -303,3 +303,272 @@ def test_co_membership_from_runs_table():
     assert (np.diag(m.to_numpy()) == 1.0).all()
     with pytest.raises(ValueError):
         al.co_membership(runs[["run", "energy"]])
+
+
+# ---------------------------------------------------------------- the mechanism end to end
+
+REPO = Path(__file__).resolve().parents[2]
+SYRIA_YAML = REPO / "scenarios" / "landscape_syria_2016.yaml"
+BRICS_YAML = REPO / "scenarios" / "brics_alignment.yaml"
+
+SMALL = """\
+name: small_alignment
+description: Three actors for tests.
+model: alignment
+steps: {steps}
+replications: 5
+actors:
+  - {{id: AAA, name: A, attributes: {{size: {{value: 1, assumption: true}}}}}}
+  - {{id: BBB, name: B, attributes: {{size: {{value: 2, assumption: true}}}}}}
+  - {{id: CCC, name: C, attributes: {{size: {{value: 3, assumption: true}}}}}}
+relations:
+  propensity:
+{relation}
+parameters:
+  starts: {{value: 20, assumption: true}}
+{extra}
+"""
+SYMMETRIC_EDGES = """\
+    symmetric: true
+    edges:
+      - {from: AAA, to: BBB, value: 2, assumption: true}
+      - {from: AAA, to: CCC, value: -1, assumption: true}
+      - {from: BBB, to: CCC, value: -1, assumption: true}
+"""
+
+
+def write(
+    tmp_path: Path, relation: str = SYMMETRIC_EDGES, extra: str = "", steps: int = 50
+) -> Path:
+    path = tmp_path / "scn.yaml"
+    path.write_text(SMALL.format(relation=relation, extra=extra, steps=steps))
+    return path
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(k for k, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def test_mechanism_is_registered_and_documented():
+    import simsim
+
+    cls = simsim.get_mechanism("alignment")
+    assert cls is al.AlignmentModel
+    assert "Axelrod" in cls.citation and "F_i(X)" in (cls.__doc__ or "")
+    assert (REPO / "docs" / "mechanisms" / "alignment.md").is_file()
+
+
+def test_syria_scenario_end_to_end():
+    import simsim
+
+    scn = simsim.load_scenario(SYRIA_YAML)
+    res = simsim.run(scn, replications=20, seed=1, jobs=1)
+    runs = res.runs
+    assert len(runs) == 20
+    assert (runs["global_configuration"] == PUBLISHED_LABEL).all()
+    assert (runs["global_energy"] == PUBLISHED_ENERGY).all()
+    # brute force finds exactly one local minimum here, so every descent must end in it
+    s, p = syria()
+    assert list(bf_local_minima(s.tolist(), p.tolist())) == [
+        sum(1 << SYRIA_IDS.index(a) for a in ("TUR", "ISIS", "NUS"))
+    ]
+    assert (runs["configuration"] == PUBLISHED_LABEL).all()
+    assert (runs["energy"] == PUBLISHED_ENERGY).all()
+    assert runs["is_global"].all() and (runs["minimum_rank"] == 1).all()
+    assert (runs["global_basin"] == 1.0).all() and (runs["local_minima"] == 1).all()
+    assert runs["same_bloc.TUR.ISIS"].all() and not runs["same_bloc.USA.ISIS"].any()
+    # frustration of start 0 against the definition, for Turkey
+    x = tuple(int(i in ("TUR", "ISIS", "NUS")) for i in SYRIA_IDS)
+    f_tur = bf_frustration(x, SYRIA_SIZE, p.tolist())[SYRIA_IDS.index("TUR")]
+    assert (runs["frustration.TUR"] == f_tur).all()
+    # energy never rises along the recorded descent of start 0
+    ts = res.timeseries
+    for _, g in ts.groupby("run"):
+        assert (np.diff(g.sort_values("step")["energy"].to_numpy()) <= 0).all()
+    summ = res.summary()
+    assert "configuration" in set(summ["outcome"])
+
+
+def test_same_seed_same_results_and_chunking():
+    import simsim
+
+    scn = simsim.load_scenario(BRICS_YAML)
+    a = simsim.run(scn, replications=6, seed=3, jobs=1)
+    b = simsim.run(scn, replications=6, seed=3, jobs=1)
+    pd.testing.assert_frame_equal(a.runs, b.runs)
+    row, _ = simsim.run_one(scn, int(a.runs.loc[4, "seed"]), run_id=4)
+    assert row["configuration"] == a.runs.loc[4, "configuration"]
+    assert row["energy"] == a.runs.loc[4, "energy"]
+
+
+def test_brics_uncertainty_propagates_to_co_membership():
+    import simsim
+
+    scn = simsim.load_scenario(BRICS_YAML)
+    assert len(scn.actors) <= 16
+    res = simsim.run(scn, replications=40, seed=2, jobs=1)
+    runs = res.runs
+    ids = scn.ids
+    # propensities are sampled per run (assumptions with ranges)
+    assert runs["rel.propensity.CHN->IND"].nunique() == len(runs)
+    assert runs["rel.propensity.CHN->IND"].between(-1.0, 1.0).all()
+    # same_bloc columns agree with the configuration label of every run
+    for _, r in runs.iterrows():
+        other = (
+            set()
+            if r["configuration"] == al.GRAND_COALITION
+            else set(r["configuration"].split("+"))
+        )
+        for i, j in [(0, 3), (2, 3), (10, 11), (5, 15)]:
+            a, b = ids[i], ids[j]
+            assert r[f"same_bloc.{a}.{b}"] == ((a in other) == (b in other))
+    m = al.co_membership(runs, ids)
+    assert list(m.index) == ids
+    assert np.allclose(m.to_numpy(), m.to_numpy().T)
+    assert ((m.to_numpy() >= 0) & (m.to_numpy() <= 1)).all()
+    assert m.loc["IND", "CHN"] == runs["same_bloc.CHN.IND"].mean()
+    # each run's reported energy is the energy of its configuration under its own sampled inputs
+    assert (runs["energy"] >= runs["global_energy"] - 1e-9).all()
+    assert (runs["is_global"] == np.isclose(runs["energy"], runs["global_energy"])).all()
+
+
+@pytest.mark.slow  # two interpreter start-ups (importing mesa dominates)
+def test_cli_run_and_validate(tmp_path: Path):
+    import subprocess
+    import sys
+
+    pytest.importorskip("simsim.cli")
+
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "simsim.cli"]
+    r = subprocess.run(
+        [*cmd, "run", str(SYRIA_YAML), "-n", "50", "--seed", "1", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert r.returncode == 0, r.stderr
+    import simsim
+
+    res = simsim.Results.load(out)
+    assert len(res.runs) == 50 and (res.runs["global_energy"] == PUBLISHED_ENERGY).all()
+    bad = write(
+        tmp_path,
+        relation="""\
+    edges:
+      - {from: AAA, to: BBB, value: 2, assumption: true}
+      - {from: BBB, to: AAA, value: -1, assumption: true}
+""",
+    )
+    r = subprocess.run(
+        [*cmd, "validate", str(SYRIA_YAML), str(BRICS_YAML), str(bad)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert r.returncode == 2
+    assert r.stdout.count("ok: ") == 2
+    msg = r.stderr.strip()
+    assert len(msg.splitlines()) == 1 and "Traceback" not in msg
+    assert f"scn.yaml:{_line_of(bad, 'from: AAA, to: BBB')}" in msg and "symmetric" in msg
+
+
+def test_asymmetric_propensity_rejected(tmp_path: Path):
+    import simsim
+
+    bad = write(
+        tmp_path,
+        relation="""\
+    edges:
+      - {from: AAA, to: BBB, value: 2, assumption: true}
+      - {from: BBB, to: AAA, value: -1, assumption: true}
+""",
+    )
+    with pytest.raises(simsim.ScenarioError) as exc:
+        simsim.load_scenario(bad)
+    err = exc.value
+    assert err.file.endswith("scn.yaml")
+    assert err.line == _line_of(bad, "from: AAA, to: BBB")
+    assert err.key.startswith("relations.propensity.edges[0]")
+    assert "symmetric" in err.message and "AAA->BBB is 2" in err.message and "is -1" in err.message
+    # one direction only: the other is the default, 0
+    bad = write(
+        tmp_path,
+        relation="""\
+    edges:
+      - {from: AAA, to: BBB, value: 2, assumption: true}
+""",
+    )
+    with pytest.raises(simsim.ScenarioError, match="not given"):
+        simsim.load_scenario(bad)
+    # an uncertain edge in a relation not declared symmetric would be drawn per direction
+    bad = write(
+        tmp_path,
+        relation="""\
+    edges:
+      - {from: AAA, to: BBB, dist: uniform, low: 0, high: 1, assumption: true}
+      - {from: BBB, to: AAA, dist: uniform, low: 0, high: 1, assumption: true}
+""",
+    )
+    with pytest.raises(simsim.ScenarioError, match="uncertain"):
+        simsim.load_scenario(bad)
+    # both directions given equal: accepted, and equivalent to symmetric: true
+    ok = write(
+        tmp_path,
+        relation="""\
+    edges:
+      - {from: AAA, to: BBB, value: 2, assumption: true}
+      - {from: BBB, to: AAA, value: 2, assumption: true}
+      - {from: AAA, to: CCC, value: -1, assumption: true}
+      - {from: CCC, to: AAA, value: -1, assumption: true}
+      - {from: BBB, to: CCC, value: -1, assumption: true}
+      - {from: CCC, to: BBB, value: -1, assumption: true}
+""",
+    )
+    res = simsim.run(simsim.load_scenario(ok), replications=3, seed=1, jobs=1)
+    assert (res.runs["global_configuration"] == "CCC").all()
+
+
+def test_nonpositive_size_rejected(tmp_path: Path):
+    import simsim
+
+    path = write(tmp_path)
+    text = path.read_text().replace(
+        "size: {value: 2, assumption: true}", "size: {value: 0, assumption: true}"
+    )
+    path.write_text(text)
+    with pytest.raises(simsim.ScenarioError, match="must be > 0") as exc:
+        simsim.load_scenario(path)
+    assert exc.value.line == _line_of(path, "id: BBB")
+
+
+def test_small_landscape_by_hand(tmp_path: Path):
+    import simsim
+
+    # A, B like each other (2), C dislikes both (-1); sizes 1, 2, 3.
+    # {A,B} vs {C}: E = 2 * (1*3*(-1) + 2*3*(-1)) = -18, the global minimum (hand calculation).
+    res = simsim.run(simsim.load_scenario(write(tmp_path)), replications=5, seed=1, jobs=1)
+    runs = res.runs
+    assert (runs["global_configuration"] == "CCC").all()
+    assert (runs["global_energy"] == -18).all()
+    assert (runs["configuration"] == "CCC").all() and (runs["energy"] == -18).all()
+    assert (runs["frustration.CCC"] == -3).all() and (runs["frustration.AAA"] == -3).all()
+    assert runs["same_bloc.AAA.BBB"].all() and not runs["same_bloc.AAA.CCC"].any()
+
+
+def test_set_relation_event_changes_the_landscape(tmp_path: Path):
+    import simsim
+
+    # From step 5, A and C like each other strongly (3): then {A, B, C} together has E = 0 while
+    # splitting costs: {C} alone: 2*(1*3*3 + 2*3*(-1)) = 6; {B} alone: 2*(1*2*2 + 2*3*(-1)) = -4;
+    # {A} alone: 2*(1*2*2 + 1*3*3) = 26. Global minimum: B alone, energy -4.
+    extra = "events:\n  - {step: 5, type: set_relation, relation: propensity, from: CCC, to: AAA, value: 3}\n"
+    res = simsim.run(
+        simsim.load_scenario(write(tmp_path, extra=extra, steps=30)), replications=5, seed=1, jobs=1
+    )
+    runs = res.runs
+    assert (runs["global_configuration"] == "BBB").all()
+    assert (runs["global_energy"] == -4).all()
+    assert (runs["configuration"] == "BBB").all()
+    ts = res.timeseries
+    assert ts["step"].max() >= 5  # the run did not stop before the event
