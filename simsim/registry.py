@@ -21,6 +21,7 @@ BUILTIN_MECHANISM_MODULES: tuple[str, ...] = (
     "simsim.mechanisms.dilemma",
     "simsim.mechanisms.arms_race",
     "simsim.mechanisms.games",
+    "simsim.mechanisms.alignment",
     "simsim.mechanisms.bargaining",
 )
 BUILTIN_BEHAVIOUR_MODULES: tuple[str, ...] = ("simsim.behaviours.classic", "simsim.behaviours.stochastic")
