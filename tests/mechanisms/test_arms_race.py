@@ -10,6 +10,8 @@ References reproduced (VALIDATION.md, "Arms race: Richardson"):
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import simsim
 from simsim.errors import ScenarioError
 from simsim.mechanisms import arms_race as ar
 from simsim.mechanisms.arms_race import ArmsRaceModel
@@ -433,3 +436,50 @@ def test_bad_events_are_rejected(tmp_path: Path) -> None:
         p = write(tmp_path, good + "events:\n" + event)
         with pytest.raises(ScenarioError, match=expected):
             load_scenario(p)
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "simsim.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+
+
+def test_cli_bad_input_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from simsim.cli import main
+
+    p = write(tmp_path, BAD_BASE.replace("ARSENAL", "10").replace("FATIGUE", "-1"))
+    res = cli("run", str(p), "-n", "2", "--out", str(tmp_path / "o"))  # the real command, once
+    assert res.returncode == 2, res.stderr
+    assert "Traceback" not in res.stderr
+    lines = [ln for ln in (res.stderr + res.stdout).splitlines() if ln.strip()]
+    assert len(lines) == 1 and f"{p}:10" in lines[0] and "fatigue" in lines[0]
+    assert not (tmp_path / "o").exists()
+    bad_arsenal = write(tmp_path, BAD_BASE.replace("ARSENAL", "many").replace("FATIGUE", "0.2"), "b.yaml")
+    for path, key in ((p, "fatigue"), (bad_arsenal, "arsenal")):
+        assert main(["validate", str(path)]) == 2
+        err = capsys.readouterr()
+        lines = [ln for ln in (err.err + err.out).splitlines() if ln.strip()]
+        assert len(lines) == 1 and key in lines[0] and str(path) in lines[0]
+
+
+def test_cli_runs_shipped_scenarios(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from simsim.cli import main
+
+    assert main(["validate", str(BASE), str(EXTENDED)]) == 0
+    runs = {}
+    for name, path, extra in (("base", BASE, []), ("extended", EXTENDED, ["--no-plot"])):
+        assert main(["run", str(path), "-n", "50", "--seed", "1", "--out", str(tmp_path / name), *extra]) == 0
+        results = simsim.Results.load(tmp_path / name)
+        runs[name] = results.runs
+        assert len(results.runs) == 50
+        assert (results.runs["final.USA"] >= 0).all() and results.runs["final.USA"].notna().all()
+        ts = results.timeseries
+        assert ts["step"].max() == 144 and (ts["arsenal.CHN"] >= 0).all()
+    assert "final.USA" in capsys.readouterr().out
+    assert (tmp_path / "base" / "outcomes.png").stat().st_size > 0
+    # Same seed, same inputs: the runs differ only through the ceiling's end. A former party
+    # can first exceed the limit after the ceiling ends: from step 26 in the base, 38 extended.
+    base, ext = runs["base"], runs["extended"]
+    assert (base["attr.USA.fatigue"] == ext["attr.USA.fatigue"]).all()
+    assert base["above_limit_after_expiry_step"].dropna().min() >= 26
+    assert ext["above_limit_after_expiry_step"].dropna().min() >= 38
