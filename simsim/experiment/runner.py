@@ -46,8 +46,9 @@ class RunSettings:
     progress
         Show a progress bar (``None``: when stderr is a terminal and the experiment is large).
     start_method
-        Multiprocessing start method for the pool (``None``: the platform's default). The global
-        start method is never changed.
+        Multiprocessing start method for the pool (``None``: ``forkserver`` where available, which
+        is safe in multi-threaded processes, else ``spawn``). The global start method is never
+        changed.
     """
 
     replications: int | None = None
@@ -129,6 +130,16 @@ def _progress(total: int, enabled: bool) -> Any:
     return tqdm(total=total, unit="run", file=sys.stderr, leave=False, dynamic_ncols=True)
 
 
+def _context(method: str | None) -> multiprocessing.context.BaseContext:
+    if method is None:
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        # workers fork from a server that has simsim imported already
+        ctx.set_forkserver_preload(["simsim.experiment.runner", "simsim.registry"])
+    return ctx
+
+
 # ------------------------------------------------------------------- public entry point
 def run(
     scenario: Scenario,
@@ -180,7 +191,7 @@ def run(
                 if bar is not None:
                     bar.update(len(r))
         else:
-            ctx = multiprocessing.get_context(s.start_method)
+            ctx = _context(s.start_method)
             with ProcessPoolExecutor(n_jobs, mp_context=ctx, initializer=_init_worker,
                                      initargs=(scenario,)) as pool:
                 futures = {pool.submit(_run_chunk, list(r), seeds[r.start:r.stop].tolist(), s.timeseries): r

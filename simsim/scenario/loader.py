@@ -33,6 +33,7 @@ def _item_key(item: Any) -> Any:
 
 
 _IDENTITY_KEYS = ("from", "to", "id")
+_QUANTITY_SECTIONS = ("parameters", "attributes", "behaviour_params")
 
 
 def _is_quantity(d: Any) -> bool:
@@ -175,7 +176,12 @@ def apply_overrides(data: Any, overrides: Mapping[str, Any] | Iterable[str] | No
             trail.append(key)
             if last:
                 old = node[key] if (isinstance(node, list) or key in node) else None
-                if _is_quantity(node) and key in ("value", "dist") or _is_quantity(old):
+                new_quantity = (len(trail) >= 2 and trail[-2] in _QUANTITY_SECTIONS and old is None
+                                and isinstance(value, (int, float)) and not isinstance(value, bool))
+                if new_quantity:
+                    value = LDict(value=value, assumption=True, note=f"set by {label}")
+                    value.loc = (label, None)
+                elif _is_quantity(node) and key in ("value", "dist") or _is_quantity(old):
                     # a number (or distribution) replacing a quantity: it becomes the
                     # analyst's assumption, keeping only the edge ends
                     target, tkey = (node, None) if _is_quantity(node) and key in ("value", "dist") else (old, key)
@@ -362,14 +368,14 @@ def check_scenario(scn: Scenario) -> Scenario:
         typed.append(tev)
     scn = _with_events(scn, tuple(typed))
 
+    if scn.settings and not getattr(mech, "uses_settings", False):
+        raise scn.error(("settings",), f"mechanism '{scn.model}' takes no settings")
+    mech.check(scn)
     # outcomes named as main must exist
     known = {o.name for o in mech.outcome_specs(scn)}
     for k, name in enumerate(scn.outcomes):
         if name not in known:
             raise scn.error(("outcomes", k), f"unknown outcome '{name}'{did_you_mean(name, known)}")
-    if scn.settings and not getattr(mech, "uses_settings", False):
-        raise scn.error(("settings",), f"mechanism '{scn.model}' takes no settings")
-    mech.check(scn)
     return scn
 
 
