@@ -272,6 +272,13 @@ def basic_utilities(d_ij: ArrayLike, d_imu: ArrayLike, r: ArrayLike) -> dict[str
     }
 
 
+def _utility(base: FloatArray, r: FloatArray) -> FloatArray:
+    """``2 - 4 base**r``; the common risk-neutral case ``r = 1`` without the power."""
+    if np.all(r == 1.0):
+        return 2.0 - 4.0 * base
+    return 2.0 - 4.0 * np.power(base, r)
+
+
 def _challenge_eu(
     d_ij: FloatArray,
     d_imu: FloatArray,
@@ -281,9 +288,17 @@ def _challenge_eu(
     q: float,
     t: float,
 ) -> FloatArray:
-    u = basic_utilities(d_ij, d_imu, r)
-    challenge = s_target * (p * u["success"] + (1.0 - p) * u["failure"]) + (1.0 - s_target) * u["success"]
-    no_challenge = q * u["status_quo"] + (1.0 - q) * (t * u["better"] + (1.0 - t) * u["worse"])
+    # (B6), (B7), (B10); (B8)-(B9) only when they carry weight (Q < 1). Same values as
+    # basic_utilities(), computed without the terms that Q = 1 multiplies by zero.
+    u_s = _utility(0.5 - 0.5 * d_ij, r)
+    u_f = _utility(0.5 + 0.5 * d_ij, r)
+    u_sq = _utility(np.asarray(0.5), r)
+    challenge = s_target * (p * u_s + (1.0 - p) * u_f) + (1.0 - s_target) * u_s
+    no_challenge = q * u_sq
+    if q < 1.0:
+        u_b = _utility(0.5 - 0.25 * (d_imu + d_ij), r)
+        u_w = _utility(0.5 + 0.25 * (d_imu + d_ij), r)
+        no_challenge = no_challenge + (1.0 - q) * (t * u_b + (1.0 - t) * u_w)
     return challenge - no_challenge
 
 

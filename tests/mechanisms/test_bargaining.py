@@ -34,6 +34,15 @@ EC_C = np.array([0.08, 0.08, 0.03, 0.16, 0.16, 0.16, 0.16, 0.05, 0.05, 0.08])
 EC_X = np.array([4.0, 7, 4, 4, 10, 10, 10, 7, 4, 7])
 EC_S = np.array([80.0, 40, 20, 80, 60, 60, 90, 10, 100, 70])
 
+# n actors with integer positions on 0..20, capabilities and saliences (0-1)
+actors = st.integers(min_value=2, max_value=8).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(0, 20).map(float), min_size=n, max_size=n),
+        st.lists(st.floats(0.01, 1.0), min_size=n, max_size=n),
+        st.lists(st.floats(0.0, 1.0), min_size=n, max_size=n),
+    )
+)
+
 
 def test_inline_table_matches_reference_csv() -> None:
     if not REFERENCE.exists():
@@ -128,6 +137,31 @@ def test_expected_utility_q0_uses_better_and_worse() -> None:
     assert own[1, 0] == pytest.approx(0.0)
 
 
+@settings(max_examples=40, deadline=None)
+@given(actors, st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.5, 2.0))
+def test_expected_utilities_match_b11_from_basic_utilities(data, q, t, r0) -> None:
+    x, c, s = (np.array(v) for v in data)
+    span, mu = 20.0, float(np.median(x))
+    r = np.linspace(r0, 2.5 - r0, x.size)
+    p = bg.success_probability(x, c, s, span, r)
+    own, other = bg.expected_utilities(x, s, p, r, mu, span, q, t)
+    d = np.abs(x[:, None] - x[None, :]) / span
+    dmu = np.abs(x - mu) / span
+    for mat, dm, pp, st_, rr in (
+        (own, dmu[:, None], p, s[None, :], r[:, None]),
+        (other, dmu[None, :], p.T, s[:, None], r[:, None]),
+    ):
+        u = bg.basic_utilities(d, dm, rr)
+        expect = (
+            st_ * (pp * u["success"] + (1 - pp) * u["failure"])
+            + (1 - st_) * u["success"]
+            - q * u["status_quo"]
+            - (1 - q) * (t * u["better"] + (1 - t) * u["worse"])
+        )
+        np.fill_diagonal(expect, 0.0)
+        np.testing.assert_allclose(mat, expect, atol=1e-12)
+
+
 def test_resolve_offers_by_hand() -> None:
     x = np.array([0.0, 10.0, 4.0, 6.0])
     a = np.zeros((4, 4))  # own[i, j]
@@ -169,14 +203,6 @@ def test_risk_exponents_extremes() -> None:
 # ---------------------------------------------------------------------------------------
 # Invariants (hypothesis)
 # ---------------------------------------------------------------------------------------
-
-actors = st.integers(min_value=2, max_value=8).flatmap(
-    lambda n: st.tuples(
-        st.lists(st.integers(0, 20).map(float), min_size=n, max_size=n),
-        st.lists(st.floats(0.01, 1.0), min_size=n, max_size=n),
-        st.lists(st.floats(0.0, 1.0), min_size=n, max_size=n),
-    )
-)
 
 
 @settings(max_examples=60, deadline=None)
