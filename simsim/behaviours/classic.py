@@ -39,6 +39,7 @@ class AlwaysCooperate(Behaviour):
     )
 
     def decide(self, history: PairHistory, sel: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Cooperate for every selected slot."""
         return np.zeros(sel.shape[0], dtype=bool)
 
 
@@ -60,6 +61,7 @@ class AlwaysConfront(Behaviour):
     )
 
     def decide(self, history: PairHistory, sel: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Confront for every selected slot."""
         return np.ones(sel.shape[0], dtype=bool)
 
 
@@ -81,6 +83,7 @@ class TitForTat(Behaviour):
     )
 
     def decide(self, history: PairHistory, sel: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """C in round 1, else the partner's last move."""
         if history.round == 0:
             return np.zeros(sel.shape[0], dtype=bool)
         return history.their_last[sel].copy()
@@ -105,6 +108,7 @@ class SuspiciousTitForTat(Behaviour):
     )
 
     def decide(self, history: PairHistory, sel: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """D in round 1, else the partner's last move."""
         if history.round == 0:
             return np.ones(sel.shape[0], dtype=bool)
         return history.their_last[sel].copy()
@@ -130,6 +134,7 @@ class GrimTrigger(Behaviour):
     )
 
     def decide(self, history: PairHistory, sel: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """D once the partner has ever confronted, else C."""
         return history.their_confronts[sel] > 0
 
 
@@ -156,6 +161,7 @@ class WinStayLoseShift(Behaviour):
     )
 
     def decide(self, history: PairHistory, sel: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """C in round 1, else C iff both made the same move last round."""
         if history.round == 0:
             return np.zeros(sel.shape[0], dtype=bool)
         return history.my_last[sel] != history.their_last[sel]

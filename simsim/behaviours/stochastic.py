@@ -50,6 +50,7 @@ class GenerousTitForTat(Behaviour):
     )
 
     def decide(self, history: PairHistory, sel: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """C in round 1; after a partner's D, C with probability ``forgiveness``."""
         u = rng.random(sel.shape[0])
         if history.round == 0:
             return np.zeros(sel.shape[0], dtype=bool)
@@ -85,6 +86,7 @@ class RandomBehaviour(Behaviour):
     )
 
     def decide(self, history: PairHistory, sel: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """C with probability ``cooperation_probability``."""
         u = rng.random(sel.shape[0])
         p = history.param(
             "cooperation_probability", sel, self.parameters["cooperation_probability"].default
@@ -149,6 +151,7 @@ class QuantalResponse(Behaviour):
     )
 
     def decide(self, history: PairHistory, sel: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """D with the logit probability of the expected-payoff difference."""
         u = rng.random(sel.shape[0])
         ps = self.parameters
         lam = history.param("rationality", sel, ps["rationality"].default)

@@ -207,7 +207,7 @@ def imitate(
     neighbours : numpy.ndarray of bool, shape (n, n)
         ``neighbours[i, j]``: ``j`` is a game partner of ``i`` (diagonal ignored).
     probability : float
-        Revision probability :math:`\\mu` per state per imitation step.
+        Revision probability (mu) per state per imitation step.
     rng : numpy.random.Generator
 
     Returns
@@ -366,7 +366,7 @@ class GameEngine:
         moves = self.decide(rng)
         if noise > 0.0:
             flip = rng.random(moves.shape[0]) < noise
-            self.flips += int(flip.sum())
+            self.flips += int(np.count_nonzero(flip))
             moves ^= flip
         pay = self.history.record(moves, self.partner)
         per_actor = np.bincount(self.slot_actor, weights=pay * self.slot_weight, minlength=self.n)
@@ -658,8 +658,8 @@ def parse_settings(scn: Scenario) -> GamesConfig:
         raise scn.error(("settings",), "settings must be a mapping")
     for key in raw:
         if key not in _SETTINGS_KEYS:
-            raise scn.error(("settings", key), f"unknown setting '{key}' for mechanism 'games'; "
-                                               f"known: {', '.join(_SETTINGS_KEYS)}")
+            raise scn.error(("settings", key),
+                            f"unknown setting '{key}' for mechanism 'games'; known: {', '.join(_SETTINGS_KEYS)}")
     game = raw.get("game", "prisoners_dilemma")
     if game not in NAMED_GAMES:
         raise scn.error(("settings", "game"), f"unknown game {game!r}; known: {', '.join(NAMED_GAMES)}")
@@ -782,8 +782,10 @@ class GamesModel(DiplomacyModel):
     def _behaviour_names(cls, scenario: Scenario) -> list[str]:
         """Behaviours that can appear in a run (initial ones and those set by events)."""
         names = cls._actor_behaviours(scenario)
-        names += [ev.behaviour for ev in scenario.events if getattr(ev, "type", None) == "set_behaviour"
-                  and isinstance(getattr(ev, "behaviour", None), str)]
+        for ev in scenario.events:
+            beh = getattr(ev, "behaviour", None)
+            if ev.type == "set_behaviour" and isinstance(beh, str):
+                names.append(beh)
         return [n for n in dict.fromkeys(names) if n]
 
     @classmethod
@@ -802,6 +804,7 @@ class GamesModel(DiplomacyModel):
 
     @classmethod
     def check(cls, scenario: Scenario) -> None:
+        """Validate settings, behaviours, behaviour parameters and per-pair games."""
         cfg = parse_settings(scenario)
         known = _behaviour_classes()
         for i, a in enumerate(scenario.actors):
@@ -810,7 +813,8 @@ class GamesModel(DiplomacyModel):
                 raise scenario.error(("actors", i), f"actor '{a.id}' needs a behaviour (or set settings.behaviour); "
                                                     f"known: {', '.join(known)}")
             if beh not in known:
-                raise scenario.error(("actors", i, "behaviour"), f"unknown behaviour {beh!r}; known: {', '.join(known)}")
+                raise scenario.error(("actors", i, "behaviour"),
+                                     f"unknown behaviour {beh!r}; known: {', '.join(known)}")
             allowed = known[beh].parameters
             for pname, q in a.behaviour_params.items():
                 path = ("actors", i, "behaviour_params", pname)
@@ -839,6 +843,7 @@ class GamesModel(DiplomacyModel):
 
     @classmethod
     def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
+        """Cooperation (overall and per pair), payoffs per state, shares of behaviours, top scorer."""
         ids = scenario.ids
         specs = [
             OutcomeSpec("cooperation_rate", "number", "Share of cooperative moves over all rounds and pairs."),
@@ -863,6 +868,7 @@ class GamesModel(DiplomacyModel):
 
     # -- the model -------------------------------------------------------------------------
     def setup(self) -> None:
+        """Build the pairs, payoff matrices, behaviours and the :class:`GameEngine`."""
         cfg = parse_settings(self.spec)
         self.cfg = cfg
         self.pairs = self._pairs(self.spec, cfg)
@@ -898,6 +904,7 @@ class GamesModel(DiplomacyModel):
         return slot_payoffs(self.pairs, self.base_payoffs, dep, float(self.p["dependence_cost"]))
 
     def reporters(self) -> dict[str, Any]:
+        """Per-round cooperation rate, mutual-confrontation rate, mean payoff, behaviour shares."""
         out: dict[str, Any] = {
             "cooperation_rate": "cooperation_rate",
             "mutual_confrontation_rate": "mutual_confrontation_rate",
@@ -915,6 +922,7 @@ class GamesModel(DiplomacyModel):
         self._update_shares()
 
     def advance(self) -> None:
+        """Play one round in every pair; run an imitation step every ``imitation_interval`` rounds."""
         if self.cfg.dependence is not None:  # events may have changed kappa or w
             self.engine.set_payoff(self._slot_payoffs())
         moves = self.engine.play_round(self.rng, float(self.p["noise"]))
@@ -930,6 +938,7 @@ class GamesModel(DiplomacyModel):
             self._update_shares()
 
     def outcomes(self) -> dict[str, Any]:
+        """Per-run outcomes (see :meth:`outcome_specs`)."""
         e = self.engine
         rounds = max(e.history.round, 1)
         ids = self.ids

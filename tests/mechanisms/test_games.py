@@ -262,3 +262,274 @@ def test_engine_counts_cooperation_and_mutual_confrontation() -> None:
     assert engine.pair_cooperations.tolist() == [1]  # TFT's first move only
     assert engine.pair_mutual_confrontations.tolist() == [199]
     assert engine.total.tolist() == [199.0, 204.0]
+
+
+# --------------------------------------------------------------------------------------------
+# The Mesa model end to end (simsim.run, the CLI, scenario validation)
+# --------------------------------------------------------------------------------------------
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import yaml  # noqa: E402
+
+import simsim  # noqa: E402
+from simsim.errors import ScenarioError  # noqa: E402
+from simsim.experiment import run_one  # noqa: E402
+from simsim.scenario.loader import scenario_from_data  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+SCENARIOS = REPO / "scenarios"
+
+
+def _scenario(actors: list[dict[str, Any]], steps: int = 200, **extra: Any) -> dict[str, Any]:
+    return {"name": "t", "description": "test", "model": "games", "steps": steps, "replications": 2,
+            "actors": actors, **extra}
+
+
+def _run(data: dict[str, Any], seed: int = 1) -> tuple[dict[str, Any], Any]:
+    return run_one(scenario_from_data(data), seed)
+
+
+def test_model_reproduces_exact_match_scores() -> None:
+    row, ts = _run(_scenario([
+        {"id": "A", "name": "A", "behaviour": "tit_for_tat"},
+        {"id": "B", "name": "B", "behaviour": "always_confront"},
+    ]))
+    assert (row["payoff.A"], row["payoff.B"]) == (199.0, 204.0)
+    assert row["cooperation_rate.A-B"] == 1 / 400
+    assert row["mutual_confrontations"] == 199
+    assert row["top_scorer"] == "B"
+    assert np.isnan(ts["cooperation_rate"].iloc[0])  # step 0: before the first round
+    assert ts["cooperation_rate"].iloc[1] == 0.5 and (ts["cooperation_rate"].iloc[2:] == 0).all()
+    assert (ts["mutual_confrontation_rate"].iloc[2:] == 1).all()
+
+
+def test_dependence_relation_scales_the_cost_of_confrontation() -> None:
+    """ALLD vs ALLC with w(A->B) = 0.5, w(B->A) = 0.25, kappa = 2: every round has a
+    confrontation, so A gets T - 1 = 4 and B gets S - 0.5 = -0.5 per round."""
+    row, _ = _run(_scenario(
+        [{"id": "A", "name": "A", "behaviour": "always_confront"},
+         {"id": "B", "name": "B", "behaviour": "always_cooperate"}],
+        steps=100,
+        settings={"dependence": "dep"},
+        parameters={"dependence_cost": {"value": 2, "assumption": True, "range": [0, 4]}},
+        relations={"dep": {"edges": [{"from": "A", "to": "B", "value": 0.5, "assumption": True},
+                                     {"from": "B", "to": "A", "value": 0.25, "assumption": True}]}},
+    ))
+    assert row["payoff.A"] == pytest.approx(400.0)
+    assert row["payoff.B"] == pytest.approx(-50.0)
+
+
+def test_per_pair_named_and_asymmetric_payoffs() -> None:
+    """A-B chicken (ALLD vs ALLC: T=5, S=1); B-C per-side matrices; A-C the default dilemma."""
+    row, _ = _run(_scenario(
+        [{"id": "A", "name": "A", "behaviour": "always_confront"},
+         {"id": "B", "name": "B", "behaviour": "always_cooperate"},
+         {"id": "C", "name": "C", "behaviour": "always_confront"}],
+        steps=10,
+        settings={"pairs": [
+            {"between": ["A", "B"], "game": "chicken", "assumption": True},
+            {"between": ["C", "B"], "assumption": True,
+             "payoffs": {"B": {"R": 1, "S": -2, "T": 1, "P": 0}, "C": {"R": 1, "S": 0, "T": 7, "P": 0}}},
+        ]},
+    ))
+    # A: 10 x 5 (chicken T vs B) + 10 x 1 (dilemma P vs C) = 60
+    # B: 10 x 1 (chicken S) + 10 x -2 (its own S vs C) = -10;  C: 10 x 7 + 10 x 1 = 80
+    assert (row["payoff.A"], row["payoff.B"], row["payoff.C"]) == (60.0, -10.0, 80.0)
+
+
+def test_network_setting_limits_the_games_to_linked_pairs() -> None:
+    scn = scenario_from_data(_scenario(
+        [{"id": k, "name": k, "behaviour": "tit_for_tat"} for k in "ABCD"],
+        steps=5,
+        settings={"network": "contact"},
+        relations={"contact": {"symmetric": True, "edges": [
+            {"from": "A", "to": "B", "value": 1, "assumption": True},
+            {"from": "C", "to": "D", "value": 1, "assumption": True}]}},
+    ))
+    row, _ = run_one(scn, 3)
+    pair_cols = sorted(k for k in row if k.startswith("cooperation_rate."))
+    assert pair_cols == ["cooperation_rate.A-B", "cooperation_rate.C-D"]
+    assert row["payoff.A"] == 15.0  # one game of 5 rounds of R = 3
+
+
+def test_imitation_spreads_the_better_scoring_behaviour() -> None:
+    """ALLC, ALLC, ALLD, all pairs. Over a window an ALLC scores (R + S)/2 = 1.5 per game-round and
+    ALLD 5: at the first imitation step (after round 5) both ALLC states copy ALLD."""
+    row, ts = _run(_scenario(
+        [{"id": "A", "name": "A", "behaviour": "always_cooperate"},
+         {"id": "B", "name": "B", "behaviour": "always_cooperate"},
+         {"id": "C", "name": "C", "behaviour": "always_confront"}],
+        steps=20,
+        parameters={"imitation_interval": {"value": 5, "assumption": True, "range": [1, 20]}},
+    ))
+    share = ts["share.always_confront"].to_numpy()
+    np.testing.assert_allclose(share[:5], 1 / 3)
+    np.testing.assert_allclose(share[5:], 1.0)
+    assert row["share.always_confront"] == 1.0 and row["share.always_cooperate"] == 0.0
+    # after the switch every move is a confrontation
+    assert (ts["cooperation_rate"].iloc[6:] == 0).all()
+
+
+def test_imitation_never_copies_a_worse_behaviour() -> None:
+    """TFT states among ALLC states: TFT and ALLC earn R=3 against each other, so no one scores
+    strictly more and nobody switches; ALLD absent."""
+    row, ts = _run(_scenario(
+        [{"id": k, "name": k, "behaviour": b} for k, b in
+         zip("ABCD", ["tit_for_tat", "always_cooperate", "tit_for_tat", "always_cooperate"], strict=True)],
+        steps=30,
+        parameters={"imitation_interval": {"value": 3, "assumption": True, "range": [1, 10]}},
+    ))
+    assert (ts["share.tit_for_tat"] == 0.5).all()
+
+
+def test_set_behaviour_event_and_pair_history() -> None:
+    """B switches from ALLC to grim trigger at step 4: A (ALLD) confronted before, so grim confronts."""
+    row, ts = _run(_scenario(
+        [{"id": "A", "name": "A", "behaviour": "always_confront"},
+         {"id": "B", "name": "B", "behaviour": "always_cooperate"}],
+        steps=6,
+        events=[{"step": 4, "type": "set_behaviour", "actor": "B", "behaviour": "grim_trigger"}],
+    ))
+    assert ts["cooperation_rate"].iloc[1:4].tolist() == [0.5, 0.5, 0.5]
+    assert ts["cooperation_rate"].iloc[4:].tolist() == [0.0, 0.0, 0.0]
+    assert ts["share.grim_trigger"].iloc[4] == 0.5 and ts["share.grim_trigger"].iloc[3] == 0.0
+    assert row["payoff.A"] == 3 * 5 + 3 * 1
+
+
+def test_behaviour_params_per_actor_and_uncertain() -> None:
+    data = _scenario(
+        [{"id": "A", "name": "A", "behaviour": "random",
+          "behaviour_params": {"cooperation_probability": {"dist": "uniform", "low": 0.0, "high": 1.0,
+                                                           "assumption": True}}},
+         {"id": "B", "name": "B", "behaviour": "always_cooperate"}],
+        steps=400,
+    )
+    res = simsim.run(scenario_from_data(data), replications=6, seed=5, jobs=1)
+    p = res.runs["bparam.A.cooperation_probability"].to_numpy()
+    coop = 2 * res.runs["cooperation_rate.A-B"].to_numpy() - 1  # A's own cooperation rate
+    assert np.all(np.abs(coop - p) < 4 * np.sqrt(p * (1 - p) / 400) + 1e-9)
+
+
+def test_shipped_scenarios_run_and_are_reproducible() -> None:
+    for name in ("iterated_cooperation", "axelrod_tournament_1980"):
+        scn = simsim.load_scenario(SCENARIOS / f"{name}.yaml")
+        a = simsim.run(scn, replications=3, seed=11, jobs=1)
+        b = simsim.run(scn, replications=3, seed=11, jobs=1)
+        assert a.runs.equals(b.runs)
+    runs = a.runs  # the tournament
+    # deterministic pairings give the hand-calculated cooperation rates in every replication
+    assert (runs["cooperation_rate.ALLD-TFT"] == 1 / 400).all()
+    assert (runs["cooperation_rate.ALLC-STFT"] == 399 / 400).all()
+    assert (runs["cooperation_rate.TFT-STFT"] == 0.5).all()
+    nice = ["ALLC", "TFT", "GTFT", "GRIM", "WSLS"]
+    assert (runs[[f"payoff.{k}" for k in nice]].mean(axis=1) > runs["payoff.ALLD"]).all()
+
+
+def test_tournament_scenario_self_play_counts_once() -> None:
+    """TFT's deterministic matches: vs ALLC, TFT, GTFT (nice, no D ever), GRIM, WSLS: 600 each;
+    vs ALLD 199; vs STFT 500. Only the random and quantal-response matches vary."""
+    row, _ = run_one(simsim.load_scenario(SCENARIOS / "axelrod_tournament_1980.yaml"), 2)
+    fixed = 5 * 600 + 199 + 500
+    variable = row["payoff.TFT"] - fixed
+    assert 0 <= variable <= 2 * 200 * 5
+
+
+def _write(tmp_path: Path, data: dict[str, Any]) -> Path:
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+BASE_ACTORS = [{"id": "A", "name": "A", "behaviour": "tit_for_tat"},
+               {"id": "B", "name": "B", "behaviour": "always_confront"}]
+
+BAD = [
+    ({"settings": {"pairs": [{"between": ["A", "B"], "assumption": True, "payoffs": {"R": 3, "S": 0, "T": 5}}]}},
+     "settings.pairs[0].payoffs", "missing P"),
+    ({"settings": {"pairs": [{"between": ["A", "B"], "assumption": True,
+                              "payoffs": {"R": 3, "S": 0, "T": "five", "P": 1}}]}},
+     "settings.pairs[0].payoffs.T", "number"),
+    ({"settings": {"pairs": [{"between": ["A", "B"], "assumption": True,
+                              "payoffs": {"R": 3, "S": 0, "T": 5, "P": 1, "Q": 2}}]}},
+     "settings.pairs[0].payoffs.Q", "unknown payoff"),
+    ({"settings": {"pairs": [{"between": ["A", "B"], "assumption": True, "game": "chicken",
+                              "payoffs": {"R": 3, "S": 0, "T": 5, "P": 1}}]}},
+     "settings.pairs[0]", "exactly one of"),
+    ({"settings": {"pairs": [{"between": ["A", "Z"], "assumption": True, "game": "chicken"}]}},
+     "settings.pairs[0].between[1]", "unknown actor"),
+    ({"settings": {"pairs": [{"between": ["A", "B"], "game": "chicken"}]}},
+     "settings.pairs[0]", "assumption"),
+    ({"settings": {"game": "poker"}}, "settings.game", "unknown game"),
+    ({"settings": {"gmae": "chicken"}}, "settings.gmae", "unknown setting"),
+    ({"settings": {"dependence": "nothing"}}, "settings.dependence", "not a relation"),
+    ({"actors": [{"id": "A", "name": "A", "behaviour": "tit_for_tot"}, BASE_ACTORS[1]]},
+     "actors[0].behaviour", "unknown behaviour"),
+    ({"actors": [{"id": "A", "name": "A"}, BASE_ACTORS[1]]}, "actors[0]", "needs a behaviour"),
+    ({"actors": [{"id": "A", "name": "A", "behaviour": "tit_for_tat",
+                  "behaviour_params": {"forgiveness": {"value": 0.2, "assumption": True}}}, BASE_ACTORS[1]]},
+     "actors[0].behaviour_params.forgiveness", "has no parameter"),
+    ({"actors": [{"id": "A", "name": "A", "behaviour": "generous_tit_for_tat",
+                  "behaviour_params": {"forgiveness": {"value": 1.5, "assumption": True}}}, BASE_ACTORS[1]]},
+     "actors[0].behaviour_params.forgiveness", "must lie in"),
+    ({"settings": {"network": "contact", "pairs": [{"between": ["A", "C"], "game": "chicken", "assumption": True}]},
+      "actors": [*BASE_ACTORS, {"id": "C", "name": "C", "behaviour": "tit_for_tat"}],
+      "relations": {"contact": {"edges": [{"from": "A", "to": "B", "value": 1, "assumption": True}]}}},
+     "settings.pairs[0].between", "do not play"),
+]
+
+
+@pytest.mark.parametrize(("change", "key", "text"), BAD, ids=[b[1] + ":" + b[2] for b in BAD])
+def test_malformed_games_input_is_one_clear_error(tmp_path: Path, change: dict[str, Any], key: str,
+                                                  text: str) -> None:
+    data = _scenario(BASE_ACTORS, steps=10) | change
+    path = _write(tmp_path, data)
+    with pytest.raises(ScenarioError) as err:
+        simsim.load_scenario(path)
+    assert err.value.key == key
+    assert text in err.value.message
+    assert err.value.file == str(path) and err.value.line is not None
+    # the line named is the line of that key in the file
+    lines = path.read_text().splitlines()
+    leaf = key.rsplit(".", 1)[-1].split("[")[0]
+    assert leaf in lines[err.value.line - 1] or "- " in lines[err.value.line - 1]
+
+
+def test_settings_are_rejected_for_mechanisms_that_take_none(tmp_path: Path) -> None:
+    data = yaml.safe_load((SCENARIOS / "mongolia_icc_2024.yaml").read_text())
+    data["settings"] = {"game": "chicken"}
+    with pytest.raises(ScenarioError, match="takes no settings"):
+        scenario_from_data(data, "x.yaml")
+
+
+CLI = [sys.executable, "-m", "simsim.cli"]
+
+
+def test_cli_bad_payoff_matrix_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    bad = _write(tmp_path, _scenario(BASE_ACTORS, steps=10) | {
+        "settings": {"pairs": [{"between": ["A", "B"], "assumption": True, "payoffs": {"R": 3, "S": 0, "T": 5}}]}})
+    r = subprocess.run([*CLI, "run", str(bad), "-n", "2", "--no-plot", "--out", str(tmp_path / "o2")],
+                       capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 2
+    msg = r.stderr.strip()
+    assert "Traceback" not in msg and len(msg.splitlines()) == 1
+    assert f"{bad}:" in msg and "settings.pairs[0].payoffs" in msg and "missing P" in msg
+    assert not (tmp_path / "o2").exists()
+
+
+@pytest.mark.slow
+def test_cli_validate_and_run_shipped_scenarios(tmp_path: Path) -> None:
+    ok = subprocess.run([*CLI, "validate", str(SCENARIOS / "iterated_cooperation.yaml"),
+                         str(SCENARIOS / "axelrod_tournament_1980.yaml")],
+                        capture_output=True, text=True, cwd=REPO)
+    assert ok.returncode == 0, ok.stderr
+    out = tmp_path / "out"
+    r = subprocess.run([*CLI, "run", str(SCENARIOS / "iterated_cooperation.yaml"), "-n", "50", "--seed", "1",
+                        "--jobs", "1", "--no-plot", "--out", str(out)], capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 0, r.stderr
+    res = simsim.Results.load(out)
+    assert len(res.runs) == 50 and res.runs["cooperation_rate"].between(0, 1).all()
+    assert set(res.timeseries["step"]) == set(range(101))
