@@ -74,7 +74,7 @@ CITATION = (
 )
 
 #: Largest number of actors :func:`enumerate_configurations` accepts (2**(n-1) configurations).
-MAX_ENUMERATE = 30
+MAX_ENUMERATE = 26
 #: Label of the configuration in which every actor is in one bloc.
 GRAND_COALITION = "none"
 
@@ -585,7 +585,9 @@ def co_membership(runs: pd.DataFrame, ids: Sequence[str] | None = None) -> pd.Da
 
 def _enumeration_limit(scenario: Scenario) -> int:
     q = scenario.parameters.get("enumerate_max")
-    return int(AlignmentModel.parameters["enumerate_max"].default if q is None else q.central())
+    if q is not None:
+        return int(q.central())
+    return int(AlignmentModel.parameters["enumerate_max"].default or 0)
 
 
 def _enumerates(scenario: Scenario) -> bool:

@@ -214,6 +214,27 @@ def test_enumeration_agrees_with_brute_force(seed: int, integer: bool):
         assert np.allclose(en.energies, expected, atol=1e-9)
 
 
+@pytest.mark.slow
+def test_enumeration_of_2_20_configurations_takes_seconds():
+    import time
+
+    rng = np.random.default_rng(21)
+    s, p = random_instance(rng, 21, integer=False)
+    t0 = time.perf_counter()
+    en = al.enumerate_configurations(s, p, keep_energies=True)
+    elapsed = time.perf_counter() - t0
+    assert en.count == 2**20
+    assert elapsed < 10.0, f"enumeration of 2**20 configurations took {elapsed:.1f} s"
+    # spot-check energies and the local-minimum set against the definitions
+    k = rng.integers(0, 2**20, 500)
+    codes = k << 1
+    assert np.allclose(en.energies[k], al.energy(al.decode(codes, 21), s, p))
+    assert al.is_local_minimum(al.decode(en.minima, 21), s, p).all()
+    others = np.setdiff1d(codes, en.minima)
+    assert not al.is_local_minimum(al.decode(others, 21), s, p).any()
+    assert en.global_energy == en.energies.min()
+
+
 def test_enumeration_single_actor():
     en = al.enumerate_configurations(np.array([2.0]), np.zeros((1, 1)))
     assert en.count == 1 and en.minima.tolist() == [0] and en.global_energy == 0.0
