@@ -58,6 +58,7 @@ __all__ = [
     "configuration_label",
     "decode",
     "descend",
+    "descent_move",
     "encode",
     "energy",
     "enumerate_configurations",
