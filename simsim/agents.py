@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 if TYPE_CHECKING:
     from simsim.model import DiplomacyModel
@@ -41,14 +42,22 @@ class StateAgent(mesa.Agent):
         self.behaviour = actor.behaviour
         self.index = index
 
-    def attribute(self, name: str) -> float:
-        """Current value of attribute ``name`` for this actor."""
-        return float(self.model.attr[name][self.index])  # type: ignore[attr-defined]
+    def attribute(self, name: str) -> float | np.ndarray:
+        """Current value of attribute ``name`` for this actor.
 
-    def relation(self, name: str, other: str) -> float:
-        """Current weight of relation ``name`` from this actor to actor ``other``."""
+        A float, or an array with one value per run when the model computes several runs.
+        """
+        return _scalar(self.model.attr[name][..., self.index])  # type: ignore[attr-defined]
+
+    def relation(self, name: str, other: str) -> float | np.ndarray:
+        """Current weight of relation ``name`` from this actor to actor ``other`` (float or per-run array)."""
         m = self.model
-        return float(m.rel[name][self.index, m.idx[other]])  # type: ignore[attr-defined]
+        return _scalar(m.rel[name][..., self.index, m.idx[other]])  # type: ignore[attr-defined]
 
     def __repr__(self) -> str:
         return f"StateAgent({self.actor_id!r}, {self.name!r})"
+
+
+def _scalar(x: np.ndarray) -> float | np.ndarray:
+    x = np.asarray(x)
+    return float(x.reshape(-1)[0]) if x.size == 1 else x.copy()

@@ -11,7 +11,7 @@ that ``advance()`` computes a step for all actors at once.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -164,8 +164,35 @@ def design_of(scenario: Scenario) -> Design:
 
 
 def sample_inputs(scenario: Scenario, rng: np.random.Generator) -> dict[str, float]:
-    """Draw one value for every uncertain quantity of ``scenario``, in declaration order."""
-    return {u.column: u.quantity.sample(rng) for u in design_of(scenario).uncertain}
+    """Draw one value for every uncertain quantity of ``scenario``.
+
+    One uniform vector is drawn (one entry per uncertain quantity, in declaration order) and
+    each entry is mapped through its quantity's inverse CDF.
+    """
+    unc = design_of(scenario).uncertain
+    if not unc:
+        return {}
+    u = rng.random(len(unc))
+    return {q.column: float(q.quantity.from_uniform(u[i : i + 1])[0]) for i, q in enumerate(unc)}
+
+
+def sample_inputs_batch(scenario: Scenario, rngs: Sequence[np.random.Generator]) -> dict[str, np.ndarray]:
+    """:func:`sample_inputs` for many runs at once: run ``r`` draws from ``rngs[r]`` only.
+
+    Returns one array of length ``len(rngs)`` per uncertain quantity, equal element by element
+    to what :func:`sample_inputs` gives for each generator.
+    """
+    unc = design_of(scenario).uncertain
+    if not unc:
+        return {}
+    u = np.stack([g.random(len(unc)) for g in rngs])
+    return {q.column: q.quantity.from_uniform(u[:, i]) for i, q in enumerate(unc)}
+
+
+def run_streams(seed: int) -> tuple[np.random.SeedSequence, np.random.SeedSequence]:
+    """The two independent streams of a run seed: (sampling the inputs, the model)."""
+    s_inputs, s_model = np.random.SeedSequence(seed).spawn(2)
+    return s_inputs, s_model
 
 
 # ------------------------------------------------------------------- the base model
@@ -179,9 +206,13 @@ class DiplomacyModel(mesa.Model):
     inputs
         Sampled values of the scenario's uncertain quantities, keyed by column name
         (``param.x``, ``attr.ID.x``, ``rel.NAME.FROM->TO``). Missing ones take the
-        distribution's mean (see :meth:`Quantity.central`).
+        distribution's mean (see :meth:`Quantity.central`). For a vectorised mechanism,
+        each value is an array with one entry per run.
     rng
         Seed or :class:`numpy.random.Generator` for this run; passed to ``mesa.Model(rng=...)``.
+    run_seeds
+        Vectorised mechanisms only: the seeds of the runs this model computes side by side
+        (see below). Without it the model computes one run from ``rng``.
 
     Attributes
     ----------
@@ -197,6 +228,17 @@ class DiplomacyModel(mesa.Model):
         Relation matrices, ``rel[name][i, j]`` from actor i to actor j (copies, free to mutate).
     actors : list of StateAgent
         One agent per actor, in order.
+
+    Notes
+    -----
+    A mechanism that sets ``vectorised = True`` computes ``R`` runs side by side in one Mesa
+    model: ``self.p[name]`` has shape (R,), ``self.attr[name]`` (R, n) and ``self.rel[name]``
+    (R, n, n); reporters and outcomes return arrays of length R. Run ``r`` draws only from its
+    own generator ``self.run_rngs[r]`` (the model stream of its run seed), first one uniform
+    per event (an event fires in run r if that uniform is below its ``probability``), then
+    whatever the mechanism draws in ``setup``. So a run's results do not depend on which
+    other runs share its model: a batch of R runs equals R models of one run. Event handlers
+    receive ``(event, mask)``, the runs in which the event fires.
     """
 
     name: ClassVar[str] = ""
@@ -206,44 +248,70 @@ class DiplomacyModel(mesa.Model):
     relations: ClassVar[dict[str, RelationSpec]] = {}
     event_types: ClassVar[dict[str, type[EventSpec]]] = {}
     main_reporters: ClassVar[tuple[str, ...]] = ()
+    vectorised: ClassVar[bool] = False
 
     def __init__(
         self,
         scenario: Scenario,
-        inputs: Mapping[str, float] | None = None,
+        inputs: Mapping[str, Any] | None = None,
         rng: np.random.Generator | int | None = None,
+        *,
+        run_seeds: Sequence[int] | None = None,
     ) -> None:
-        super().__init__(rng=rng)
+        if run_seeds is not None and not self.vectorised:
+            raise TypeError(f"{type(self).__name__} computes one run per model; run_seeds needs vectorised = True")
+        if self.vectorised:
+            if run_seeds is not None:
+                self.run_rngs = [np.random.default_rng(run_streams(int(sd))[1]) for sd in run_seeds]
+                super().__init__(rng=np.random.default_rng(int(run_seeds[0])))
+            else:
+                self.run_rngs = [np.random.default_rng(rng)]
+                super().__init__(rng=np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else None)
+            self.R = len(self.run_rngs)
+        else:
+            super().__init__(rng=rng)
+            self.R = 1
         self.spec = scenario
         d = design_of(scenario)
         self.ids = list(d.ids)
         self.idx = {a: i for i, a in enumerate(self.ids)}
         self.n = len(self.ids)
-        self.p = dict(d.params)
-        self.attr = {k: v.copy() for k, v in d.attr.items()}
-        self.rel = {k: v.copy() for k, v in d.rel.items()}
-        self.behaviour_params = [dict(b) for b in d.behaviour_params]
         self.inputs = dict(inputs or {})
+        if self.vectorised:
+            R = self.R
+            self.p = {k: np.full(R, v) for k, v in d.params.items()}
+            self.attr = {k: np.broadcast_to(v, (R, self.n)).copy() for k, v in d.attr.items()}
+            self.rel = {k: np.broadcast_to(v, (R, self.n, self.n)).copy() for k, v in d.rel.items()}
+            self.behaviour_params = [{k: np.full(R, v) for k, v in b.items()} for b in d.behaviour_params]
+        else:
+            self.p = dict(d.params)
+            self.attr = {k: v.copy() for k, v in d.attr.items()}
+            self.rel = {k: v.copy() for k, v in d.rel.items()}
+            self.behaviour_params = [dict(b) for b in d.behaviour_params]
         for u in d.uncertain:
             if u.column not in self.inputs:
                 continue
-            v = float(self.inputs[u.column])
+            v = self.inputs[u.column]
+            v = np.asarray(v, dtype=float) if self.vectorised else float(v)
             kind = u.target[0]
             if kind == "param":
                 self.p[u.target[1]] = v
             elif kind == "attr":
-                self.attr[u.target[1]][u.target[2]] = v
+                self.attr[u.target[1]][..., u.target[2]] = v
             elif kind == "bparam":
                 self.behaviour_params[u.target[2]][u.target[1]] = v
             else:
                 _, rname, i, j = u.target
-                self.rel[rname][i, j] = v
+                self.rel[rname][..., i, j] = v
                 if d.rel_symmetric[rname]:
-                    self.rel[rname][j, i] = v
+                    self.rel[rname][..., j, i] = v
         self.actors = [StateAgent(self, a, i) for i, a in enumerate(scenario.actors)]
-        self._events: dict[int, list[EventSpec]] = defaultdict(list)
-        for ev in scenario.events:
-            self._events[ev.step].append(ev)
+        self._events: dict[int, list[tuple[int, EventSpec]]] = defaultdict(list)
+        for k, ev in enumerate(scenario.events):
+            self._events[ev.step].append((k, ev))
+        if self.vectorised:
+            n_ev = len(scenario.events)
+            self._event_u = np.stack([g.random(n_ev) for g in self.run_rngs]) if n_ev else np.zeros((self.R, 0))
         self.setup()
         self._fire_events(0)
         self.datacollector = mesa.DataCollector(model_reporters=self.reporters())
@@ -290,31 +358,51 @@ class DiplomacyModel(mesa.Model):
         return self
 
     def _fire_events(self, step: int) -> None:
-        for ev in self._events.get(step, ()):
+        for k, ev in self._events.get(step, ()):
+            if self.vectorised:
+                mask = self._event_u[:, k] < ev.probability
+                if mask.any():
+                    self.fire(ev, mask)
+                continue
             if ev.probability < 1.0 and not self.rng.random() < ev.probability:
                 continue
             self.fire(ev)
 
-    def fire(self, event: EventSpec) -> None:
-        """Apply one event now (dispatches to ``on_<type>``)."""
+    def fire(self, event: EventSpec, mask: np.ndarray | None = None) -> None:
+        """Apply one event now (dispatches to ``on_<type>``; vectorised models pass the runs' mask)."""
         handler = getattr(self, f"on_{event.type}", None)
         if handler is None:
             raise NotImplementedError(f"{type(self).__name__} has no handler for event '{event.type}'")
-        handler(event)
+        if self.vectorised:
+            handler(event, mask)
+        else:
+            handler(event)
 
-    def on_set_parameter(self, event: SetParameter) -> None:
+    def on_set_parameter(self, event: SetParameter, mask: np.ndarray | None = None) -> None:
         """Event ``set_parameter``: change a parameter from this step on."""
-        self.p[event.parameter] = float(event.value)
+        if mask is None:
+            self.p[event.parameter] = float(event.value)
+        else:
+            self.p[event.parameter] = np.where(mask, float(event.value), self.p[event.parameter])
 
-    def on_set_relation(self, event: SetRelation) -> None:
+    def on_set_relation(self, event: SetRelation, mask: np.ndarray | None = None) -> None:
         """Event ``set_relation``: change one edge (both directions for a symmetric relation)."""
         i, j = self.idx[event.from_], self.idx[event.to]
         m = self.rel[event.relation]
-        m[i, j] = event.value
-        if design_of(self.spec).rel_symmetric.get(event.relation, False):
-            m[j, i] = event.value
+        sym = design_of(self.spec).rel_symmetric.get(event.relation, False)
+        if mask is None:
+            m[i, j] = event.value
+            if sym:
+                m[j, i] = event.value
+        else:
+            m[mask, i, j] = event.value
+            if sym:
+                m[mask, j, i] = event.value
 
     def timeseries(self) -> dict[str, np.ndarray]:
-        """Collected reporters as arrays over steps 0..T (step 0 is the initial state)."""
+        """Collected reporters over steps 0..T (step 0 is the initial state).
+
+        Shape (T+1,) per reporter, or (T+1, R) for a vectorised model.
+        """
         mv = self.datacollector.model_vars
         return {k: np.asarray(v, dtype=float) for k, v in mv.items()}

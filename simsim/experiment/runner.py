@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simsim.model import sample_inputs
+from simsim.model import run_streams, sample_inputs, sample_inputs_batch
 from simsim.registry import get_mechanism
 from simsim.results import Results, build_metadata
 from simsim.scenario.schema import Scenario
@@ -67,7 +67,7 @@ def run_seeds(master_seed: int, n: int) -> np.ndarray:
 
 
 def run_one(scenario: Scenario, seed: int, run_id: int = 0) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Run one replication with run seed ``seed``.
+    """Run one replication with run seed ``seed`` (as recorded in ``Results.runs.seed``).
 
     Returns
     -------
@@ -76,18 +76,43 @@ def run_one(scenario: Scenario, seed: int, run_id: int = 0) -> tuple[dict[str, A
     timeseries : DataFrame
         One row per step (0 = initial state), one column per reporter.
     """
-    row, ts = _run(scenario, run_id, int(seed), True)
-    return row, pd.DataFrame(ts).assign(step=np.arange(len(next(iter(ts.values()))) if ts else 0))
+    runs, ts = _run_chunk([run_id], [int(seed)], True, scenario)
+    row = runs.iloc[0].to_dict()
+    frame = pd.DataFrame({k: v for k, v in ts.items() if k != "run"})
+    return row, frame[["step", *[c for c in frame.columns if c != "step"]]]
 
 
 def _run(scenario: Scenario, run_id: int, seed: int, timeseries: bool) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     mech = get_mechanism(scenario.model)
-    s_inputs, s_model = np.random.SeedSequence(seed).spawn(2)
+    s_inputs, s_model = run_streams(seed)
     inputs = sample_inputs(scenario, np.random.default_rng(s_inputs))
     model = mech(scenario, inputs, rng=np.random.default_rng(s_model))
     model.run()
     row: dict[str, Any] = {"run": run_id, "seed": seed, **inputs, **model.outcomes()}
     return row, (model.timeseries() if timeseries else {})
+
+
+def _run_vectorised(scenario: Scenario, run_ids: Sequence[int], seeds: Sequence[int],
+                    timeseries: bool) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Runs of a vectorised mechanism, side by side in one model."""
+    mech = get_mechanism(scenario.model)
+    rngs = [np.random.default_rng(run_streams(int(sd))[0]) for sd in seeds]
+    inputs = sample_inputs_batch(scenario, rngs)
+    model = mech(scenario, inputs, run_seeds=seeds)
+    model.run()
+    cols: dict[str, Any] = {"run": np.asarray(run_ids, dtype=np.int64), "seed": np.asarray(seeds, dtype=np.int64)}
+    cols.update(inputs)
+    cols.update(model.outcomes())
+    ts: dict[str, np.ndarray] = {}
+    if timeseries:
+        series = model.timeseries()  # name -> (T+1, R)
+        if series:
+            length = next(iter(series.values())).shape[0]
+            ts["run"] = np.repeat(np.asarray(run_ids, dtype=np.int64), length)
+            ts["step"] = np.tile(np.arange(length, dtype=np.int64), len(run_ids))
+            for k, v in series.items():
+                ts[k] = v.T.reshape(-1)
+    return pd.DataFrame(cols), ts
 
 
 # ------------------------------------------------------------------- workers
@@ -100,9 +125,11 @@ def _init_worker(scenario: Scenario) -> None:
 
 
 def _run_chunk(run_ids: Sequence[int], seeds: Sequence[int], timeseries: bool,
-               scenario: Scenario | None = None) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
+               scenario: Scenario | None = None) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     scn = scenario if scenario is not None else _WORKER_SCENARIO
     assert scn is not None, "worker not initialised"
+    if get_mechanism(scn.model).vectorised:
+        return _run_vectorised(scn, run_ids, seeds, timeseries)
     rows = []
     ts_parts: dict[str, list[np.ndarray]] = {}
     for rid, seed in zip(run_ids, seeds, strict=True):
@@ -114,7 +141,7 @@ def _run_chunk(run_ids: Sequence[int], seeds: Sequence[int], timeseries: bool,
             ts_parts.setdefault("step", []).append(np.arange(length, dtype=np.int64))
             for k, v in ts.items():
                 ts_parts.setdefault(k, []).append(v)
-    return rows, {k: np.concatenate(v) for k, v in ts_parts.items()}
+    return pd.DataFrame.from_records(rows), {k: np.concatenate(v) for k, v in ts_parts.items()}
 
 
 def _chunks(n: int, size: int) -> Iterator[range]:
@@ -183,7 +210,7 @@ def run(
     chunk = s.chunk_size or max(1, min(250, -(-n // (n_jobs * 8))))
     show = s.progress if s.progress is not None else (sys.stderr.isatty() and n >= 2000)
     bar = _progress(n, bool(show))
-    results: dict[int, tuple[list[dict[str, Any]], dict[str, np.ndarray]]] = {}
+    results: dict[int, tuple[pd.DataFrame, dict[str, np.ndarray]]] = {}
     try:
         if n_jobs == 1:
             for r in _chunks(n, chunk):
@@ -206,14 +233,14 @@ def run(
     finally:
         if bar is not None:
             bar.close()
-    rows: list[dict[str, Any]] = []
+    frames: list[pd.DataFrame] = []
     ts_parts: dict[str, list[np.ndarray]] = {}
     for start in sorted(results):
-        chunk_rows, ts = results[start]
-        rows.extend(chunk_rows)
+        chunk_runs, ts = results[start]
+        frames.append(chunk_runs)
         for k, v in ts.items():
             ts_parts.setdefault(k, []).append(v)
-    runs = pd.DataFrame.from_records(rows)
+    runs = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
     timeseries = pd.DataFrame({k: np.concatenate(v) for k, v in ts_parts.items()}) if ts_parts else pd.DataFrame()
     settings_used = {"replications": n, "seed": int(master), "seed_drawn": seed_drawn, "jobs": n_jobs,
                      "chunk_size": chunk, "timeseries": s.timeseries}

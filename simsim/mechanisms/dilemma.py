@@ -89,54 +89,62 @@ def logistic(x: np.ndarray | float) -> np.ndarray:
 def compliance_utility(
     *,
     member: np.ndarray,
-    credibility: float,
+    credibility: np.ndarray | float,
     dependence: np.ndarray,
     trade: np.ndarray,
     ties: np.ndarray,
     support: np.ndarray,
     domestic: np.ndarray,
     third_mask: np.ndarray,
-    p: dict[str, float],
+    p: dict[str, Any],
 ) -> np.ndarray:
     """Utility difference comply minus not comply, :math:`\\Delta U_{hp}`, for all pairs at once.
+
+    Every array may carry leading run axes (``R`` runs side by side); shapes below are for
+    one run.
 
     Parameters
     ----------
     member : ndarray, shape (n,)
         1 where the actor is a member of the institution.
-    credibility : float
+    credibility : float or ndarray, shape (R,)
         Current enforcement credibility :math:`C_t`.
-    dependence, trade, ties : ndarray, shape (n, n)
+    dependence, trade, ties : ndarray, shape (n, n) or (R, n, n)
         Relations ``energy_dependence``, ``trade_share`` and ``ties`` (row: host).
-    support : ndarray, shape (n,)
+    support : ndarray, shape (n,) or (R, n)
         Each actor's support for enforcement :math:`s_j`.
-    domestic : ndarray, shape (n,)
+    domestic : ndarray, shape (n,) or (R, n)
         Domestic pressure toward compliance :math:`M_h`.
     third_mask : ndarray of bool, shape (n,)
         Actors that count as third parties (not the institution).
     p : dict
-        Parameters (weights ``w_*``, ``retaliation_prob``, ``retaliation_severity``).
+        Parameters (weights ``w_*``, ``retaliation_prob``, ``retaliation_severity``): floats,
+        or arrays of shape (R,).
 
     Returns
     -------
-    ndarray, shape (n, n)
-        ``dU[h, p]``: positive favours compliance by host h when p's leader visits.
+    ndarray, shape (n, n) or (R, n, n)
+        ``dU[..., h, p]``: positive favours compliance by host h when p's leader visits.
     """
-    rho, sev = p["retaliation_prob"], p["retaliation_severity"]
+
+    def col(x: Any) -> Any:  # a per-run scalar broadcast against (..., n, n)
+        return np.asarray(x)[..., None, None]
+
+    rho, sev = col(p["retaliation_prob"]), col(p["retaliation_severity"])
     pos = np.maximum(ties, 0.0)
     pos *= third_mask
     # weighted mean support of third parties j != h, p: remove the partner column per pair
-    num = (pos @ support)[:, None] - pos * support
-    den = pos.sum(axis=1)[:, None] - pos
-    ok = den > 1e-12
-    third = np.divide(num, den, out=np.zeros_like(num), where=ok)
+    s_row = support[..., None, :]
+    num = np.einsum("...hj,...j->...h", pos, support)[..., None] - pos * s_row
+    den = pos.sum(axis=-1)[..., None] - pos
+    third = np.divide(num, den, out=np.zeros_like(num), where=den > 1e-12)
     return (
-        p["w_obligation"] * member[:, None] * credibility
-        - p["w_dependence"] * dependence * rho * sev
-        - p["w_trade"] * trade * rho
-        - p["w_ties"] * ties
-        + p["w_third"] * third
-        + p["w_domestic"] * domestic[:, None]
+        col(p["w_obligation"]) * member[:, None] * col(credibility)
+        - col(p["w_dependence"]) * dependence * rho * sev
+        - col(p["w_trade"]) * trade * rho
+        - col(p["w_ties"]) * ties
+        + col(p["w_third"]) * third
+        + col(p["w_domestic"]) * domestic[..., :, None]
     )
 
 
@@ -244,31 +252,41 @@ class DilemmaModel(DiplomacyModel):
                       for j in ids if j not in (h, inst)]
         return specs
 
-    # -- the model -------------------------------------------------------------------------
+    # -- the model: R runs side by side ----------------------------------------------------
+    vectorised = True
+
+    # uniforms per visit event and run: travel, comply, retaliate, finding, referral, sanction,
+    # then one per actor for third-party reactions
+    _U_TRAVEL, _U_COMPLY, _U_RETALIATE, _U_FIND, _U_REFER, _U_SANCTION, _U_REACT = range(7)
+
     def setup(self) -> None:
-        n = self.n
+        n, R = self.n, self.R
         inst = self._institution(self.spec)
         self.inst = self.idx[inst]
         self.member = np.array([1.0 if inst in a.memberships else 0.0 for a in self.spec.actors])
-        self.credibility = float(self.attr["credibility"][self.inst])
+        self.credibility = self.attr["credibility"][:, self.inst].copy()
         self.third_mask = np.ones(n, dtype=bool)
         self.third_mask[self.inst] = False
         self.ties0 = self.rel["ties"].copy()
         self.hosts = [self.idx[h] for h in self._hosts(self.spec)]
+        self.visits = [(k, ev) for k, ev in enumerate(self.spec.events) if isinstance(ev, Visit)]
+        self._visit_pos = {k: i for i, (k, _) in enumerate(self.visits)}
         # the partner each host's propensity is reported against: its first planned visitor
         self._host_partner: dict[int, int] = {}
-        for ev in self.spec.events:
-            if isinstance(ev, Visit):
-                self._host_partner.setdefault(self.idx[ev.host], self.idx[ev.visitor])
-        self.p_comply = np.zeros((n, n))
-        self._pending: list[tuple[int, int]] = []  # visits due this step: (host, visitor)
-        self._reviews: list[tuple[int, int]] = []  # (due step, host) institution reviews
-        self.counts = dict.fromkeys(
-            ("visits", "visits_declined", "arrests", "non_compliances", "retaliations", "findings",
-             "referrals", "sanctions"), 0)
-        self.decision = {h: "no_visit" for h in self.hosts}
-        self.flags = {k: np.zeros(n, dtype=bool) for k in ("retaliation", "finding", "referral")}
-        self.shortfall = np.zeros(n)
+        for _, ev in self.visits:
+            self._host_partner.setdefault(self.idx[ev.host], self.idx[ev.visitor])
+        # every random number a run uses, drawn up front from the run's own generator
+        width = self._U_REACT + n
+        self.u = np.stack([g.random((len(self.visits), width)) for g in self.run_rngs])  # (R, V, width)
+        self._fired = np.zeros((R, len(self.visits)), dtype=bool)
+        self._review_due = np.full((R, len(self.visits)), -1, dtype=np.int64)
+        self.counts = {k: np.zeros(R, dtype=np.int64) for k in (
+            "visits", "visits_declined", "arrests", "non_compliances", "retaliations", "findings",
+            "referrals", "sanctions")}
+        self.decision = {h: np.zeros(R, dtype=np.int8) for h in self.hosts}  # index into DECISIONS
+        self.flags = {k: np.zeros((R, n), dtype=bool) for k in ("retaliation", "finding", "referral")}
+        self.shortfall = np.zeros((R, n))
+        self.p_comply = np.zeros((R, n, n))
         self._dirty = True
 
     def reporters(self) -> dict[str, Any]:
@@ -279,139 +297,135 @@ class DilemmaModel(DiplomacyModel):
             rep[f"p_comply.{self.ids[h]}"] = [self._propensity, [h]]
         return rep
 
-    def _count(self, key: str) -> int:
-        return self.counts[key]
+    def _count(self, key: str) -> np.ndarray:
+        return self.counts[key].copy()
 
-    def _propensity(self, h: int) -> float:
-        return float(self.propensities()[h, self._host_partner[h]])
+    def _propensity(self, h: int) -> np.ndarray:
+        return self.propensities()[:, h, self._host_partner[h]].copy()
 
     def propensities(self) -> np.ndarray:
-        """Compliance probability ``P[h, p]`` of every host h toward every partner p, now."""
+        """Compliance probability ``P[r, h, p]`` of every host h toward every partner p, now."""
         if self._dirty:
-            self._update_propensities()
+            support = self.rel["norm_support"][:, :, self.inst]
+            du = compliance_utility(
+                member=self.member, credibility=self.credibility,
+                dependence=self.rel["energy_dependence"], trade=self.rel["trade_share"],
+                ties=self.rel["ties"], support=support, domestic=self.attr["domestic_compliance"],
+                third_mask=self.third_mask, p=self.p,
+            )
+            self.p_comply = logistic(self.p["rationality"][:, None, None] * du)
+            self._dirty = False
         return self.p_comply
 
-    def on_set_parameter(self, event: Any) -> None:
-        super().on_set_parameter(event)
+    def on_set_parameter(self, event: Any, mask: np.ndarray | None = None) -> None:
+        super().on_set_parameter(event, mask)
         self._dirty = True
 
-    def on_set_relation(self, event: Any) -> None:
-        super().on_set_relation(event)
+    def on_set_relation(self, event: Any, mask: np.ndarray | None = None) -> None:
+        super().on_set_relation(event, mask)
         self._dirty = True
 
-    def _update_propensities(self) -> None:
-        """Compliance probability of every host toward every partner, all at once."""
-        self._dirty = False
-        support = self.rel["norm_support"][:, self.inst]
-        du = compliance_utility(
-            member=self.member, credibility=self.credibility,
-            dependence=self.rel["energy_dependence"], trade=self.rel["trade_share"],
-            ties=self.rel["ties"], support=support, domestic=self.attr["domestic_compliance"],
-            third_mask=self.third_mask, p=self.p,
-        )
-        self.p_comply = logistic(self.p["rationality"] * du)
+    def on_visit(self, event: Visit, mask: np.ndarray) -> None:
+        """Event ``visit``: mark the runs in which the visit is planned; decided in ``advance``."""
+        self._fired[:, self._visit_pos[self.spec.events.index(event)]] = mask
 
-    def on_visit(self, event: Visit) -> None:
-        """Event ``visit``: queue the visit; it is decided in this step's ``advance``."""
-        self._pending.append((self.idx[event.host], self.idx[event.visitor]))
-
-    def _react(self, h: np.ndarray, sign: float) -> None:
-        """Third parties whose support has sign ``sign`` react to hosts ``h`` (prob. |s_j|)."""
-        s = self.rel["norm_support"][:, self.inst]
-        draws = self.rng.random((len(h), self.n))
-        react = (draws < np.abs(s)[None, :]) & (np.sign(s)[None, :] == sign) & self.third_mask[None, :]
-        react[np.arange(len(h)), h] = False
-        self._lower_ties(h, react, self.p["third_party_cost"])
-
-    def _lower_ties(self, h: np.ndarray, mask: np.ndarray, amount: float) -> None:
+    def _shift_ties(self, runs: np.ndarray, h: int, others: np.ndarray, delta: np.ndarray) -> None:
+        """Add ``delta[r]`` to ties h-j and j-h for runs ``runs`` (bool (R,)) and actors ``others`` (bool (R, n))."""
+        sel = others & runs[:, None]
         t = self.rel["ties"]
-        for row, hh in enumerate(h):  # one row per deciding host: rows are few, columns vectorised
-            t[hh, mask[row]] -= amount
-            t[mask[row], hh] -= amount
-        np.clip(t, -1.0, 1.0, out=t)
+        t[:, h, :] += np.where(sel, delta[:, None], 0.0)
+        t[:, :, h] += np.where(sel, delta[:, None], 0.0)
 
     def advance(self) -> None:
         step = self.steps
         p = self.p
-        # 1. institution reviews of earlier non-compliance
-        due = [h for s, h in self._reviews if s <= step]
-        self._reviews = [(s, h) for s, h in self._reviews if s > step]
-        if due:
-            hd = np.array(due)
-            u = self.rng.random((len(hd), 3))
-            found = u[:, 0] < p["finding_prob"]
-            referred = found & (u[:, 1] < p["referral_prob"])
-            sanctioned = referred & (u[:, 2] < p["sanction_prob"])
-            self.flags["finding"][hd[found]] = True
-            self.flags["referral"][hd[referred]] = True
-            self.counts["findings"] += int(found.sum())
-            self.counts["referrals"] += int(referred.sum())
-            self.counts["sanctions"] += int(sanctioned.sum())
-            for _ in range(int(found.sum())):
-                self.credibility += p["enforcement_restoration"] * (1.0 - self.credibility)
+        t = self.rel["ties"]
+        support = self.rel["norm_support"][:, :, self.inst]
+        # 1. the institution's reviews of earlier non-compliance, in event order
+        for v, (_, ev) in enumerate(self.visits):
+            due = self._review_due[:, v] == step
+            if not due.any():
+                continue
+            h = self.idx[ev.host]
+            u = self.u[:, v]
+            found = due & (u[:, self._U_FIND] < p["finding_prob"])
+            referred = found & (u[:, self._U_REFER] < p["referral_prob"])
+            sanctioned = referred & (u[:, self._U_SANCTION] < p["sanction_prob"])
+            self.flags["finding"][found, h] = True
+            self.flags["referral"][referred, h] = True
+            self.counts["findings"] += found
+            self.counts["referrals"] += referred
+            self.counts["sanctions"] += sanctioned
+            f = p["enforcement_restoration"]
+            self.credibility = np.where(found, self.credibility + f * (1.0 - self.credibility), self.credibility)
             if sanctioned.any():
-                s = self.rel["norm_support"][:, self.inst]
-                hs = hd[sanctioned]
-                mask = np.broadcast_to((s > 0) & self.third_mask, (len(hs), self.n)).copy()
-                mask[np.arange(len(hs)), hs] = False
-                self._lower_ties(hs, mask, p["third_party_cost"])
+                supporters = np.broadcast_to((support > 0) & self.third_mask, support.shape).copy()
+                supporters[:, h] = False
+                self._shift_ties(sanctioned, h, supporters, -p["third_party_cost"])
+                np.clip(t, -1.0, 1.0, out=t)
             self._dirty = True
-        # 2. visits due this step, decided simultaneously against the current state
-        if self._pending:
-            hv = np.array([h for h, _ in self._pending])
-            pv = np.array([v for _, v in self._pending])
-            self._pending = []
-            pc = self.propensities()[hv, pv]
-            u = self.rng.random((len(hv), 3))
-            gain = self.attr["visit_value"][pv] - pc * self.attr["arrest_cost"][pv]
-            travel = u[:, 0] < logistic(p["visitor_rationality"] * gain)
-            comply = travel & (u[:, 1] < pc)
+        # 2. this step's visits, decided simultaneously against the state at the start of the step
+        todo = [(v, ev) for v, (_, ev) in enumerate(self.visits) if ev.step == step and self._fired[:, v].any()]
+        if not todo:
+            return
+        pc_all = self.propensities()
+        comply_n = np.zeros(self.R)
+        defy_n = np.zeros(self.R)
+        for v, ev in todo:
+            h, vis = self.idx[ev.host], self.idx[ev.visitor]
+            u = self.u[:, v]
+            fired = self._fired[:, v]
+            pc = pc_all[:, h, vis]
+            gain = self.attr["visit_value"][:, vis] - pc * self.attr["arrest_cost"][:, vis]
+            travel = fired & (u[:, self._U_TRAVEL] < logistic(p["visitor_rationality"] * gain))
+            comply = travel & (u[:, self._U_COMPLY] < pc)
             defy = travel & ~comply
-            retaliate = comply & (u[:, 2] < p["retaliation_prob"])
-            for k in range(len(hv)):
-                h = int(hv[k])
-                if self.decision.get(h) == "no_visit":
-                    self.decision[h] = ("no_arrest" if defy[k] else "arrest") if travel[k] else "declined"
-            self.counts["visits"] += int(travel.sum())
-            self.counts["visits_declined"] += int((~travel).sum())
-            self.counts["arrests"] += int(comply.sum())
-            self.counts["non_compliances"] += int(defy.sum())
-            self.counts["retaliations"] += int(retaliate.sum())
-            t = self.rel["ties"]
-            t[hv[comply], pv[comply]] -= p["partner_tie_loss"]
-            t[pv[comply], hv[comply]] -= p["partner_tie_loss"]
-            t[hv[defy], pv[defy]] += p["visit_tie_gain"]
-            t[pv[defy], hv[defy]] += p["visit_tie_gain"]
-            np.clip(t, -1.0, 1.0, out=t)
-            self.flags["retaliation"][hv[retaliate]] = True
-            self.shortfall[hv[retaliate]] += (
-                p["retaliation_severity"] * self.rel["energy_dependence"][hv[retaliate], pv[retaliate]])
-            if comply.any():
-                self._react(hv[comply], -1.0)
-            if defy.any():
-                self._react(hv[defy], +1.0)
-            # precedent: every decision moves the shared credibility
-            c = self.credibility
-            c = 1.0 - (1.0 - c) * (1.0 - p["compliance_reinforcement"]) ** int(comply.sum())
-            c *= (1.0 - p["precedent_erosion"]) ** int(defy.sum())
-            self.credibility = float(c)
-            delay = int(p["finding_delay"])
-            self._reviews += [(step + delay, int(h)) for h in hv[defy]]
-            self._dirty = True
+            retaliate = comply & (u[:, self._U_RETALIATE] < p["retaliation_prob"])
+            dec = self.decision[h]
+            first = fired & (dec == 0)
+            dec[first] = np.where(travel, np.where(comply, 2, 3), 1)[first]
+            self.counts["visits"] += travel
+            self.counts["visits_declined"] += fired & ~travel
+            self.counts["arrests"] += comply
+            self.counts["non_compliances"] += defy
+            self.counts["retaliations"] += retaliate
+            self.flags["retaliation"][retaliate, h] = True
+            self.shortfall[:, h] += np.where(retaliate, p["retaliation_severity"] * self.rel["energy_dependence"][:, h, vis], 0.0)
+            one = np.zeros((self.R, self.n), dtype=bool)
+            one[:, vis] = True
+            self._shift_ties(comply, h, one, -p["partner_tie_loss"])
+            self._shift_ties(defy, h, one, np.asarray(p["visit_tie_gain"], dtype=float))
+            # third parties react with probability |s_j| when they disapprove of the choice
+            draws = u[:, self._U_REACT:]
+            react = (draws < np.abs(support)) & self.third_mask
+            react[:, h] = False
+            react_c = react & (support < 0)
+            react_d = react & (support > 0)
+            self._shift_ties(comply, h, react_c, -p["third_party_cost"])
+            self._shift_ties(defy, h, react_d, -p["third_party_cost"])
+            self._review_due[defy, v] = step + p["finding_delay"][defy].astype(np.int64)
+            comply_n += comply
+            defy_n += defy
+        np.clip(t, -1.0, 1.0, out=t)
+        # precedent: every decision moves the credibility shared by all members
+        c = 1.0 - (1.0 - self.credibility) * (1.0 - p["compliance_reinforcement"]) ** comply_n
+        self.credibility = c * (1.0 - p["precedent_erosion"]) ** defy_n
+        self._dirty = True
 
     def outcomes(self) -> dict[str, Any]:
-        out: dict[str, Any] = dict(self.counts)
-        out["final_credibility"] = self.credibility
-        out["norm_unravelled"] = bool(self.credibility < self.p["unravel_threshold"])
+        out: dict[str, Any] = {k: v.copy() for k, v in self.counts.items()}
+        out["final_credibility"] = self.credibility.copy()
+        out["norm_unravelled"] = self.credibility < self.p["unravel_threshold"]
         dt = self.rel["ties"] - self.ties0
+        names = np.array(DECISIONS, dtype=object)
         for h in self.hosts:
             hid = self.ids[h]
-            out[f"decision.{hid}"] = self.decision[h]
-            out[f"retaliation.{hid}"] = bool(self.flags["retaliation"][h])
-            out[f"finding.{hid}"] = bool(self.flags["finding"][h])
-            out[f"referral.{hid}"] = bool(self.flags["referral"][h])
-            out[f"energy_shortfall.{hid}"] = float(self.shortfall[h])
+            out[f"decision.{hid}"] = names[self.decision[h]]
+            out[f"retaliation.{hid}"] = self.flags["retaliation"][:, h].copy()
+            out[f"finding.{hid}"] = self.flags["finding"][:, h].copy()
+            out[f"referral.{hid}"] = self.flags["referral"][:, h].copy()
+            out[f"energy_shortfall.{hid}"] = self.shortfall[:, h].copy()
             for j, jid in enumerate(self.ids):
                 if j not in (h, self.inst):
-                    out[f"ties_change.{hid}.{jid}"] = float(dt[h, j])
+                    out[f"ties_change.{hid}.{jid}"] = dt[:, h, j].copy()
         return out

@@ -145,32 +145,41 @@ class Quantity(StrictModel):
 
     def sample(self, rng: np.random.Generator) -> float:
         """Draw one value with ``rng`` (a fixed quantity returns its value and draws nothing)."""
+        if self.dist is None:
+            return float(self.value)  # type: ignore[arg-type]
+        return float(self.from_uniform(rng.random(1))[0])
+
+    def from_uniform(self, u: np.ndarray) -> np.ndarray:
+        """Values for uniform draws ``u`` in [0, 1) by the inverse CDF (vectorised).
+
+        Every distribution is sampled this way, so one uniform per quantity and run
+        determines the value, whatever the batch of runs it is computed in.
+        """
+        u = np.asarray(u, dtype=float)
         d = self.dist
         if d is None:
-            return float(self.value)  # type: ignore[arg-type]
+            return np.full(u.shape, float(self.value))  # type: ignore[arg-type]
         if d == "uniform":
-            return float(rng.uniform(self.low, self.high))
+            return self.low + u * (self.high - self.low)  # type: ignore[operator]
         if d == "normal":
-            if self.low is None and self.high is None:
-                return float(rng.normal(self.mean, self.sd))
-            # Inverse-CDF sampling of the truncated normal: exact, one uniform draw.
-            lo = -np.inf if self.low is None else (self.low - self.mean) / self.sd  # type: ignore[operator]
-            hi = np.inf if self.high is None else (self.high - self.mean) / self.sd  # type: ignore[operator]
-            u = rng.uniform(special.ndtr(lo), special.ndtr(hi))
-            x = self.mean + self.sd * float(special.ndtri(u))  # type: ignore[operator]
-            return float(min(max(x, self.support()[0]), self.support()[1]))
+            lo = 0.0 if self.low is None else special.ndtr((self.low - self.mean) / self.sd)  # type: ignore[operator]
+            hi = 1.0 if self.high is None else special.ndtr((self.high - self.mean) / self.sd)  # type: ignore[operator]
+            x = self.mean + self.sd * special.ndtri(lo + u * (hi - lo))  # type: ignore[operator]
+            s_lo, s_hi = self.support()
+            return np.clip(x, s_lo, s_hi)
         if d == "triangular":
-            if self.low == self.high:
-                return float(self.low)  # type: ignore[arg-type]
-            return float(rng.triangular(self.low, self.mode, self.high))
+            a, c, b = self.low, self.mode, self.high
+            f = (c - a) / (b - a)  # type: ignore[operator]
+            left = a + np.sqrt(u * (b - a) * (c - a))  # type: ignore[operator]
+            right = b - np.sqrt((1.0 - u) * (b - a) * (b - c))  # type: ignore[operator]
+            return np.where(u < f, left, right)
         if d == "beta":
             lo, hi = self.support()
-            return float(lo + (hi - lo) * rng.beta(self.a, self.b))
-        p = None
-        if self.weights is not None:
-            w = np.asarray(self.weights, dtype=float)
-            p = w / w.sum()
-        return float(self.values[int(rng.choice(len(self.values), p=p))])  # type: ignore[index]
+            return lo + (hi - lo) * special.betaincinv(self.a, self.b, u)
+        vals = np.asarray(self.values, dtype=float)
+        w = np.ones(len(vals)) if self.weights is None else np.asarray(self.weights, dtype=float)
+        cdf = np.cumsum(w / w.sum())
+        return vals[np.minimum(np.searchsorted(cdf, u, side="right"), len(vals) - 1)]
 
     def describe(self) -> str:
         """Short human-readable form, e.g. ``uniform(0.5, 0.9)`` or ``0.95``."""
