@@ -95,13 +95,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # ------------------------------------------------------------------ formatting
-def format_summary(summary: pd.DataFrame) -> str:
+def format_summary(summary: pd.DataFrame, max_categories: int = 6) -> str:
     """Human-readable lines for a summary table."""
     lines = []
+    # open-ended categorical outcomes (e.g. configuration labels) can have many categories:
+    # show the most frequent few
+    shown = []
+    for _, group in summary.groupby("outcome", sort=False):
+        if group["kind"].iloc[0] == "category" and len(group) > max_categories:
+            top = group.sort_values("estimate", ascending=False).head(max_categories)
+            shown.append(top)
+            rest = 1.0 - top["estimate"].sum()
+            shown.append(pd.DataFrame([{"outcome": group["outcome"].iloc[0], "kind": "more",
+                                        "category": f"{len(group) - max_categories} other categories",
+                                        "estimate": rest}]))
+        else:
+            shown.append(group)
+    summary = pd.concat(shown, ignore_index=True) if shown else summary
     width = max([len(str(o)) + (len(str(c)) + 3 if isinstance(c, str) else 0)
                  for o, c in zip(summary["outcome"], summary["category"], strict=True)] + [10])
     for r in summary.itertuples(index=False):
-        if r.kind in ("bool", "category"):
+        if r.kind == "more":
+            lines.append(f"  {r.outcome + ' = ...':<{width}}  {r.estimate:7.1%}   in {r.category}")
+        elif r.kind in ("bool", "category"):
             label = f"{r.outcome} = {r.category}" if isinstance(r.category, str) else str(r.outcome)
             lines.append(f"  {label:<{width}}  {r.estimate:7.1%}   95% CI [{r.ci_low:6.1%}, {r.ci_high:6.1%}]")
         elif r.n:
@@ -149,10 +165,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print("\nMain outcomes")
         print(format_summary(main))
     if len(rest):
-        print(f"\nOther outcomes ({rest['outcome'].nunique()}; all in {out / 'summary.json'})")
-        print(format_summary(rest.head(12)))
-        if len(rest) > 12:
-            print(f"  ... {len(rest) - 12} more rows")
+        names = list(dict.fromkeys(rest["outcome"]))
+        print(f"\nOther outcomes ({len(names)}; all in {out / 'summary.json'})")
+        print(format_summary(rest[rest["outcome"].isin(names[:10])]))
+        if len(names) > 10:
+            print(f"  ... {len(names) - 10} more outcomes")
     print(f"\nWrote {out}/: runs.parquet, timeseries.parquet, metadata.json, summary.json"
           + ("" if args.no_plot else ", outcomes.png"))
     return EXIT_OK

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from simsim.results import wilson_interval
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -22,11 +24,13 @@ if TYPE_CHECKING:
 
 
 # ------------------------------------------------------------------ data preparation
-def probability_table(results: Results, outcomes: list[str] | None = None) -> pd.DataFrame:
+def probability_table(results: Results, outcomes: list[str] | None = None, max_categories: int = 8
+                      ) -> pd.DataFrame:
     """Probabilities with 95% Wilson intervals of the boolean and categorical main outcomes.
 
-    Returns a frame with ``label``, ``estimate``, ``ci_low``, ``ci_high`` (one row per boolean
-    outcome and per category of a categorical outcome).
+    Returns a frame with ``label``, ``estimate``, ``ci_low``, ``ci_high``: one row per boolean
+    outcome and per category of a categorical outcome; beyond ``max_categories`` categories,
+    the most frequent ones and one row pooling the others.
     """
     names = outcomes or results.main_outcomes
     specs = {s["name"]: s for s in results.outcome_specs}
@@ -34,6 +38,20 @@ def probability_table(results: Results, outcomes: list[str] | None = None) -> pd
     if not names:
         return pd.DataFrame(columns=["label", "estimate", "ci_low", "ci_high"])
     summ = results.summary(names)
+    # an open-ended categorical outcome: its most frequent categories, the rest pooled
+    parts = []
+    for _, g in summ.groupby("outcome", sort=False):
+        if g["kind"].iloc[0] == "category" and len(g) > max_categories:
+            top = g.sort_values("estimate", ascending=False).head(max_categories)
+            n_other = len(g) - max_categories
+            k = round((1.0 - top["estimate"].sum()) * g["n"].iloc[0])
+            lo, hi = wilson_interval(int(k), int(g["n"].iloc[0]))
+            other = {"outcome": g["outcome"].iloc[0], "kind": "category", "category": f"{n_other} other" + ("s" if n_other > 1 else ""),
+                     "estimate": k / g["n"].iloc[0], "ci_low": lo, "ci_high": hi}
+            parts.append(pd.concat([top, pd.DataFrame([other])], ignore_index=True))
+        else:
+            parts.append(g)
+    summ = pd.concat(parts, ignore_index=True)
     labels = [f"{o}: {c}" if isinstance(c, str) else o for o, c in zip(summ["outcome"], summ["category"], strict=True)]
     return pd.DataFrame({"label": labels, "estimate": summ["estimate"].to_numpy(),
                          "ci_low": summ["ci_low"].to_numpy(), "ci_high": summ["ci_high"].to_numpy()})

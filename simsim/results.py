@@ -67,7 +67,8 @@ def summarise(runs: pd.DataFrame, outcomes: list[dict[str, Any]]) -> pd.DataFram
             vals = col.dropna().astype(str)
             n = len(vals)
             counts = vals.value_counts()
-            cats = list(spec.get("categories") or []) or sorted(counts.index)
+            # declared categories in their order; otherwise (open-ended labels) most frequent first
+            cats = list(spec.get("categories") or []) or list(counts.index)
             for cat in cats:
                 k = int(counts.get(cat, 0))
                 lo, hi = wilson_interval(k, n)
