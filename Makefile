@@ -28,6 +28,7 @@ run: venv
 	$(VENV)/bin/simsim run scenarios/mongolia_icc_2024.yaml -n 2000 --seed 7 --out out/mongolia_icc_2024
 
 test: venv
+	$(VENV)/bin/ruff check simsim tests benchmarks examples
 	$(PY) -m pytest -q
 
 clean:

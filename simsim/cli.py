@@ -215,7 +215,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         first = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
         print(f"  {name:<24} {first}")
     print(f"\nShipped scenarios ({registry.scenarios_dir()}):")
-    for name, path in registry.shipped_scenarios().items():
+    for name in registry.shipped_scenarios():
         print(f"  {name}")
     return EXIT_OK
 

@@ -46,7 +46,8 @@ def probability_table(results: Results, outcomes: list[str] | None = None, max_c
             n_other = len(g) - max_categories
             k = round((1.0 - top["estimate"].sum()) * g["n"].iloc[0])
             lo, hi = wilson_interval(int(k), int(g["n"].iloc[0]))
-            other = {"outcome": g["outcome"].iloc[0], "kind": "category", "category": f"{n_other} other" + ("s" if n_other > 1 else ""),
+            label = f"{n_other} other" + ("s" if n_other > 1 else "")
+            other = {"outcome": g["outcome"].iloc[0], "kind": "category", "category": label,
                      "estimate": k / g["n"].iloc[0], "ci_low": lo, "ci_high": hi}
             parts.append(pd.concat([top, pd.DataFrame([other])], ignore_index=True))
         else:

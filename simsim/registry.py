@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from simsim.errors import SimsimError
 
@@ -30,10 +30,7 @@ _MECHANISMS: dict[str, type[DiplomacyModel]] = {}
 _BEHAVIOURS: dict[str, Any] = {}
 _loaded = False
 
-T = TypeVar("T")
-
-
-def register_mechanism(cls: type[T]) -> type[T]:
+def register_mechanism[T](cls: type[T]) -> type[T]:
     """Class decorator: register a :class:`~simsim.model.DiplomacyModel` subclass under ``cls.name``."""
     name = getattr(cls, "name", None)
     if not name or not isinstance(name, str):
@@ -44,7 +41,7 @@ def register_mechanism(cls: type[T]) -> type[T]:
     return cls
 
 
-def register_behaviour(cls: type[T]) -> type[T]:
+def register_behaviour[T](cls: type[T]) -> type[T]:
     """Class decorator: register a behaviour (decision rule) under ``cls.name``."""
     name = getattr(cls, "name", None)
     if not name or not isinstance(name, str):

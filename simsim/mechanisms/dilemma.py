@@ -1,61 +1,6 @@
 """Obligation vs ties: a member state's choice between an institution's obligation and a partner.
 
-A *host* state, member of an *institution* (e.g. the ICC), receives a visit from the leader
-of a *partner* state who is wanted by that institution. Honouring the obligation (arrest)
-confronts the partner; keeping ties (no arrest) confronts the institution and the third
-parties that back it. Every step (one month in the shipped scenarios) the model computes,
-for all host/partner pairs at once, the host's utility difference between complying and
-not complying:
-
-.. math::
-
-    \\Delta U_{hp} = w_o\\, m_h\\, C_t
-        - w_d\\, D_{hp}\\, \\rho\\, \\sigma
-        - w_x\\, X_{hp}\\, \\rho
-        - w_t\\, A_{hp}
-        + w_3\\, \\frac{\\sum_{j} A^+_{hj} s_j}{\\sum_{j} A^+_{hj}}
-        + w_m\\, M_h
-
-with :math:`m_h` = 1 if h is a member of the institution (else 0), :math:`C_t` the norm's
-enforcement credibility, :math:`D` the energy dependence (share of the host's fuel supplied by
-p), :math:`\\rho` the probability the partner retaliates against an arrest and :math:`\\sigma`
-the share of supply it would cut, :math:`X` the trade share, :math:`A` the ties (affinity,
--1..1) and :math:`A^+ = \\max(A, 0)`, :math:`s_j` third party j's support for enforcement
-(relation ``norm_support`` from j to the institution, -1..1; the sum runs over j other than
-h, p and the institution), and :math:`M_h` domestic pressure toward compliance. Each weight
-``w_*`` is a parameter; setting it to 0 switches its term off.
-
-Choices are quantal responses (logit; McKelvey & Palfrey 1995):
-
-* the host complies with probability :math:`P_{hp} = 1 / (1 + e^{-\\lambda \\Delta U_{hp}})`;
-* the visitor travels in person with probability
-  :math:`1 / (1 + e^{-\\lambda_v (V_p - P_{hp} K_p)})`, where :math:`V_p` is the value of
-  attending in person (attribute ``visit_value``) and :math:`K_p` the cost of arrest
-  (attribute ``arrest_cost``); otherwise the visit is declined (e.g. attendance by video, as
-  at the BRICS summit in Johannesburg in August 2023).
-
-Consequences, drawn with the run's generator:
-
-* arrest: ties h-p fall by ``partner_tie_loss``; the partner retaliates with probability
-  :math:`\\rho`, cutting :math:`\\sigma D_{hp}` of the host's fuel supply (``energy_shortfall``);
-  third parties with :math:`s_j < 0` react with probability :math:`|s_j|`, lowering ties h-j
-  by ``third_party_cost``; credibility rises, :math:`C \\leftarrow C + g (1 - C)`.
-* no arrest: ties h-p rise by ``visit_tie_gain``; third parties with :math:`s_j > 0` react
-  with probability :math:`s_j` (ties h-j fall by ``third_party_cost``); the precedent erodes
-  credibility for every member, :math:`C \\leftarrow C (1 - e)`; after ``finding_delay`` steps
-  the institution finds non-compliance with probability :math:`\\phi` (credibility partly
-  restored, :math:`C \\leftarrow C + f (1 - C)`), refers it with probability :math:`\\psi`
-  given a finding, and a referral leads to sanctions with probability :math:`\\kappa`
-  (supporters' ties with h fall again by ``third_party_cost``).
-
-Because credibility is shared, several hosts facing visits form a network in which each
-non-compliance makes the next one more likely: the norm can hold or unravel.
-
-References: McKelvey, R. D. & Palfrey, T. R. (1995), Quantal response equilibria for normal
-form games, *Games and Economic Behavior* 10(1); the precedent dynamics follow the
-norm-cascade argument of Finnemore, M. & Sikkink, K. (1998), International norm dynamics and
-political change, *International Organization* 52(4). Full description:
-``docs/mechanisms/dilemma.md``.
+See :class:`DilemmaModel` for the equations and ``docs/mechanisms/dilemma.md`` for the full description.
 """
 
 from __future__ import annotations
@@ -98,7 +43,7 @@ def compliance_utility(
     third_mask: np.ndarray,
     p: dict[str, Any],
 ) -> np.ndarray:
-    """Utility difference comply minus not comply, :math:`\\Delta U_{hp}`, for all pairs at once.
+    r"""Utility difference comply minus not comply, :math:`\Delta U_{hp}`, for all pairs at once.
 
     Every array may carry leading run axes (``R`` runs side by side); shapes below are for
     one run.
@@ -150,7 +95,66 @@ def compliance_utility(
 
 @register_mechanism
 class DilemmaModel(DiplomacyModel):
-    __doc__ = __doc__
+    r"""Obligation vs ties: a member state's choice between an institution's obligation and a partner.
+
+    A *host* state, member of an *institution* (e.g. the ICC), receives a visit from the leader
+    of a *partner* state who is wanted by that institution. Honouring the obligation (arrest)
+    confronts the partner; keeping ties (no arrest) confronts the institution and the third
+    parties that back it. Every step (one month in the shipped scenarios) the model computes,
+    for all host/partner pairs at once, the host's utility difference between complying and
+    not complying:
+
+    .. math::
+
+        \Delta U_{hp} = w_o\, m_h\, C_t
+            - w_d\, D_{hp}\, \rho\, \sigma
+            - w_x\, X_{hp}\, \rho
+            - w_t\, A_{hp}
+            + w_3\, \frac{\sum_{j} A^+_{hj} s_j}{\sum_{j} A^+_{hj}}
+            + w_m\, M_h
+
+    with :math:`m_h` = 1 if h is a member of the institution (else 0), :math:`C_t` the norm's
+    enforcement credibility, :math:`D` the energy dependence (share of the host's fuel supplied by
+    p), :math:`\rho` the probability the partner retaliates against an arrest and :math:`\sigma`
+    the share of supply it would cut, :math:`X` the trade share, :math:`A` the ties (affinity,
+    -1..1) and :math:`A^+ = \max(A, 0)`, :math:`s_j` third party j's support for enforcement
+    (relation ``norm_support`` from j to the institution, -1..1; the sum runs over j other than
+    h, p and the institution), and :math:`M_h` domestic pressure toward compliance. Each weight
+    ``w_*`` is a parameter; setting it to 0 switches its term off.
+
+    Choices are quantal responses (logit; McKelvey & Palfrey 1995):
+
+    * the host complies with probability :math:`P_{hp} = 1 / (1 + e^{-\lambda \Delta U_{hp}})`;
+    * the visitor travels in person with probability
+      :math:`1 / (1 + e^{-\lambda_v (V_p - P_{hp} K_p)})`, where :math:`V_p` is the value of
+      attending in person (attribute ``visit_value``) and :math:`K_p` the cost of arrest
+      (attribute ``arrest_cost``); otherwise the visit is declined (e.g. attendance by video, as
+      at the BRICS summit in Johannesburg in August 2023).
+
+    Consequences, drawn with the run's generator:
+
+    * arrest: ties h-p fall by ``partner_tie_loss``; the partner retaliates with probability
+      :math:`\rho`, cutting :math:`\sigma D_{hp}` of the host's fuel supply (``energy_shortfall``);
+      third parties with :math:`s_j < 0` react with probability :math:`|s_j|`, lowering ties h-j
+      by ``third_party_cost``; credibility rises, :math:`C \leftarrow C + g (1 - C)`.
+    * no arrest: ties h-p rise by ``visit_tie_gain``; third parties with :math:`s_j > 0` react
+      with probability :math:`s_j` (ties h-j fall by ``third_party_cost``); the precedent erodes
+      credibility for every member, :math:`C \leftarrow C (1 - e)`; after ``finding_delay`` steps
+      the institution finds non-compliance with probability :math:`\phi` (credibility partly
+      restored, :math:`C \leftarrow C + f (1 - C)`), refers it with probability :math:`\psi`
+      given a finding, and a referral leads to sanctions with probability :math:`\kappa`
+      (supporters' ties with h fall again by ``third_party_cost``).
+
+    Because credibility is shared, several hosts facing visits form a network in which each
+    non-compliance makes the next one more likely: the norm can hold or unravel.
+
+    References: McKelvey, R. D. & Palfrey, T. R. (1995), Quantal response equilibria for normal
+    form games, *Games and Economic Behavior* 10(1); the precedent dynamics follow the
+    norm-cascade argument of Finnemore, M. & Sikkink, K. (1998), International norm dynamics and
+    political change, *International Organization* 52(4). Full description:
+    ``docs/mechanisms/dilemma.md``.
+    """
+
     name = "dilemma"
     citation = (
         "Quantal response: McKelvey & Palfrey (1995), Games and Economic Behavior 10(1). "
@@ -176,7 +180,8 @@ class DilemmaModel(DiplomacyModel):
         "finding_prob": Param(1.0, 0, 1, "Probability the institution finds a non-compliance (phi)."),
         "referral_prob": Param(0.5, 0, 1, "Probability of a referral given a finding (psi)."),
         "sanction_prob": Param(0.0, 0, 1, "Probability a referral leads to sanctions (kappa)."),
-        "finding_delay": Param(1, 1, 120, "Steps between a non-compliance and the institution's finding.", integer=True),
+        "finding_delay": Param(1, 1, 120, "Steps between a non-compliance and the institution's finding.",
+                               integer=True),
         "unravel_threshold": Param(0.2, 0, 1, "Credibility below which the norm counts as unravelled."),
     }
     attributes: ClassVar[dict[str, Param]] = {
@@ -207,6 +212,7 @@ class DilemmaModel(DiplomacyModel):
 
     @classmethod
     def check(cls, scenario: Scenario) -> None:
+        """Reject scenarios without exactly one institution, or with visits or support edges that make no sense."""
         insts = [i for i, a in enumerate(scenario.actors) if a.kind == "institution"]
         if len(insts) != 1:
             raise scenario.error(("actors",), f"the dilemma mechanism needs exactly one actor of kind "
@@ -226,6 +232,7 @@ class DilemmaModel(DiplomacyModel):
 
     @classmethod
     def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
+        """Counts, credibility, and per host: decision, retaliation, finding, referral, shortfall, ties."""
         specs = [
             OutcomeSpec("visits", "number", "Visits made in person."),
             OutcomeSpec("visits_declined", "number", "Planned visits the visitor declined (attended remotely)."),
@@ -260,6 +267,7 @@ class DilemmaModel(DiplomacyModel):
     _U_TRAVEL, _U_COMPLY, _U_RETALIATE, _U_FIND, _U_REFER, _U_SANCTION, _U_REACT = range(7)
 
     def setup(self) -> None:
+        """Shared arrays and, per run, every uniform the run will use (drawn up front from its own generator)."""
         n, R = self.n, self.R
         inst = self._institution(self.spec)
         self.inst = self.idx[inst]
@@ -290,6 +298,7 @@ class DilemmaModel(DiplomacyModel):
         self._dirty = True
 
     def reporters(self) -> dict[str, Any]:
+        """Credibility, cumulative counts, and each host's propensity to comply, per step."""
         rep: dict[str, Any] = {"credibility": "credibility"}
         for k in ("visits", "arrests", "non_compliances", "findings"):
             rep[k] = [self._count, [k]]
@@ -318,10 +327,12 @@ class DilemmaModel(DiplomacyModel):
         return self.p_comply
 
     def on_set_parameter(self, event: Any, mask: np.ndarray | None = None) -> None:
+        """Event ``set_parameter``; propensities are recomputed."""
         super().on_set_parameter(event, mask)
         self._dirty = True
 
     def on_set_relation(self, event: Any, mask: np.ndarray | None = None) -> None:
+        """Event ``set_relation``; propensities are recomputed."""
         super().on_set_relation(event, mask)
         self._dirty = True
 
@@ -337,6 +348,7 @@ class DilemmaModel(DiplomacyModel):
         t[:, :, h] += np.where(sel, delta[:, None], 0.0)
 
     def advance(self) -> None:
+        """Institution reviews due now, then this step's visits, for all runs at once."""
         step = self.steps
         p = self.p
         t = self.rel["ties"]
@@ -390,7 +402,8 @@ class DilemmaModel(DiplomacyModel):
             self.counts["non_compliances"] += defy
             self.counts["retaliations"] += retaliate
             self.flags["retaliation"][retaliate, h] = True
-            self.shortfall[:, h] += np.where(retaliate, p["retaliation_severity"] * self.rel["energy_dependence"][:, h, vis], 0.0)
+            cut = p["retaliation_severity"] * self.rel["energy_dependence"][:, h, vis]
+            self.shortfall[:, h] += np.where(retaliate, cut, 0.0)
             one = np.zeros((self.R, self.n), dtype=bool)
             one[:, vis] = True
             self._shift_ties(comply, h, one, -p["partner_tie_loss"])
@@ -413,6 +426,7 @@ class DilemmaModel(DiplomacyModel):
         self._dirty = True
 
     def outcomes(self) -> dict[str, Any]:
+        """Per-run outcomes as arrays over the runs of this model."""
         out: dict[str, Any] = {k: v.copy() for k, v in self.counts.items()}
         out["final_credibility"] = self.credibility.copy()
         out["norm_unravelled"] = self.credibility < self.p["unravel_threshold"]

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from simsim.errors import ScenarioError
 from simsim.scenario.base import did_you_mean
-from simsim.scenario.schema import GenericEvent, Scenario, SetParameter, SetRelation
+from simsim.scenario.schema import Scenario, SetParameter, SetRelation
 from simsim.scenario.yamlio import LDict, LList, format_path, load_yaml_file, load_yaml_text, locate
 
 BASE_EVENT_TYPES = {"set_parameter": SetParameter, "set_relation": SetRelation}
@@ -249,7 +249,8 @@ def _check_bounds(scn: Scenario, path: tuple[Any, ...], q: Any, spec: Any, what:
         raise scn.error(path, f"{what} must be <= {spec.high:g}, but {q.describe()} reaches {hi:g}")
     if q.range is not None:
         if spec.low is not None and q.range[0] < spec.low or spec.high is not None and q.range[1] > spec.high:
-            raise scn.error(path, f"{what} range [{q.range[0]:g}, {q.range[1]:g}] leaves the allowed [{spec.low}, {spec.high}]")
+            raise scn.error(path, f"{what} range [{q.range[0]:g}, {q.range[1]:g}] leaves the allowed "
+                                  f"[{spec.low}, {spec.high}]")
     if spec.integer and q.dist not in (None, "choice"):
         raise scn.error(path, f"{what} must be a whole number: give a value or a choice, not {q.dist}")
     if spec.integer:
@@ -298,7 +299,8 @@ def check_scenario(scn: Scenario) -> Scenario:
         if spec.default is None:
             for i, a in enumerate(scn.actors):
                 if name not in a.attributes and spec.applies_to(a):
-                    raise scn.error(("actors", i, "attributes"), f"actor '{a.id}' needs attribute '{name}' ({spec.doc})")
+                    raise scn.error(("actors", i, "attributes"),
+                                    f"actor '{a.id}' needs attribute '{name}' ({spec.doc})")
 
     # relations
     for rname, rel in scn.relations.items():
@@ -313,7 +315,8 @@ def check_scenario(scn: Scenario) -> Scenario:
             check_source(path, e)
             key = (e.from_, e.to)
             if key in pairs or (rel.symmetric and (e.to, e.from_) in pairs):
-                raise scn.error(path, f"edge {e.from_}->{e.to} given twice (also edges[{pairs.get(key, pairs.get((e.to, e.from_)))}])")
+                other = pairs.get(key, pairs.get((e.to, e.from_)))
+                raise scn.error(path, f"edge {e.from_}->{e.to} given twice (also edges[{other}])")
             pairs[key] = j
             spec = mech.relations.get(rname)
             if spec is not None and (spec.low is not None or spec.high is not None):
@@ -322,7 +325,8 @@ def check_scenario(scn: Scenario) -> Scenario:
         if spec.required and rname not in scn.relations:
             raise scn.error(("relations",), f"mechanism '{scn.model}' needs relation '{rname}' ({spec.doc})")
         if spec.symmetric and rname in scn.relations and not scn.relations[rname].symmetric:
-            raise scn.error(("relations", rname, "symmetric"), f"relation '{rname}' must be symmetric: set 'symmetric: true'")
+            raise scn.error(("relations", rname, "symmetric"),
+                            f"relation '{rname}' must be symmetric: set 'symmetric: true'")
 
     # parameters
     for name, q in scn.parameters.items():
@@ -358,13 +362,15 @@ def check_scenario(scn: Scenario) -> Scenario:
                     key = cls.model_fields[f].alias or f
                     raise scn.error((*path, key), f"unknown actor '{aid}'{did_you_mean(aid, ids)}")
         if isinstance(tev, SetParameter) and tev.parameter not in mech.parameters:
-            raise scn.error((*path, "parameter"), f"unknown parameter '{tev.parameter}'{did_you_mean(tev.parameter, mech.parameters)}")
+            hint = did_you_mean(tev.parameter, mech.parameters)
+            raise scn.error((*path, "parameter"), f"unknown parameter '{tev.parameter}'{hint}")
         if isinstance(tev, SetParameter):
             spec = mech.parameters[tev.parameter]
             if (spec.low is not None and tev.value < spec.low) or (spec.high is not None and tev.value > spec.high):
                 raise scn.error((*path, "value"), f"parameter '{tev.parameter}' must lie in [{spec.low}, {spec.high}]")
         if isinstance(tev, SetRelation) and tev.relation not in scn.relations and tev.relation not in mech.relations:
-            raise scn.error((*path, "relation"), f"unknown relation '{tev.relation}'{did_you_mean(tev.relation, scn.relations)}")
+            hint = did_you_mean(tev.relation, scn.relations)
+            raise scn.error((*path, "relation"), f"unknown relation '{tev.relation}'{hint}")
         typed.append(tev)
     scn = _with_events(scn, tuple(typed))
 

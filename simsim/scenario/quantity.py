@@ -188,7 +188,8 @@ class Quantity(StrictModel):
         if self.dist == "uniform":
             return f"uniform({self.low:g}, {self.high:g})"
         if self.dist == "normal":
-            bounds = "" if self.low is None and self.high is None else f" in [{self.support()[0]:g}, {self.support()[1]:g}]"
+            lo, hi = self.support()
+            bounds = "" if self.low is None and self.high is None else f" in [{lo:g}, {hi:g}]"
             return f"normal({self.mean:g}, {self.sd:g}){bounds}"
         if self.dist == "triangular":
             return f"triangular({self.low:g}, {self.mode:g}, {self.high:g})"

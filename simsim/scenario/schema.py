@@ -122,7 +122,8 @@ class Scenario(StrictModel):
     parameters: dict[str, Quantity] = Field(default_factory=dict)
     settings: dict[str, Any] = Field(
         default_factory=dict,
-        description="Mechanism-specific structured settings (e.g. the games of `games`); validated by the mechanism's check.",
+        description="Mechanism-specific structured settings (e.g. the games of `games`), "
+        "validated by the mechanism's check.",
     )
     events: tuple[GenericEvent | EventSpec, ...] = ()
     outcomes: tuple[str, ...] = Field((), description="Main outcomes, shown first and plotted.")
