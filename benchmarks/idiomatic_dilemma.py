@@ -160,9 +160,10 @@ class IdiomaticDilemma(mesa.Model):
     """Idiomatic Mesa version of the dilemma rules, for :func:`mesa.batch_run`."""
 
     def __init__(self, scenario_path: str, rng: int | None = None) -> None:
-        super().__init__(rng=np.random.default_rng(np.random.SeedSequence(rng).spawn(2)[1]))
         scn = _scenario(scenario_path)
-        inputs = sample_inputs(scn, np.random.default_rng(np.random.SeedSequence(rng).spawn(2)[0]))
+        gen = np.random.default_rng(rng)  # as simsim: the run's inputs first, then the model
+        inputs = sample_inputs(scn, gen)
+        super().__init__(rng=gen)
         d = design_of(scn)
         self.p = dict(d.params)
         attr = {k: v.copy() for k, v in d.attr.items()}

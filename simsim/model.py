@@ -189,12 +189,6 @@ def sample_inputs_batch(scenario: Scenario, rngs: Sequence[np.random.Generator])
     return {q.column: q.quantity.from_uniform(u[:, i]) for i, q in enumerate(unc)}
 
 
-def run_streams(seed: int) -> tuple[np.random.SeedSequence, np.random.SeedSequence]:
-    """The two independent streams of a run seed: (sampling the inputs, the model)."""
-    s_inputs, s_model = np.random.SeedSequence(seed).spawn(2)
-    return s_inputs, s_model
-
-
 # ------------------------------------------------------------------- the base model
 class DiplomacyModel(mesa.Model):
     """Base of every mechanism: actors as agents, numbers as arrays, events, data collection.
@@ -210,9 +204,10 @@ class DiplomacyModel(mesa.Model):
         each value is an array with one entry per run.
     rng
         Seed or :class:`numpy.random.Generator` for this run; passed to ``mesa.Model(rng=...)``.
-    run_seeds
-        Vectorised mechanisms only: the seeds of the runs this model computes side by side
-        (see below). Without it the model computes one run from ``rng``.
+    run_rngs
+        Vectorised mechanisms only: the generators of the runs this model computes side by
+        side, one per run (see below). Without it the model computes one run, drawing from
+        ``rng``.
 
     Attributes
     ----------
@@ -234,7 +229,7 @@ class DiplomacyModel(mesa.Model):
     A mechanism that sets ``vectorised = True`` computes ``R`` runs side by side in one Mesa
     model: ``self.p[name]`` has shape (R,), ``self.attr[name]`` (R, n) and ``self.rel[name]``
     (R, n, n); reporters and outcomes return arrays of length R. Run ``r`` draws only from its
-    own generator ``self.run_rngs[r]`` (the model stream of its run seed), first one uniform
+    own generator ``self.run_rngs[r]`` (after the run's inputs were sampled from it), first one uniform
     per event (an event fires in run r if that uniform is below its ``probability``), then
     whatever the mechanism draws in ``setup``. So a run's results do not depend on which
     other runs share its model: a batch of R runs equals R models of one run. Event handlers
@@ -256,17 +251,15 @@ class DiplomacyModel(mesa.Model):
         inputs: Mapping[str, Any] | None = None,
         rng: np.random.Generator | int | None = None,
         *,
-        run_seeds: Sequence[int] | None = None,
+        run_rngs: Sequence[np.random.Generator] | None = None,
     ) -> None:
-        if run_seeds is not None and not self.vectorised:
-            raise TypeError(f"{type(self).__name__} computes one run per model; run_seeds needs vectorised = True")
+        if run_rngs is not None and not self.vectorised:
+            raise TypeError(f"{type(self).__name__} computes one run per model; run_rngs needs vectorised = True")
         if self.vectorised:
-            if run_seeds is not None:
-                self.run_rngs = [np.random.default_rng(run_streams(int(sd))[1]) for sd in run_seeds]
-                super().__init__(rng=np.random.default_rng(int(run_seeds[0])))
-            else:
-                self.run_rngs = [np.random.default_rng(rng)]
-                super().__init__(rng=np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else None)
+            # Mesa's own generator is not used by a vectorised mechanism: every draw of run r
+            # comes from run_rngs[r]
+            self.run_rngs = list(run_rngs) if run_rngs is not None else [np.random.default_rng(rng)]
+            super().__init__(rng=rng if run_rngs is not None else None)
             self.R = len(self.run_rngs)
         else:
             super().__init__(rng=rng)

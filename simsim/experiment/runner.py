@@ -1,10 +1,11 @@
 """Run a scenario many times: one seed per run from one master seed, serially or on processes.
 
 Seeding: the master seed feeds a :class:`numpy.random.SeedSequence`; run ``i`` gets the
-``i``-th spawned child, from which a 63-bit run seed is drawn and recorded. A run's seed
-alone determines it: it is split into one stream for sampling the uncertain inputs and one
-for the model (``mesa.Model(rng=...)``). Results are therefore identical whatever the number
-of processes or the chunking, and any single run can be replayed with :func:`run_one`.
+``i``-th 64-bit word of its state, shifted to 63 bits, as its run seed, which is recorded.
+A run's seed alone determines it: the run's generator, ``numpy.random.default_rng(seed)``,
+first draws one uniform per uncertain input (sampled by inverse CDF), then serves the model
+(``mesa.Model(rng=...)``). Results are therefore identical whatever the number of processes
+or the chunking, and any single run can be replayed with :func:`run_one`.
 """
 
 from __future__ import annotations
@@ -13,15 +14,18 @@ import multiprocessing
 import os
 import secrets
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from simsim.model import run_streams, sample_inputs, sample_inputs_batch
+from simsim.errors import SimsimError
+from simsim.model import sample_inputs, sample_inputs_batch
 from simsim.registry import get_mechanism
 from simsim.results import Results, build_metadata
 from simsim.scenario.schema import Scenario
@@ -38,7 +42,8 @@ class RunSettings:
     seed
         Master seed; ``None`` takes the scenario's ``seed``, or draws one (recorded in the results).
     jobs
-        Worker processes; ``None`` uses every core for large experiments, one process for small ones.
+        Worker processes; ``None`` uses every core for large experiments (500 runs, or 20,000
+        for a vectorised mechanism), one process for small ones.
     chunk_size
         Runs per task sent to a worker (``None``: chosen from the number of runs and jobs).
     timeseries
@@ -46,9 +51,9 @@ class RunSettings:
     progress
         Show a progress bar (``None``: when stderr is a terminal and the experiment is large).
     start_method
-        Multiprocessing start method for the pool (``None``: ``forkserver`` where available, which
-        is safe in multi-threaded processes, else ``spawn``). The global start method is never
-        changed.
+        Multiprocessing start method for the pool (``None``: ``fork`` on Linux, so that workers
+        inherit mechanisms registered in a script or notebook and scripts need no main guard;
+        ``forkserver`` or ``spawn`` elsewhere). The global start method is never changed.
     """
 
     replications: int | None = None
@@ -61,9 +66,13 @@ class RunSettings:
 
 
 def run_seeds(master_seed: int, n: int) -> np.ndarray:
-    """The recorded seeds of runs ``0..n-1`` for ``master_seed`` (uint64 values below 2**63)."""
-    children = np.random.SeedSequence(master_seed).spawn(n)
-    return np.array([int(c.generate_state(1, np.uint64)[0]) >> 1 for c in children], dtype=np.int64)
+    """The recorded seeds of runs ``0..n-1`` for ``master_seed`` (63-bit integers).
+
+    Word ``i`` of the master :class:`~numpy.random.SeedSequence`'s generated state, so the
+    seeds of the first runs do not depend on how many runs there are.
+    """
+    words = np.random.SeedSequence(int(master_seed)).generate_state(n, np.uint64)
+    return (words >> np.uint64(1)).astype(np.int64)
 
 
 def run_one(scenario: Scenario, seed: int, run_id: int = 0) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -84,9 +93,9 @@ def run_one(scenario: Scenario, seed: int, run_id: int = 0) -> tuple[dict[str, A
 
 def _run(scenario: Scenario, run_id: int, seed: int, timeseries: bool) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     mech = get_mechanism(scenario.model)
-    s_inputs, s_model = run_streams(seed)
-    inputs = sample_inputs(scenario, np.random.default_rng(s_inputs))
-    model = mech(scenario, inputs, rng=np.random.default_rng(s_model))
+    rng = np.random.default_rng(seed)
+    inputs = sample_inputs(scenario, rng)
+    model = mech(scenario, inputs, rng=rng)
     model.run()
     row: dict[str, Any] = {"run": run_id, "seed": seed, **inputs, **model.outcomes()}
     return row, (model.timeseries() if timeseries else {})
@@ -96,9 +105,9 @@ def _run_vectorised(scenario: Scenario, run_ids: Sequence[int], seeds: Sequence[
                     timeseries: bool) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Runs of a vectorised mechanism, side by side in one model."""
     mech = get_mechanism(scenario.model)
-    rngs = [np.random.default_rng(run_streams(int(sd))[0]) for sd in seeds]
+    rngs = [np.random.default_rng(int(sd)) for sd in seeds]
     inputs = sample_inputs_batch(scenario, rngs)
-    model = mech(scenario, inputs, run_seeds=seeds)
+    model = mech(scenario, inputs, rng=np.random.default_rng([int(seeds[0]), 1]), run_rngs=rngs)
     model.run()
     cols: dict[str, Any] = {"run": np.asarray(run_ids, dtype=np.int64), "seed": np.asarray(seeds, dtype=np.int64)}
     cols.update(inputs)
@@ -159,12 +168,23 @@ def _progress(total: int, enabled: bool) -> Any:
 
 def _context(method: str | None) -> multiprocessing.context.BaseContext:
     if method is None:
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        # fork where the platform offers it: workers inherit the registry (mechanisms a user
+        # defined in a script or notebook) and a script needs no `if __name__ == "__main__"`.
+        # Elsewhere forkserver (or spawn), which re-import the main module.
+        methods = multiprocessing.get_all_start_methods()
+        method = "fork" if sys.platform.startswith("linux") and "fork" in methods else (
+            "forkserver" if "forkserver" in methods else "spawn")
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
         # workers fork from a server that has simsim imported already
         ctx.set_forkserver_preload(["simsim.experiment.runner", "simsim.registry"])
     return ctx
+
+
+_POOL_FAILED = (
+    "worker processes failed ({error}). With the '{method}' start method a script must start "
+    "runs under `if __name__ == \"__main__\":`; or run with jobs=1 (--jobs 1)."
+)
 
 
 # ------------------------------------------------------------------- public entry point
@@ -204,7 +224,10 @@ def run(
         raise ValueError("seed must be non-negative")
     n_jobs = jobs if jobs is not None else s.jobs
     if n_jobs is None:
-        n_jobs = 1 if n < 500 else (os.cpu_count() or 1)
+        # a vectorised mechanism computes thousands of runs per second in one process: a pool
+        # only pays off for large experiments
+        threshold = 20_000 if get_mechanism(scenario.model).vectorised else 500
+        n_jobs = 1 if n < threshold else (os.cpu_count() or 1)
     n_jobs = max(1, min(int(n_jobs), n))
     seeds = run_seeds(int(master), n)
     chunk = s.chunk_size or max(1, min(250, -(-n // (n_jobs * 8))))
@@ -219,17 +242,23 @@ def run(
                     bar.update(len(r))
         else:
             ctx = _context(s.start_method)
-            with ProcessPoolExecutor(n_jobs, mp_context=ctx, initializer=_init_worker,
-                                     initargs=(scenario,)) as pool:
-                futures = {pool.submit(_run_chunk, list(r), seeds[r.start:r.stop].tolist(), s.timeseries): r
-                           for r in _chunks(n, chunk)}
-                from concurrent.futures import as_completed
-
-                for fut in as_completed(futures):
-                    r = futures[fut]
-                    results[r.start] = fut.result()
-                    if bar is not None:
-                        bar.update(len(r))
+            try:
+                with warnings.catch_warnings():
+                    # Python >= 3.12 warns on fork in a process with threads (e.g. BLAS pools);
+                    # the workers run only simsim's single-threaded code
+                    warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead to deadlocks",
+                                            category=DeprecationWarning)
+                    with ProcessPoolExecutor(n_jobs, mp_context=ctx, initializer=_init_worker,
+                                             initargs=(scenario,)) as pool:
+                        futures = {pool.submit(_run_chunk, list(r), seeds[r.start:r.stop].tolist(),
+                                               s.timeseries): r for r in _chunks(n, chunk)}
+                        for fut in as_completed(futures):
+                            r = futures[fut]
+                            results[r.start] = fut.result()
+                            if bar is not None:
+                                bar.update(len(r))
+            except BrokenProcessPool as exc:
+                raise SimsimError(_POOL_FAILED.format(error=exc, method=ctx.get_start_method())) from None
     finally:
         if bar is not None:
             bar.close()

@@ -78,3 +78,28 @@ def test_uncertain_inputs_are_sampled_per_run_and_recorded(minimal_path):
     assert col.between(0.2, 0.6).all()
     assert col.nunique() == 200
     assert "rel.energy_dependence.HOS->VIS" not in res.runs  # fixed values are not columns
+
+
+def test_a_script_without_main_guard_runs_on_two_processes(tmp_path):
+    """Analysts write plain scripts: parallel runs must not need `if __name__ == "__main__":`."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "plain.py"
+    script.write_text(
+        "import simsim\n"
+        "scn = simsim.load_scenario('icc_visits_network')\n"
+        "a = simsim.run(scn, replications=40, seed=1, jobs=2)\n"
+        "b = simsim.run(scn, replications=40, seed=1, jobs=1)\n"
+        "assert a.runs.equals(b.runs)\n"
+        "print('ok', len(a.runs))\n")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok 40"
+    assert "Warning" not in proc.stderr
+
+
+def test_run_seeds_prefix_and_range():
+    a, b = run_seeds(3, 5), run_seeds(3, 50)
+    assert a.tolist() == b[:5].tolist()
+    assert (b >= 0).all() and len(set(b.tolist())) == 50
