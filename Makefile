@@ -12,7 +12,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	  [ -x $$p ] && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; \
 	done)
 
-.PHONY: run test venv clean
+.PHONY: run test check venv clean
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "simsim needs Python 3.12 or newer: install it or pass PYTHON=/path/to/python3.12" >&2; exit 2; fi
@@ -33,3 +33,8 @@ test: venv
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
+
+# Static checks beyond the test suite: lint and types.
+check: venv
+	$(VENV)/bin/ruff check simsim tests benchmarks examples
+	$(VENV)/bin/mypy simsim

@@ -270,12 +270,16 @@ class DiplomacyModel(mesa.Model):
         self.idx = {a: i for i, a in enumerate(self.ids)}
         self.n = len(self.ids)
         self.inputs = dict(inputs or {})
+        self.p: dict[str, Any]
+        self.attr: dict[str, np.ndarray]
+        self.rel: dict[str, np.ndarray]
         if self.vectorised:
             R = self.R
             self.p = {k: np.full(R, v) for k, v in d.params.items()}
             self.attr = {k: np.broadcast_to(v, (R, self.n)).copy() for k, v in d.attr.items()}
             self.rel = {k: np.broadcast_to(v, (R, self.n, self.n)).copy() for k, v in d.rel.items()}
-            self.behaviour_params = [{k: np.full(R, v) for k, v in b.items()} for b in d.behaviour_params]
+            self.behaviour_params: list[dict[str, Any]] = [
+                {k: np.full(R, v) for k, v in b.items()} for b in d.behaviour_params]
         else:
             self.p = dict(d.params)
             self.attr = {k: v.copy() for k, v in d.attr.items()}
@@ -284,8 +288,9 @@ class DiplomacyModel(mesa.Model):
         for u in d.uncertain:
             if u.column not in self.inputs:
                 continue
-            v = self.inputs[u.column]
-            v = np.asarray(v, dtype=float) if self.vectorised else float(v)
+            v: Any = np.asarray(self.inputs[u.column], dtype=float)
+            if not self.vectorised:
+                v = float(v)
             kind = u.target[0]
             if kind == "param":
                 self.p[u.target[1]] = v

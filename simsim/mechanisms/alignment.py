@@ -749,9 +749,9 @@ class AlignmentModel(DiplomacyModel):
     def _landscape(self) -> tuple[np.ndarray, np.ndarray]:
         return self.attr["size"], self.rel["propensity"]
 
-    def on_set_relation(self, event: SetRelation) -> None:
+    def on_set_relation(self, event: SetRelation, mask: np.ndarray | None = None) -> None:
         """Event ``set_relation``; for ``propensity`` both directions are set (it is symmetric)."""
-        super().on_set_relation(event)
+        super().on_set_relation(event, mask)
         if event.relation == "propensity":
             i, j = self.idx[event.from_], self.idx[event.to]
             self.rel["propensity"][j, i] = float(event.value)

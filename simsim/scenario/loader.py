@@ -60,14 +60,15 @@ def merge(base: Any, child: Any) -> Any:
         out = LDict(base)
         out.loc = getattr(child, "loc", None) or getattr(base, "loc", None)
         out.locs = dict(getattr(base, "locs", {}))
+        child_locs = getattr(child, "locs", {})
         for key, value in child.items():
             if value is None:
                 out.pop(key, None)
                 out.locs.pop(key, None)
                 continue
             out[key] = merge(base[key], value) if key in base else value
-            if key in getattr(child, "locs", {}):
-                out.locs[key] = child.locs[key]
+            if key in child_locs:
+                out.locs[key] = child_locs[key]
         return out
     if isinstance(base, list) and isinstance(child, list):
         keys_b = [_item_key(i) for i in base]
@@ -169,7 +170,7 @@ def apply_overrides(data: Any, overrides: Mapping[str, Any] | Iterable[str] | No
         label = f"--set {expr}"
         node = data
         trail: list[Any] = []
-        parent_of: tuple[Any, Any] = (None, None)
+        parent_of: Any = (None, None)
         for depth, part in enumerate(parts):
             last = depth == len(parts) - 1
             key = _select(node, part, expr, trail)
@@ -184,7 +185,8 @@ def apply_overrides(data: Any, overrides: Mapping[str, Any] | Iterable[str] | No
                 elif _is_quantity(node) and key in ("value", "dist") or _is_quantity(old):
                     # a number (or distribution) replacing a quantity: it becomes the
                     # analyst's assumption, keeping only the edge ends
-                    target, tkey = (node, None) if _is_quantity(node) and key in ("value", "dist") else (old, key)
+                    target: Any = node if _is_quantity(node) and key in ("value", "dist") else old
+                    tkey = None if target is node else key
                     new = value if isinstance(value, Mapping) else LDict(value=value)
                     if not isinstance(new, LDict):
                         new = LDict(new)
@@ -288,7 +290,7 @@ def check_scenario(scn: Scenario) -> Scenario:
     # attributes
     for i, a in enumerate(scn.actors):
         for name, q in a.attributes.items():
-            path = ("actors", i, "attributes", name)
+            path: tuple[Any, ...] = ("actors", i, "attributes", name)
             check_source(path, q)
             spec = mech.attributes.get(name)
             if spec is not None:
@@ -318,13 +320,13 @@ def check_scenario(scn: Scenario) -> Scenario:
                 other = pairs.get(key, pairs.get((e.to, e.from_)))
                 raise scn.error(path, f"edge {e.from_}->{e.to} given twice (also edges[{other}])")
             pairs[key] = j
-            spec = mech.relations.get(rname)
-            if spec is not None and (spec.low is not None or spec.high is not None):
-                _check_bounds(scn, path, e, spec, f"relation '{rname}'")
-    for rname, spec in mech.relations.items():
-        if spec.required and rname not in scn.relations:
-            raise scn.error(("relations",), f"mechanism '{scn.model}' needs relation '{rname}' ({spec.doc})")
-        if spec.symmetric and rname in scn.relations and not scn.relations[rname].symmetric:
+            rspec = mech.relations.get(rname)
+            if rspec is not None and (rspec.low is not None or rspec.high is not None):
+                _check_bounds(scn, path, e, rspec, f"relation '{rname}'")
+    for rname, rspec in mech.relations.items():
+        if rspec.required and rname not in scn.relations:
+            raise scn.error(("relations",), f"mechanism '{scn.model}' needs relation '{rname}' ({rspec.doc})")
+        if rspec.symmetric and rname in scn.relations and not scn.relations[rname].symmetric:
             raise scn.error(("relations", rname, "symmetric"),
                             f"relation '{rname}' must be symmetric: set 'symmetric: true'")
 
@@ -338,7 +340,7 @@ def check_scenario(scn: Scenario) -> Scenario:
         _check_bounds(scn, path, q, mech.parameters[name], f"parameter '{name}'")
 
     # events: validate each against its type
-    event_types = {**BASE_EVENT_TYPES, **mech.event_types}
+    event_types: dict[str, Any] = {**BASE_EVENT_TYPES, **mech.event_types}
     typed = []
     for k, ev in enumerate(scn.events):
         path = ("events", k)
