@@ -95,14 +95,16 @@ class Host(Actor):
                     m.counts["retaliations"] += 1
                     self.retaliation = True
                     self.shortfall += p["retaliation_severity"] * self.dependence.get(partner.actor_id, 0.0)
-                m.credibility += p["compliance_reinforcement"] * (1.0 - m.credibility)
+                if self.member:
+                    m.credibility += p["compliance_reinforcement"] * (1.0 - m.credibility)
             else:
-                m.counts["non_compliances"] += 1
                 self._change_ties(partner, p["visit_tie_gain"])
-                m.credibility *= 1.0 - p["precedent_erosion"]
-                m.institution.reviews.append((m.steps + int(p["finding_delay"]), self))
+                if self.member:
+                    m.counts["non_compliances"] += 1
+                    m.credibility *= 1.0 - p["precedent_erosion"]
+                    m.institution.reviews.append((m.steps + int(p["finding_delay"]), self))
             for other in m.agents:
-                if other is self or isinstance(other, Institution):
+                if other is self or other is partner or isinstance(other, Institution):
                     continue
                 wrong = other.support < 0 if comply else other.support > 0
                 if wrong and m.rng.random() < abs(other.support):

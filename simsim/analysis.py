@@ -49,6 +49,9 @@ def compare(a: Results, b: Results, outcomes: list[str] | None = None) -> pd.Dat
     """
     specs_b = {s["name"] for s in b.outcome_specs}
     names = outcomes or [o for o in a.main_outcomes if o in specs_b]
+    if not names:
+        raise ResultsError(f"the results share no main outcome to compare ('{a.metadata['scenario']['name']}' "
+                           f"and '{b.metadata['scenario']['name']}'); name outcomes explicitly")
     missing = [o for o in names if o not in specs_b]
     if missing:
         raise ResultsError(f"outcome(s) not in both results: {', '.join(missing)}")

@@ -13,7 +13,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pandas as pd
 
@@ -96,8 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # ------------------------------------------------------------------ formatting
-def format_summary(summary: pd.DataFrame, max_categories: int = 6) -> str:
-    """Human-readable lines for a summary table."""
+def format_summary(summary: pd.DataFrame, max_categories: int = 6, total: int | None = None) -> str:
+    """Human-readable lines for a summary table (``total``: number of runs, to flag undefined values)."""
     lines = []
     # open-ended categorical outcomes (e.g. configuration labels) can have many categories:
     # show the most frequent few
@@ -122,8 +122,12 @@ def format_summary(summary: pd.DataFrame, max_categories: int = 6) -> str:
             label = f"{r.outcome} = {r.category}" if isinstance(r.category, str) else str(r.outcome)
             lines.append(f"  {label:<{width}}  {r.estimate:7.1%}   95% CI [{r.ci_low:6.1%}, {r.ci_high:6.1%}]")
         elif r.n:
+            sd = 0.0 if abs(r.sd) < 1e-12 * max(1.0, abs(r.estimate)) else r.sd
+            missing = f"  (defined in {r.n} of {total} runs)" if total and r.n < total else ""
             lines.append(f"  {r.outcome:<{width}}  mean {r.estimate:.4g}  95% CI [{r.ci_low:.4g}, {r.ci_high:.4g}]"
-                         f"  sd {r.sd:.3g}  5-95%: {r.q05:.3g} .. {r.q95:.3g}")
+                         f"  sd {sd:.3g}  5-95%: {r.q05:.4g} .. {r.q95:.4g}{missing}")
+        else:
+            lines.append(f"  {r.outcome:<{width}}  undefined in every run")
     return "\n".join(lines)
 
 
@@ -133,14 +137,30 @@ def _main_first(summary: pd.DataFrame, main: list[str]) -> tuple[pd.DataFrame, p
 
 
 # ------------------------------------------------------------------ commands
+def _writable_folder(path: Path) -> None:
+    """Create ``path`` (a results folder) now, so that a bad path fails before any run."""
+    if path.exists() and not path.is_dir():
+        raise SimsimError(f"--out {path}: exists and is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SimsimError(f"--out {path}: cannot create the folder ({exc.strerror or exc})") from None
+    if not os.access(path, os.W_OK):
+        raise SimsimError(f"--out {path}: the folder is not writable")
+
+
+def _writable_file(path: Path) -> None:
+    if not path.parent.is_dir():
+        raise SimsimError(f"--out {path}: folder {path.parent} does not exist")
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     import simsim
     from simsim.experiment import RunSettings
 
     scn = simsim.load_scenario(args.scenario, args.overrides)
     out = args.out or Path("out") / scn.name
-    if out.exists() and not out.is_dir():
-        raise SimsimError(f"--out {out}: exists and is not a folder")
+    _writable_folder(out)
     settings = RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs,
                            timeseries=not args.no_timeseries)
     t0 = time.perf_counter()
@@ -150,7 +170,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if s["seed_drawn"]:
         print(f"simsim: no seed given; drew seed {s['seed']} (rerun with --seed {s['seed']})", file=sys.stderr)
     res.save(out)
-    if not args.no_plot:
+    if args.no_plot:
+        (out / "outcomes.png").unlink(missing_ok=True)  # never leave a plot of other results
+    else:
         from simsim.plotting import outcomes_figure
 
         outcomes_figure(res).savefig(out / "outcomes.png", dpi=110)
@@ -164,11 +186,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     main, rest = _main_first(summary, res.main_outcomes)
     if len(main):
         print("\nMain outcomes")
-        print(format_summary(main))
+        print(format_summary(main, total=len(res.runs)))
     if len(rest):
         names = list(dict.fromkeys(rest["outcome"]))
         print(f"\nOther outcomes ({len(names)}; all in {out / 'summary.json'})")
-        print(format_summary(rest[rest["outcome"].isin(names[:10])]))
+        print(format_summary(rest[rest["outcome"].isin(names[:10])], total=len(res.runs)))
         if len(names) > 10:
             print(f"  ... {len(names) - 10} more outcomes")
     print(f"\nWrote {out}/: runs.parquet, timeseries.parquet, metadata.json, summary.json"
@@ -237,6 +259,22 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     for u in unc:
         prov = f"source {u.quantity.source}" if u.quantity.source else "assumption"
         print(f"  {u.column:<40} {u.quantity.describe():<28} {prov}")
+    from simsim.registry import get_mechanism
+
+    fixed = []
+    for a in scn.actors:
+        fixed += [(f"attr.{a.id}.{k}", q) for k, q in a.attributes.items() if not q.uncertain]
+    for rname, rel in scn.relations.items():
+        fixed += [(f"rel.{rname}.{e.key}", e) for e in rel.edges if not e.uncertain]
+    fixed += [(f"param.{k}", q) for k, q in scn.parameters.items() if not q.uncertain]
+    print(f"\nFixed inputs ({len(fixed)}):")
+    for name, q in fixed:
+        prov = f"source {q.source}" if q.source else "assumption"
+        print(f"  {name:<40} {q.describe():<28} {prov}")
+    specs = get_mechanism(scn.model).outcome_specs(scn)
+    print(f"\nOutcomes per run ({len(specs)}; main: {', '.join(scn.outcomes) or 'none named'}):")
+    for o in specs:
+        print(f"  {o.name:<40} {o.kind:<9} {o.doc}")
     print("\nSources:")
     for s in scn.sources:
         print(f"  [{s.id}] {s.title}" + (f" ({s.year})" if s.year else "") + (f" {s.url}" if s.url else ""))
@@ -249,6 +287,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
     res = Results.load(args.results)
     out = args.out or args.results / "outcomes.png"
+    _writable_file(out)
     outcomes_figure(res, args.outcome).savefig(out, dpi=110)
     print(out)
     return EXIT_OK
@@ -269,11 +308,15 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from simsim.analysis import compare
     from simsim.plotting import comparison_figure
 
-    a = _results_or_run(args.a, args)
-    b = _results_or_run(args.b, args)
-    table = compare(a, b, args.outcome)  # type: ignore[arg-type]
-    na, nb = a.metadata["scenario"]["name"], b.metadata["scenario"]["name"]  # type: ignore[attr-defined]
+    if args.out:
+        _writable_folder(args.out)
+    a: Any = _results_or_run(args.a, args)
+    b: Any = _results_or_run(args.b, args)
+    table = compare(a, b, args.outcome)
+    na, nb = a.metadata["scenario"]["name"], b.metadata["scenario"]["name"]
     print(f"a = {na}, b = {nb}: estimates with 95% intervals; difference b - a")
+    if (a.seed, len(a.runs)) != (b.seed, len(b.runs)):
+        print(f"  note: a has {len(a.runs)} runs with seed {a.seed}, b {len(b.runs)} runs with seed {b.seed}")
     for r in table.itertuples(index=False):
         fmt = ".1%" if r.kind != "number" else ".4g"
         print(f"  {r.label:<34} a {r.estimate_a:{fmt}}  b {r.estimate_b:{fmt}}  "
@@ -281,7 +324,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.out / "comparison.csv", index=False)
-        comparison_figure(a, b, args.outcome).savefig(args.out / "comparison.png", dpi=110)  # type: ignore[arg-type]
+        comparison_figure(a, b, args.outcome).savefig(args.out / "comparison.png", dpi=110)
         print(f"Wrote {args.out}/comparison.csv, comparison.png")
     return EXIT_OK
 
@@ -296,6 +339,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except SimsimError as exc:
+        print(f"simsim: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # e.g. `simsim list | head`: the reader stopped listening
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as exc:  # writing results or figures failed (disk full, permissions...)
         print(f"simsim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

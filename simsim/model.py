@@ -244,6 +244,10 @@ class DiplomacyModel(mesa.Model):
     event_types: ClassVar[dict[str, type[EventSpec]]] = {}
     main_reporters: ClassVar[tuple[str, ...]] = ()
     vectorised: ClassVar[bool] = False
+    #: whether a scenario may give relations / attributes the mechanism does not declare
+    #: (e.g. relations named in ``settings:``); otherwise an unknown name is an error
+    open_relations: ClassVar[bool] = False
+    open_attributes: ClassVar[bool] = False
 
     def __init__(
         self,

@@ -71,8 +71,14 @@ def numeric_outcomes(results: Results, outcomes: list[str] | None = None) -> dic
 
 def fan_data(timeseries: pd.DataFrame, reporter: str, quantiles: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
              ) -> pd.DataFrame:
-    """Quantiles of ``reporter`` across runs at each step (index: step; columns: quantiles)."""
-    return timeseries.groupby("step")[reporter].quantile(list(quantiles)).unstack()
+    """Quantiles of ``reporter`` across runs at each step (index: step; columns: quantiles).
+
+    A run that stopped early keeps its last value at later steps, so the bands always describe
+    every run.
+    """
+    wide = timeseries.pivot(index="step", columns="run", values=reporter).ffill()
+    return pd.DataFrame(np.nanquantile(wide.to_numpy(dtype=float), quantiles, axis=1).T,
+                        index=wide.index, columns=list(quantiles))
 
 
 # ------------------------------------------------------------------ figures
@@ -87,10 +93,13 @@ def plot_probabilities(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.barh(y, est, color="#4C72B0", alpha=0.8)
     ax.errorbar(est, y, xerr=err, fmt="none", ecolor="black", capsize=3, lw=1)
     for yi, e, hi in zip(y, est, est + err[1], strict=True):
-        ax.text(min(hi + 0.01, 0.93), yi, f"{e:.1%}", va="center", fontsize=8)
+        if hi > 0.85:  # no room to the right: write inside the bar, left of the interval
+            ax.text(e - 0.07, yi, f"{e:.1%}", va="center", ha="right", fontsize=8, color="white")
+        else:
+            ax.text(hi + 0.01, yi, f"{e:.1%}", va="center", fontsize=8)
     ax.set_yticks(y, table["label"].tolist(), fontsize=8)
     ax.set_xlim(0, 1)
-    ax.set_xlabel("probability (bars: 95% Wilson interval)")
+    ax.set_xlabel("probability, with 95% Wilson interval (the categories of one outcome sum to 100%)")
     return ax
 
 

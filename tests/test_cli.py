@@ -123,3 +123,52 @@ def test_console_script_exit_code_and_no_traceback(tmp_path):
                           text=True, cwd=ROOT)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "YAML syntax error" in proc.stderr
+
+
+def test_unwritable_out_fails_before_running(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["run", "mongolia_icc_2024", "-n", "10", "--out", str(blocker / "sub")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot create the folder" in err and "Traceback" not in err
+    assert main(["plot", str(tmp_path), "--out", str(tmp_path / "no" / "x.png")]) == 2
+
+
+def test_no_plot_removes_a_stale_plot(tmp_path):
+    out = tmp_path / "o"
+    assert main(["run", "mongolia_icc_2024", "-n", "10", "--seed", "1", "--out", str(out), "--quiet"]) == 0
+    assert (out / "outcomes.png").exists()
+    assert main(["run", "mongolia_icc_2024", "-n", "10", "--seed", "2", "--out", str(out), "--quiet",
+                 "--no-plot"]) == 0
+    assert not (out / "outcomes.png").exists()
+
+
+def test_compare_without_shared_outcomes_is_an_error(tmp_path, capsys):
+    a, b = tmp_path / "a", tmp_path / "b"
+    main(["run", "mongolia_icc_2024", "-n", "10", "--out", str(a), "--quiet", "--no-plot"])
+    main(["run", "landscape_syria_2016", "-n", "2", "--out", str(b), "--quiet", "--no-plot"])
+    assert main(["compare", str(a), str(b)]) == 2
+    assert "share no main outcome" in capsys.readouterr().err
+
+
+def test_describe_lists_outcomes_and_fixed_inputs(capsys):
+    assert main(["describe", "mongolia_icc_2024", "--set", "parameters.rationality=2"]) == 0
+    out = capsys.readouterr().out
+    assert "rel.trade_share.MNG->CHN" in out and "0.723" in out
+    assert "param.rationality" in out and "decision.MNG" in out and "category" in out
+
+
+def test_shipped_name_is_not_hidden_by_a_local_folder(tmp_path, monkeypatch):
+    import simsim
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mongolia_icc_2024").mkdir()
+    assert simsim.load_scenario("mongolia_icc_2024").name == "mongolia_icc_2024"
+    res = simsim.run("mongolia_icc_2024", replications=5, seed=1)
+    assert len(res.runs) == 5
+
+
+def test_broken_pipe_is_quiet(tmp_path):
+    proc = subprocess.run(f"{sys.executable} -m simsim.cli list | head -1", shell=True, capture_output=True,
+                          text=True, cwd=ROOT)
+    assert proc.stdout.startswith("Mechanisms") and "Error" not in proc.stderr

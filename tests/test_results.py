@@ -81,3 +81,13 @@ def test_categories_partition_runs(small_results):
     s = small_results.summary(["decision.MNG"])
     assert s.estimate.sum() == pytest.approx(1.0)
     assert (s.ci_low <= s.estimate).all() and (s.estimate <= s.ci_high).all()
+
+
+def test_fan_data_keeps_runs_that_stopped_early():
+    from simsim.plotting import fan_data
+
+    ts = pd.DataFrame({"run": [0, 0, 0, 1], "step": [0, 1, 2, 0], "x": [1.0, 2.0, 3.0, 10.0]})
+    fan = fan_data(ts, "x", (0.0, 0.5, 1.0))
+    # run 1 stopped at step 0 with x = 10: it stays at 10
+    assert fan.loc[2].tolist() == [3.0, 6.5, 10.0]
+    assert fan.loc[0].tolist() == [1.0, 5.5, 10.0]

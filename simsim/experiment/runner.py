@@ -189,7 +189,7 @@ _POOL_FAILED = (
 
 # ------------------------------------------------------------------- public entry point
 def run(
-    scenario: Scenario,
+    scenario: Scenario | str | os.PathLike[str],
     replications: int | None = None,
     seed: int | None = None,
     jobs: int | None = None,
@@ -201,7 +201,8 @@ def run(
     Parameters
     ----------
     scenario
-        A validated scenario (:func:`simsim.load_scenario`).
+        A validated scenario (:func:`simsim.load_scenario`), or a path or shipped scenario name
+        to load.
     replications, seed, jobs
         Shortcuts for the fields of ``settings`` (they win over it); see :class:`RunSettings`.
     settings
@@ -212,6 +213,10 @@ def run(
     Results
         ``runs`` (one row per run), ``timeseries`` (run, step, reporters), metadata.
     """
+    if isinstance(scenario, (str, os.PathLike)):
+        from simsim.scenario import load_scenario
+
+        scenario = load_scenario(scenario)
     s = settings or RunSettings()
     n = replications if replications is not None else (s.replications or scenario.replications)
     master = seed if seed is not None else (s.seed if s.seed is not None else scenario.seed)

@@ -131,14 +131,17 @@ class DilemmaModel(DiplomacyModel):
       (attribute ``arrest_cost``); otherwise the visit is declined (e.g. attendance by video, as
       at the BRICS summit in Johannesburg in August 2023).
 
-    Consequences, drawn with the run's generator:
+    Consequences, drawn with the run's generator (third parties are the actors other than the
+    host, the partner and the institution):
 
     * arrest: ties h-p fall by ``partner_tie_loss``; the partner retaliates with probability
       :math:`\rho`, cutting :math:`\sigma D_{hp}` of the host's fuel supply (``energy_shortfall``);
       third parties with :math:`s_j < 0` react with probability :math:`|s_j|`, lowering ties h-j
-      by ``third_party_cost``; credibility rises, :math:`C \leftarrow C + g (1 - C)`.
+      by ``third_party_cost``; if h is a member, credibility rises,
+      :math:`C \leftarrow C + g (1 - C)`.
     * no arrest: ties h-p rise by ``visit_tie_gain``; third parties with :math:`s_j > 0` react
-      with probability :math:`s_j` (ties h-j fall by ``third_party_cost``); the precedent erodes
+      with probability :math:`s_j` (ties h-j fall by ``third_party_cost``). Only a member is
+      bound, so only a member's refusal is a non-compliance: the precedent erodes
       credibility for every member, :math:`C \leftarrow C (1 - e)`; after ``finding_delay`` steps
       the institution finds non-compliance with probability :math:`\phi` (credibility partly
       restored, :math:`C \leftarrow C + f (1 - C)`), refers it with probability :math:`\psi`
@@ -220,6 +223,8 @@ class DilemmaModel(DiplomacyModel):
         inst = scenario.actors[insts[0]].id
         for k, ev in enumerate(scenario.events):
             if isinstance(ev, Visit):
+                if ev.step < 1:
+                    raise scenario.error(("events", k, "step"), "a visit is decided within a step: give step >= 1")
                 if ev.visitor == ev.host:
                     raise scenario.error(("events", k), "a visitor cannot visit its own state")
                 if inst in (ev.visitor, ev.host):
@@ -236,8 +241,10 @@ class DilemmaModel(DiplomacyModel):
         specs = [
             OutcomeSpec("visits", "number", "Visits made in person."),
             OutcomeSpec("visits_declined", "number", "Planned visits the visitor declined (attended remotely)."),
-            OutcomeSpec("arrests", "number", "Visits at which the host complied (arrest)."),
-            OutcomeSpec("non_compliances", "number", "Visits at which the host did not comply."),
+            OutcomeSpec("arrests", "number", "Visits at which the host arrested the visitor."),
+            OutcomeSpec("non_compliances", "number", "Visits at which a member host did not comply."),
+            OutcomeSpec("refusals_by_non_members", "number", "Visits at which a host that is not a member "
+                        "did not arrest (no obligation, no precedent)."),
             OutcomeSpec("retaliations", "number", "Retaliations by the partner after an arrest."),
             OutcomeSpec("findings", "number", "Findings of non-compliance by the institution."),
             OutcomeSpec("referrals", "number", "Referrals after a finding."),
@@ -289,8 +296,8 @@ class DilemmaModel(DiplomacyModel):
         self._fired = np.zeros((R, len(self.visits)), dtype=bool)
         self._review_due = np.full((R, len(self.visits)), -1, dtype=np.int64)
         self.counts = {k: np.zeros(R, dtype=np.int64) for k in (
-            "visits", "visits_declined", "arrests", "non_compliances", "retaliations", "findings",
-            "referrals", "sanctions")}
+            "visits", "visits_declined", "arrests", "non_compliances", "refusals_by_non_members",
+            "retaliations", "findings", "referrals", "sanctions")}
         self.decision = {h: np.zeros(R, dtype=np.int8) for h in self.hosts}  # index into DECISIONS
         self.flags = {k: np.zeros((R, n), dtype=bool) for k in ("retaliation", "finding", "referral")}
         self.shortfall = np.zeros((R, n))
@@ -391,7 +398,10 @@ class DilemmaModel(DiplomacyModel):
             gain = self.attr["visit_value"][:, vis] - pc * self.attr["arrest_cost"][:, vis]
             travel = fired & (u[:, self._U_TRAVEL] < logistic(p["visitor_rationality"] * gain))
             comply = travel & (u[:, self._U_COMPLY] < pc)
-            defy = travel & ~comply
+            refuse = travel & ~comply
+            # only a member is bound: a member's refusal is a non-compliance and a precedent
+            defy = refuse & bool(self.member[h])
+            comply_member = comply & bool(self.member[h])
             retaliate = comply & (u[:, self._U_RETALIATE] < p["retaliation_prob"])
             dec = self.decision[h]
             first = fired & (dec == 0)
@@ -400,6 +410,7 @@ class DilemmaModel(DiplomacyModel):
             self.counts["visits_declined"] += fired & ~travel
             self.counts["arrests"] += comply
             self.counts["non_compliances"] += defy
+            self.counts["refusals_by_non_members"] += refuse & ~defy
             self.counts["retaliations"] += retaliate
             self.flags["retaliation"][retaliate, h] = True
             cut = p["retaliation_severity"] * self.rel["energy_dependence"][:, h, vis]
@@ -407,17 +418,19 @@ class DilemmaModel(DiplomacyModel):
             one = np.zeros((self.R, self.n), dtype=bool)
             one[:, vis] = True
             self._shift_ties(comply, h, one, -p["partner_tie_loss"])
-            self._shift_ties(defy, h, one, np.asarray(p["visit_tie_gain"], dtype=float))
-            # third parties react with probability |s_j| when they disapprove of the choice
+            self._shift_ties(refuse, h, one, np.asarray(p["visit_tie_gain"], dtype=float))
+            # third parties (not the host, the partner or the institution) react with
+            # probability |s_j| when they disapprove of the choice
             draws = u[:, self._U_REACT:]
             react = (draws < np.abs(support)) & self.third_mask
             react[:, h] = False
+            react[:, vis] = False
             react_c = react & (support < 0)
             react_d = react & (support > 0)
             self._shift_ties(comply, h, react_c, -p["third_party_cost"])
-            self._shift_ties(defy, h, react_d, -p["third_party_cost"])
+            self._shift_ties(refuse, h, react_d, -p["third_party_cost"])
             self._review_due[defy, v] = step + p["finding_delay"][defy].astype(np.int64)
-            comply_n += comply
+            comply_n += comply_member
             defy_n += defy
         np.clip(t, -1.0, 1.0, out=t)
         # precedent: every decision moves the credibility shared by all members

@@ -765,6 +765,7 @@ class GamesModel(DiplomacyModel):
     event_types: ClassVar[dict[str, type[EventSpec]]] = {"set_behaviour": SetBehaviour}
     main_reporters = ("cooperation_rate",)
     uses_settings: ClassVar[bool] = True  # reads `settings:` (see parse_settings)
+    open_relations: ClassVar[bool] = True  # the relations it reads are named in `settings:`
 
     # -- declarations that depend on the scenario ------------------------------------------
     @classmethod

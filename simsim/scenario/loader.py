@@ -7,6 +7,7 @@ Everything is checked before anything runs. The first problem found is raised as
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,13 @@ def _resolve_extends(path: Path, label: str, stack: tuple[Path, ...]) -> Any:
         raise ScenarioError("'extends' must be a file path", label, loc[1] if loc else None, "extends")
     parent_path = (path.parent / parent)
     parent_label = str(Path(label).parent / parent) if label else str(parent_path)
-    if not parent_path.exists():
+    if not parent_path.is_file() and not Path(parent).suffix:
+        from simsim.registry import shipped_scenarios
+
+        shipped = shipped_scenarios()
+        if parent in shipped:  # `extends: mongolia_icc_2024` names a shipped scenario
+            parent_path, parent_label = shipped[parent], str(shipped[parent])
+    if not parent_path.is_file():
         loc = data.locs.get("extends") if isinstance(data, LDict) else None
         raise ScenarioError(f"extended file '{parent}' not found", label, loc[1] if loc else None, "extends")
     base = _resolve_extends(parent_path, parent_label, (*stack, real))
@@ -235,7 +242,8 @@ def _validation_error(exc: ValidationError, raw: Any, origin: str) -> ScenarioEr
         msg = msg[len("Value error, "):]
     if err["type"] == "missing":
         msg = "required key is missing"
-    elif "input" in err and err["type"] not in ("unknown_key",) and not isinstance(err["input"], (dict, list)):
+    elif ("input" in err and err["type"] not in ("unknown_key", "bare_number")
+          and not isinstance(err["input"], (dict, list))):
         msg = f"{msg} (got {err['input']!r})"
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
     where = locate(raw, loc)
@@ -295,6 +303,10 @@ def check_scenario(scn: Scenario) -> Scenario:
             spec = mech.attributes.get(name)
             if spec is not None:
                 _check_bounds(scn, path, q, spec, f"attribute '{name}'")
+            elif not mech.open_attributes:
+                names = ", ".join(sorted(mech.attributes)) or "none"
+                raise scn.error(path, f"unknown attribute '{name}' for mechanism '{scn.model}'"
+                                      f"{did_you_mean(name, mech.attributes)}; known: {names}")
         for name, q in a.behaviour_params.items():
             check_source(("actors", i, "behaviour_params", name), q)
     for name, spec in mech.attributes.items():
@@ -306,6 +318,10 @@ def check_scenario(scn: Scenario) -> Scenario:
 
     # relations
     for rname, rel in scn.relations.items():
+        if rname not in mech.relations and not mech.open_relations:
+            names = ", ".join(sorted(mech.relations)) or "none"
+            raise scn.error(("relations", rname), f"unknown relation '{rname}' for mechanism '{scn.model}'"
+                                                  f"{did_you_mean(rname, mech.relations)}; known: {names}")
         pairs: dict[tuple[str, str], int] = {}
         for j, e in enumerate(rel.edges):
             path = ("relations", rname, "edges", j)
@@ -373,6 +389,10 @@ def check_scenario(scn: Scenario) -> Scenario:
         if isinstance(tev, SetRelation) and tev.relation not in scn.relations and tev.relation not in mech.relations:
             hint = did_you_mean(tev.relation, scn.relations)
             raise scn.error((*path, "relation"), f"unknown relation '{tev.relation}'{hint}")
+        if isinstance(tev, SetRelation) and tev.relation in mech.relations:
+            rs = mech.relations[tev.relation]
+            if (rs.low is not None and tev.value < rs.low) or (rs.high is not None and tev.value > rs.high):
+                raise scn.error((*path, "value"), f"relation '{tev.relation}' must lie in [{rs.low}, {rs.high}]")
         typed.append(tev)
     scn = _with_events(scn, tuple(typed))
 
@@ -417,7 +437,7 @@ def scenario_from_data(raw: Any, origin: str = "<data>") -> Scenario:
     return check_scenario(scn)
 
 
-def load_scenario(path: str | Path, overrides: Mapping[str, Any] | Iterable[str] | None = None) -> Scenario:
+def load_scenario(path: str | os.PathLike[str], overrides: Mapping[str, Any] | Iterable[str] | None = None) -> Scenario:
     """Load, merge (``extends:``), override and validate a scenario file.
 
     Parameters
@@ -433,13 +453,13 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | Iterable[str]
         The first problem found, naming file, line and key.
     """
     p = Path(path)
-    if not p.exists() and not p.suffix:
+    if not p.is_file() and not p.suffix:
         from simsim.registry import shipped_scenarios
 
         shipped = shipped_scenarios()
-        if str(path) in shipped:
+        if str(path) in shipped:  # a shipped scenario's name (a folder of that name does not hide it)
             p = shipped[str(path)]
-    label = str(path) if Path(path).exists() or not p.exists() else str(p)
+    label = str(path) if Path(path).is_file() or not p.exists() else str(p)
     raw = _resolve_extends(p, label, ())
     raw = apply_overrides(raw, overrides)
     return scenario_from_data(raw, label)

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 from scipy import special
 
 from simsim.scenario.base import StrictModel
@@ -52,7 +53,17 @@ _SHAPE_FIELDS = {"value", "low", "high", "mean", "sd", "mode", "a", "b", "values
 class Quantity(StrictModel):
     """A fixed or uncertain number with its provenance (``source`` or ``assumption``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_number(cls, data: Any) -> Any:
+        if isinstance(data, (int, float)) and not isinstance(data, bool):
+            example = (f"{{value: {data}, source: <id>}} or "
+                       f"{{value: {data}, assumption: true, range: [lo, hi]}}")
+            raise PydanticCustomError("bare_number", "a number here needs its provenance: write {example}",
+                                      {"example": example})
+        return data
 
     value: float | None = Field(None, description="A fixed value.")
     dist: Dist | None = Field(None, description="Distribution to sample once per run.")
@@ -81,6 +92,8 @@ class Quantity(StrictModel):
             extra = given - {"value", "range"}
             if extra:
                 raise ValueError(f"a fixed value takes no {', '.join(sorted(extra))}; add 'dist:' for a distribution")
+            if self.range is not None and self.range[0] > self.range[1]:
+                raise ValueError(f"range [{self.range[0]:g}, {self.range[1]:g}] is reversed: give [low, high]")
             if self.range is not None and not self.range[0] <= self.value <= self.range[1]:
                 raise ValueError(f"value {self.value:g} lies outside its range [{self.range[0]:g}, {self.range[1]:g}]")
         else:

@@ -114,9 +114,9 @@ class Scenario(StrictModel):
     title: str | None = None
     description: str
     model: str = Field(description="Mechanism name (see `simsim list`).")
-    steps: int = Field(1, ge=1, le=1_000_000)
-    replications: int = Field(1000, ge=1, le=10_000_000)
-    seed: int | None = Field(None, ge=0)
+    steps: int = Field(1, ge=1, le=1_000_000, strict=True)
+    replications: int = Field(1000, ge=1, le=10_000_000, strict=True)
+    seed: int | None = Field(None, ge=0, strict=True)
     actors: tuple[Actor, ...] = Field(min_length=1)
     relations: dict[str, Relation] = Field(default_factory=dict)
     parameters: dict[str, Quantity] = Field(default_factory=dict)

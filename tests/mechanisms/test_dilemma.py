@@ -165,3 +165,40 @@ def test_norm_support_must_point_at_the_institution(write_yaml):
     with pytest.raises(simsim.ScenarioError, match="must point to the institution") as info:
         simsim.load_scenario(path)
     assert info.value.key == "relations.norm_support.edges[0].to"
+
+
+def test_visit_at_step_zero_is_rejected(write_yaml):
+    from tests.conftest import MINIMAL
+
+    path = write_yaml(MINIMAL.replace("{step: 1, type: visit", "{step: 0, type: visit"))
+    with pytest.raises(simsim.ScenarioError, match="step >= 1"):
+        simsim.load_scenario(path)
+
+
+def test_partner_is_not_a_third_party(write_yaml):
+    """The partner's own reaction is its tie loss, not a third-party reaction on top of it."""
+    from tests.conftest import MINIMAL
+
+    text = MINIMAL.replace("      - {from: THR, to: INS, value: 0.8, assumption: true}",
+                           "      - {from: THR, to: INS, value: 0.8, assumption: true}\n"
+                           "      - {from: VIS, to: INS, value: -1, assumption: true}")
+    scn = simsim.load_scenario(write_yaml(text), [*DETERMINISTIC[:4], "parameters.w_obligation=10",
+                                                  "parameters.partner_tie_loss=0.3", "parameters.third_party_cost=0.1"])
+    row, _ = run_one(scn, seed=2)
+    assert row["decision.HOS"] == "arrest"
+    assert row["ties_change.HOS.VIS"] == pytest.approx(-0.3)
+
+
+def test_a_non_member_is_not_bound(write_yaml):
+    """A host outside the institution: no obligation term, no non-compliance, no finding, no precedent."""
+    from tests.conftest import MINIMAL
+
+    scn = simsim.load_scenario(write_yaml(MINIMAL.replace("    memberships: [INS]\n", "")),
+                               [*DETERMINISTIC, "parameters.w_obligation=10", "parameters.w_third=0",
+                                "parameters.finding_prob=1"])
+    row, ts = run_one(scn, seed=4)
+    # without membership the obligation weight does not count: dU = -0.2 - ties < 0, so no arrest
+    assert row["decision.HOS"] == "no_arrest"
+    assert (row["non_compliances"], row["refusals_by_non_members"], row["findings"]) == (0, 1, 0)
+    assert row["finding.HOS"] is False
+    assert ts["credibility"].tolist() == [0.5, 0.5, 0.5, 0.5]

@@ -85,6 +85,18 @@ BAD_CASES = {
     "unknown_event_type": ("type: visit", "type: vist", "events[0].type", "did you mean 'visit'", "vist"),
     "distribution_missing_parameter": ("dist: uniform, low: 0.2, high: 0.6", "dist: uniform, low: 0.2",
                                        "relations.ties.edges[0]", "needs high", "dist: uniform"),
+    "unknown_relation": ("  energy_dependence:\n", "  energy_dependance:\n", "relations.energy_dependance",
+                         "did you mean 'energy_dependence'", "energy_dependance"),
+    "unknown_attribute": ("credibility: {value: 0.5", "credibilty: {value: 0.5", "actors[2].attributes.credibilty",
+                          "did you mean 'credibility'", "credibilty"),
+    "nan_value": ("{from: HOS, to: VIS, value: 0.8,", "{from: HOS, to: VIS, value: .nan,",
+                  "relations.energy_dependence.edges[0].value", "finite number", ".nan"),
+    "bare_number": ("retaliation_prob: {value: 0.5, assumption: true}", "retaliation_prob: 0.5",
+                    "parameters.retaliation_prob", "needs its provenance", "retaliation_prob: 0.5"),
+    "reversed_range": ("credibility: {value: 0.5, assumption: true}",
+                       "credibility: {value: 0.5, assumption: true, range: [0.8, 0.4]}",
+                       "actors[2].attributes.credibility", "reversed", "range: [0.8"),
+    "boolean_steps": ("steps: 3", "steps: true", "steps", "valid integer", "steps: true"),
     "relation_value_out_of_range": ("{from: HOS, to: VIS, value: 0.8,", "{from: HOS, to: VIS, value: 1.8,",
                                     "relations.energy_dependence.edges[0]", "<= 1", "value: 1.8"),
 }
@@ -194,3 +206,10 @@ def test_json_schema_lists_top_level_keys():
     for key in ("name", "model", "actors", "relations", "parameters", "events", "sources", "extends"):
         assert key in schema["properties"]
     assert set(schema["required"]) >= {"name", "description", "model", "actors"}
+
+
+def test_set_relation_event_is_bounded(write_yaml):
+    path = write_yaml(MINIMAL.replace(
+        "events:\n", "events:\n  - {step: 2, type: set_relation, relation: ties, from: HOS, to: THR, value: 3}\n"))
+    err = _error(path)
+    assert err.key == "events[0].value" and "[-1, 1]" in err.message
