@@ -164,17 +164,16 @@ def apply_overrides(data: Any, overrides: Mapping[str, Any] | Iterable[str] | No
     """
     if not overrides:
         return data
-    items: list[tuple[list[str], Any, str]] = []
+    items: list[tuple[list[str], Any, str, str]] = []
     if isinstance(overrides, Mapping):
         for k, v in overrides.items():
-            items.append((str(k).split("."), v, f"{k}={v}"))
+            items.append((str(k).split("."), v, f"{k}={v}", f"override {k}={v}"))
     else:
         for expr in overrides:
             parts, value = _parse_override(expr)
-            items.append((parts, value, expr))
+            items.append((parts, value, expr, f"--set {expr}"))
     data = copy.deepcopy(data)
-    for parts, value, expr in items:
-        label = f"--set {expr}"
+    for parts, value, expr, label in items:
         node = data
         trail: list[Any] = []
         parent_of: Any = (None, None)
