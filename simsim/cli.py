@@ -84,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--out", type=Path, help="PNG file (default: RESULTS/outcomes.png)")
     pl.add_argument("--outcome", action="append", help="outcome to plot (repeatable; default: main outcomes)")
 
+    se = sub.add_parser("sensitivity", help="which uncertain inputs drive an outcome (partial rank correlations)")
+    se.add_argument("results", type=Path, help="results folder")
+    se.add_argument("--outcome", help="outcome (default: the first main outcome)")
+    se.add_argument("--category", help="category of a categorical outcome (default: the most frequent)")
+    se.add_argument("--out", type=Path, help="PNG file (default: RESULTS/sensitivity.png)")
+
     c = sub.add_parser("compare", help="compare two results folders, or run two scenarios and compare them")
     c.add_argument("a", help="results folder or scenario")
     c.add_argument("b", help="results folder or scenario")
@@ -193,6 +199,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(format_summary(rest[rest["outcome"].isin(names[:10])], total=len(res.runs)))
         if len(names) > 10:
             print(f"  ... {len(names) - 10} more outcomes")
+    if res.main_outcomes and any(c.split(".", 1)[0] in ("param", "attr", "rel") for c in res.runs.columns):
+        name, category, table = _drivers(res, None, None)
+        print("\n" + _format_drivers(name, category, table, top=5))
+        print(f"  (all inputs, and other outcomes: simsim sensitivity {out} --outcome NAME)")
     print(f"\nWrote {out}/: runs.parquet, timeseries.parquet, metadata.json, summary.json"
           + ("" if args.no_plot else ", outcomes.png"))
     return EXIT_OK
@@ -293,6 +303,42 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _drivers(res: Any, outcome: str | None, category: str | None) -> tuple[str, str | None, pd.DataFrame]:
+    from simsim.analysis import sensitivity
+
+    specs = {sp["name"]: sp for sp in res.outcome_specs}
+    name = outcome or (res.main_outcomes[0] if res.main_outcomes else None)
+    if name is None or name not in specs:
+        raise SimsimError(f"unknown outcome '{name}'; choose with --outcome")
+    if specs[name]["kind"] == "category" and category is None:
+        category = str(res.runs[name].astype(str).value_counts().index[0])
+    return name, category, sensitivity(res, name, category)
+
+
+def _format_drivers(name: str, category: str | None, table: pd.DataFrame, top: int) -> str:
+    label = f"{name} = {category}" if category else name
+    if table.empty:
+        return f"What drives {label}: no uncertain input varies, or the outcome does not"
+    lines = [f"What drives {label} (partial rank correlation, 95% CI):"]
+    for r in table.head(top).itertuples(index=False):
+        lines.append(f"  {r.input:<40} {r.prcc:+.2f}  [{r.ci_low:+.2f}, {r.ci_high:+.2f}]")
+    return "\n".join(lines)
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from simsim.plotting import sensitivity_figure
+    from simsim.results import Results
+
+    res = Results.load(args.results)
+    name, category, table = _drivers(res, args.outcome, args.category)
+    print(_format_drivers(name, category, table, top=len(table)))
+    out = args.out or args.results / "sensitivity.png"
+    _writable_file(out)
+    sensitivity_figure(res, name, category).savefig(out, dpi=110)
+    print(f"Wrote {out}")
+    return EXIT_OK
+
+
 def _results_or_run(arg: str, args: argparse.Namespace) -> object:
     import simsim
     from simsim.experiment import RunSettings
@@ -330,7 +376,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"run": _cmd_run, "validate": _cmd_validate, "schema": _cmd_schema, "list": _cmd_list,
-            "describe": _cmd_describe, "plot": _cmd_plot, "compare": _cmd_compare}
+            "describe": _cmd_describe, "plot": _cmd_plot, "compare": _cmd_compare,
+            "sensitivity": _cmd_sensitivity}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

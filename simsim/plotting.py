@@ -197,3 +197,32 @@ def comparison_figure(a: Results, b: Results, outcomes: list[str] | None = None)
     plot_comparison(table, names, fig.add_subplot())
     fig.suptitle(f"{names[0]} vs {names[1]}", fontsize=10)
     return fig
+
+
+def plot_sensitivity(table: pd.DataFrame, title: str, ax: Axes | None = None, top: int = 15) -> Axes:
+    """Tornado chart of partial rank correlations (see :func:`simsim.analysis.sensitivity`)."""
+    t = table.head(top)
+    if ax is None:
+        ax = Figure(figsize=(7, 0.35 * max(len(t), 2) + 1.2)).subplots()
+    y = np.arange(len(t))[::-1]
+    r = t["prcc"].to_numpy(dtype=float)
+    err = np.clip(np.vstack([r - t["ci_low"].to_numpy(dtype=float), t["ci_high"].to_numpy(dtype=float) - r]), 0, None)
+    ax.barh(y, r, color=np.where(r >= 0, "#4C72B0", "#C44E52"), alpha=0.85)
+    ax.errorbar(r, y, xerr=err, fmt="none", ecolor="black", capsize=3, lw=1)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y, t["input"].tolist(), fontsize=8)
+    ax.set_xlim(-1, 1)
+    ax.set_xlabel("partial rank correlation with 95% interval")
+    ax.set_title(title, fontsize=9)
+    return ax
+
+
+def sensitivity_figure(results: Results, outcome: str, category: str | None = None) -> Figure:
+    """Figure of what drives ``outcome``: the uncertain inputs ranked by partial rank correlation."""
+    from simsim.analysis import sensitivity
+
+    table = sensitivity(results, outcome, category)
+    fig = Figure(figsize=(8, 0.35 * max(min(len(table), 15), 2) + 1.6), layout="constrained")
+    label = f"{outcome} = {category}" if category else outcome
+    plot_sensitivity(table, f"What drives {label} ({len(results.runs)} runs)", fig.add_subplot())
+    return fig

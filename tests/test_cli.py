@@ -172,3 +172,16 @@ def test_broken_pipe_is_quiet(tmp_path):
     proc = subprocess.run(f"{sys.executable} -m simsim.cli list | head -1", shell=True, capture_output=True,
                           text=True, cwd=ROOT)
     assert proc.stdout.startswith("Mechanisms") and "Error" not in proc.stderr
+
+
+def test_sensitivity_command(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["run", "mongolia_icc_2024", "-n", "300", "--seed", "3", "--out", str(out), "--no-plot"]) == 0
+    assert "What drives decision.MNG = no_arrest" in capsys.readouterr().out
+    assert main(["sensitivity", str(out), "--outcome", "final_credibility"]) == 0
+    text = capsys.readouterr().out
+    # credibility starts from attr.ICC.credibility: it must be the strongest, positive driver
+    first = text.splitlines()[1].split()
+    assert first[0] == "attr.ICC.credibility" and float(first[1]) > 0.5
+    assert (out / "sensitivity.png").exists()
+    assert main(["sensitivity", str(out), "--outcome", "nope"]) == 2
