@@ -116,6 +116,7 @@ def test_bad_arguments_exit_2(argv, fragment, capsys):
     assert fragment in err and "Traceback" not in err
 
 
+@pytest.mark.slow  # starts a Python process
 def test_console_script_exit_code_and_no_traceback(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\nmodel: dilemma\n  actors: [\n")
@@ -168,6 +169,7 @@ def test_shipped_name_is_not_hidden_by_a_local_folder(tmp_path, monkeypatch):
     assert len(res.runs) == 5
 
 
+@pytest.mark.slow  # starts a Python process
 def test_broken_pipe_is_quiet(tmp_path):
     proc = subprocess.run(f"{sys.executable} -m simsim.cli list | head -1", shell=True, capture_output=True,
                           text=True, cwd=ROOT)

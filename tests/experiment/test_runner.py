@@ -80,6 +80,7 @@ def test_uncertain_inputs_are_sampled_per_run_and_recorded(minimal_path):
     assert "rel.energy_dependence.HOS->VIS" not in res.runs  # fixed values are not columns
 
 
+@pytest.mark.slow  # starts a Python process
 def test_a_script_without_main_guard_runs_on_two_processes(tmp_path):
     """Analysts write plain scripts: parallel runs must not need `if __name__ == "__main__":`."""
     import subprocess

@@ -444,6 +444,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # starts a Python process
 def test_cli_bad_input_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from simsim.cli import main
 
@@ -462,6 +463,7 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path: Path, capsys: pytest.Capt
         assert len(lines) == 1 and key in lines[0] and str(path) in lines[0]
 
 
+@pytest.mark.slow  # starts a Python process
 def test_cli_runs_shipped_scenarios(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from simsim.cli import main
 

@@ -508,6 +508,7 @@ def test_settings_are_rejected_for_mechanisms_that_take_none(tmp_path: Path) -> 
 CLI = [sys.executable, "-m", "simsim.cli"]
 
 
+@pytest.mark.slow  # starts a Python process
 def test_cli_bad_payoff_matrix_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
     bad = _write(tmp_path, _scenario(BASE_ACTORS, steps=10) | {
         "settings": {"pairs": [{"between": ["A", "B"], "assumption": True, "payoffs": {"R": 3, "S": 0, "T": 5}}]}})
