@@ -46,7 +46,7 @@ def syria() -> tuple[np.ndarray, np.ndarray]:
 
 def _reference_dir() -> Path | None:
     here = Path(__file__).resolve()
-    for base in [*here.parents, Path("/work")]:
+    for base in here.parents:
         cand = base / "shared" / "reference" / "landscape_syria_2016"
         if cand.is_dir():
             return cand
