@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, help="results folder (default: out/<scenario name>)")
     r.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                    help="override a scenario value, e.g. --set parameters.rationality=2 (repeatable)")
+    r.add_argument("--sampling", choices=("random", "lhs"), default="random",
+                   help="sampling of uncertain inputs: independent per run, or a Latin hypercube")
     r.add_argument("--no-plot", action="store_true", help="do not write outcomes.png")
     r.add_argument("--no-timeseries", action="store_true", help="do not record per-step reporters")
     r.add_argument("--quiet", action="store_true", help="print only the output folder")
@@ -168,7 +170,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out = args.out or Path("out") / scn.name
     _writable_folder(out)
     settings = RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs,
-                           timeseries=not args.no_timeseries)
+                           timeseries=not args.no_timeseries, sampling=args.sampling)
     t0 = time.perf_counter()
     res = simsim.run(scn, settings=settings)
     elapsed = time.perf_counter() - t0
@@ -187,6 +189,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{scn.title or scn.name}")
     print(f"  mechanism {scn.model}; {s['replications']} runs x {scn.steps} steps; seed {s['seed']}; "
+          f"{s['sampling']} sampling; "
           f"{s['jobs']} process(es); {elapsed:.1f} s")
     summary = res.summary()
     main, rest = _main_first(summary, res.main_outcomes)

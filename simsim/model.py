@@ -163,6 +163,18 @@ def design_of(scenario: Scenario) -> Design:
     return design
 
 
+def inputs_from_uniforms(scenario: Scenario, u: np.ndarray) -> dict[str, np.ndarray]:
+    """Input values for uniforms ``u`` of shape (R, k): column i through quantity i's inverse CDF.
+
+    ``k`` is the number of uncertain quantities, in declaration order (see :func:`design_of`).
+    """
+    unc = design_of(scenario).uncertain
+    u = np.atleast_2d(np.asarray(u, dtype=float))
+    if u.shape[1] != len(unc):
+        raise ValueError(f"expected {len(unc)} uniforms per run, got {u.shape[1]}")
+    return {q.column: q.quantity.from_uniform(u[:, i]) for i, q in enumerate(unc)}
+
+
 def sample_inputs(scenario: Scenario, rng: np.random.Generator) -> dict[str, float]:
     """Draw one value for every uncertain quantity of ``scenario``.
 
@@ -185,8 +197,7 @@ def sample_inputs_batch(scenario: Scenario, rngs: Sequence[np.random.Generator])
     unc = design_of(scenario).uncertain
     if not unc:
         return {}
-    u = np.stack([g.random(len(unc)) for g in rngs])
-    return {q.column: q.quantity.from_uniform(u[:, i]) for i, q in enumerate(unc)}
+    return inputs_from_uniforms(scenario, np.stack([g.random(len(unc)) for g in rngs]))
 
 
 # ------------------------------------------------------------------- the base model

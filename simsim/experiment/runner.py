@@ -15,7 +15,7 @@ import os
 import secrets
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -23,9 +23,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import qmc
 
 from simsim.errors import SimsimError
-from simsim.model import sample_inputs, sample_inputs_batch
+from simsim.model import design_of, inputs_from_uniforms, sample_inputs_batch
 from simsim.registry import get_mechanism
 from simsim.results import Results, build_metadata
 from simsim.scenario.schema import Scenario
@@ -50,6 +51,10 @@ class RunSettings:
         Whether to record the per-step timeseries.
     progress
         Show a progress bar (``None``: when stderr is a terminal and the experiment is large).
+    sampling
+        How uncertain inputs are sampled: ``random`` (each run from its own generator) or ``lhs``
+        (a Latin hypercube over all runs, see :func:`design_uniforms`; fewer runs for the same
+        precision of means and sensitivities).
     start_method
         Multiprocessing start method for the pool (``None``: ``fork`` on Linux, so that workers
         inherit mechanisms registered in a script or notebook and scripts need no main guard;
@@ -63,6 +68,7 @@ class RunSettings:
     timeseries: bool = True
     progress: bool | None = None
     start_method: str | None = None
+    sampling: str = "random"
 
 
 def run_seeds(master_seed: int, n: int) -> np.ndarray:
@@ -75,8 +81,12 @@ def run_seeds(master_seed: int, n: int) -> np.ndarray:
     return (words >> np.uint64(1)).astype(np.int64)
 
 
-def run_one(scenario: Scenario, seed: int, run_id: int = 0) -> tuple[dict[str, Any], pd.DataFrame]:
+def run_one(scenario: Scenario, seed: int, run_id: int = 0,
+            inputs: Mapping[str, float] | None = None) -> tuple[dict[str, Any], pd.DataFrame]:
     """Run one replication with run seed ``seed`` (as recorded in ``Results.runs.seed``).
+
+    ``inputs`` replays a run whose inputs came from a sampling design (``sampling="lhs"``):
+    pass its row's input columns; by default they are drawn from the run's generator.
 
     Returns
     -------
@@ -85,28 +95,45 @@ def run_one(scenario: Scenario, seed: int, run_id: int = 0) -> tuple[dict[str, A
     timeseries : DataFrame
         One row per step (0 = initial state), one column per reporter.
     """
-    runs, ts = _run_chunk([run_id], [int(seed)], True, scenario)
+    given = None
+    if inputs is not None:
+        cols = [u.column for u in design_of(scenario).uncertain]
+        given = np.array([[float(inputs[c]) for c in cols]])
+    runs, ts = _run_chunk([run_id], [int(seed)], True, scenario, given=given)
     row = runs.iloc[0].to_dict()
     frame = pd.DataFrame({k: v for k, v in ts.items() if k != "run"})
     return row, frame[["step", *[c for c in frame.columns if c != "step"]]]
 
 
-def _run(scenario: Scenario, run_id: int, seed: int, timeseries: bool) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+def _inputs(scenario: Scenario, rngs: Sequence[np.random.Generator], u: np.ndarray | None,
+            given: np.ndarray | None) -> dict[str, np.ndarray]:
+    """Inputs of a chunk of runs: given values, a design's uniforms, or draws from each run's generator."""
+    if given is not None:
+        cols = [q.column for q in design_of(scenario).uncertain]
+        return {c: given[:, i] for i, c in enumerate(cols)}
+    if u is not None:
+        return inputs_from_uniforms(scenario, u)
+    return sample_inputs_batch(scenario, rngs)
+
+
+def _run(scenario: Scenario, run_id: int, seed: int, timeseries: bool, u: np.ndarray | None = None,
+         given: np.ndarray | None = None) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     mech = get_mechanism(scenario.model)
     rng = np.random.default_rng(seed)
-    inputs = sample_inputs(scenario, rng)
+    inputs = {k: float(v[0]) for k, v in _inputs(scenario, [rng], u, given).items()}
     model = mech(scenario, inputs, rng=rng)
     model.run()
     row: dict[str, Any] = {"run": run_id, "seed": seed, **inputs, **model.outcomes()}
     return row, (model.timeseries() if timeseries else {})
 
 
-def _run_vectorised(scenario: Scenario, run_ids: Sequence[int], seeds: Sequence[int],
-                    timeseries: bool) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+def _run_vectorised(scenario: Scenario, run_ids: Sequence[int], seeds: Sequence[int], timeseries: bool,
+                    u: np.ndarray | None = None, given: np.ndarray | None = None
+                    ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Runs of a vectorised mechanism, side by side in one model."""
     mech = get_mechanism(scenario.model)
     rngs = [np.random.default_rng(int(sd)) for sd in seeds]
-    inputs = sample_inputs_batch(scenario, rngs)
+    inputs = _inputs(scenario, rngs, u, given)
     model = mech(scenario, inputs, rng=np.random.default_rng([int(seeds[0]), 1]), run_rngs=rngs)
     model.run()
     cols: dict[str, Any] = {"run": np.asarray(run_ids, dtype=np.int64), "seed": np.asarray(seeds, dtype=np.int64)}
@@ -124,6 +151,28 @@ def _run_vectorised(scenario: Scenario, run_ids: Sequence[int], seeds: Sequence[
     return pd.DataFrame(cols), ts
 
 
+def design_uniforms(scenario: Scenario, n: int, master_seed: int, sampling: str) -> np.ndarray | None:
+    """The (n, k) uniforms of a sampling design over the k uncertain inputs, or None for ``random``.
+
+    ``lhs``: a Latin hypercube (:class:`scipy.stats.qmc.LatinHypercube`): for every input, each
+    of the n equal-probability strata holds exactly one run. The design depends on the master
+    seed and on n, so (unlike ``random``) the first runs of a longer experiment differ.
+    """
+    if sampling == "random":
+        return None
+    if sampling != "lhs":
+        raise SimsimError(f"unknown sampling '{sampling}'; use 'random' or 'lhs'")
+    k = len(design_of(scenario).uncertain)
+    if k == 0:
+        return None
+    gen = np.random.default_rng([int(master_seed), 2])
+    try:
+        sampler = qmc.LatinHypercube(d=k, rng=gen)
+    except TypeError:  # SciPy < 1.15 names the generator `seed`
+        sampler = qmc.LatinHypercube(d=k, seed=gen)
+    return sampler.random(n)
+
+
 # ------------------------------------------------------------------- workers
 _WORKER_SCENARIO: Scenario | None = None
 
@@ -134,15 +183,17 @@ def _init_worker(scenario: Scenario) -> None:
 
 
 def _run_chunk(run_ids: Sequence[int], seeds: Sequence[int], timeseries: bool,
-               scenario: Scenario | None = None) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+               scenario: Scenario | None = None, u: np.ndarray | None = None,
+               given: np.ndarray | None = None) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     scn = scenario if scenario is not None else _WORKER_SCENARIO
     assert scn is not None, "worker not initialised"
     if get_mechanism(scn.model).vectorised:
-        return _run_vectorised(scn, run_ids, seeds, timeseries)
+        return _run_vectorised(scn, run_ids, seeds, timeseries, u, given)
     rows = []
     ts_parts: dict[str, list[np.ndarray]] = {}
-    for rid, seed in zip(run_ids, seeds, strict=True):
-        row, ts = _run(scn, int(rid), int(seed), timeseries)
+    for i, (rid, seed) in enumerate(zip(run_ids, seeds, strict=True)):
+        row, ts = _run(scn, int(rid), int(seed), timeseries, None if u is None else u[i:i + 1],
+                       None if given is None else given[i:i + 1])
         rows.append(row)
         if ts:
             length = len(next(iter(ts.values())))
@@ -235,6 +286,7 @@ def run(
         n_jobs = 1 if n < threshold else (os.cpu_count() or 1)
     n_jobs = max(1, min(int(n_jobs), n))
     seeds = run_seeds(int(master), n)
+    design = design_uniforms(scenario, n, int(master), s.sampling)
     chunk = s.chunk_size or max(1, min(250, -(-n // (n_jobs * 8))))
     show = s.progress if s.progress is not None else (sys.stderr.isatty() and n >= 2000)
     bar = _progress(n, bool(show))
@@ -242,7 +294,8 @@ def run(
     try:
         if n_jobs == 1:
             for r in _chunks(n, chunk):
-                results[r.start] = _run_chunk(list(r), seeds[r.start:r.stop].tolist(), s.timeseries, scenario)
+                results[r.start] = _run_chunk(list(r), seeds[r.start:r.stop].tolist(), s.timeseries, scenario,
+                                              None if design is None else design[r.start:r.stop])
                 if bar is not None:
                     bar.update(len(r))
         else:
@@ -255,8 +308,9 @@ def run(
                                             category=DeprecationWarning)
                     with ProcessPoolExecutor(n_jobs, mp_context=ctx, initializer=_init_worker,
                                              initargs=(scenario,)) as pool:
-                        futures = {pool.submit(_run_chunk, list(r), seeds[r.start:r.stop].tolist(),
-                                               s.timeseries): r for r in _chunks(n, chunk)}
+                        futures = {pool.submit(_run_chunk, list(r), seeds[r.start:r.stop].tolist(), s.timeseries,
+                                               None, None if design is None else design[r.start:r.stop]): r
+                                   for r in _chunks(n, chunk)}
                         for fut in as_completed(futures):
                             r = futures[fut]
                             results[r.start] = fut.result()
@@ -276,6 +330,7 @@ def run(
             ts_parts.setdefault(k, []).append(v)
     runs = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
     timeseries = pd.DataFrame({k: np.concatenate(v) for k, v in ts_parts.items()}) if ts_parts else pd.DataFrame()
-    settings_used = {"replications": n, "seed": int(master), "seed_drawn": seed_drawn, "jobs": n_jobs,
+    settings_used = {"replications": n, "seed": int(master), "seed_drawn": seed_drawn, "sampling": s.sampling,
+                     "jobs": n_jobs,
                      "chunk_size": chunk, "timeseries": s.timeseries}
     return Results(runs, timeseries, build_metadata(scenario, settings_used))
