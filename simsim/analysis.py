@@ -146,3 +146,40 @@ def sensitivity(results: Results, outcome: str, category: str | None = None) -> 
     z = np.arctanh(np.clip(r, -0.999999999, 0.999999999))
     out = pd.DataFrame({"input": inputs, "prcc": r, "ci_low": np.tanh(z - half), "ci_high": np.tanh(z + half)})
     return out.reindex(out["prcc"].abs().sort_values(ascending=False).index).reset_index(drop=True)
+
+
+def convergence(results: Results, outcome: str, category: str | None = None, points: int = 25) -> pd.DataFrame:
+    """How the estimate of ``outcome`` and its 95% interval settle as runs accumulate.
+
+    The estimate (probability with a Wilson interval for a bool or a category, mean with a
+    normal interval otherwise) over the first ``n`` runs, for ``points`` values of ``n`` spaced
+    evenly on a log scale up to all runs. Use it to judge whether more runs would change a
+    conclusion: the interval narrows roughly as 1/sqrt(n).
+
+    Returns
+    -------
+    DataFrame
+        ``n``, ``estimate``, ``ci_low``, ``ci_high``.
+    """
+    from simsim.results import wilson_interval
+
+    specs = {s["name"]: s for s in results.outcome_specs}
+    y = outcome_values(results, outcome, category)
+    y = y[np.isfinite(y)]
+    total = len(y)
+    if total == 0:
+        return pd.DataFrame(columns=["n", "estimate", "ci_low", "ci_high"])
+    ns = np.unique(np.geomspace(min(10, total), total, num=points).astype(int))
+    cum = np.cumsum(y)
+    cum2 = np.cumsum(y * y)
+    rows = []
+    for n in ns:
+        mean = cum[n - 1] / n
+        if specs[outcome]["kind"] in ("bool", "category"):
+            lo, hi = wilson_interval(int(round(cum[n - 1])), int(n))
+        else:
+            var = max(cum2[n - 1] / n - mean * mean, 0.0) * n / max(n - 1, 1)
+            half = Z95 * math.sqrt(var / n)
+            lo, hi = mean - half, mean + half
+        rows.append({"n": int(n), "estimate": mean, "ci_low": lo, "ci_high": hi})
+    return pd.DataFrame(rows)

@@ -92,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--category", help="category of a categorical outcome (default: the most frequent)")
     se.add_argument("--out", type=Path, help="PNG file (default: RESULTS/sensitivity.png)")
 
+    cv = sub.add_parser("convergence", help="how an outcome's estimate settles as runs accumulate")
+    cv.add_argument("results", type=Path, help="results folder")
+    cv.add_argument("--outcome", help="outcome (default: the first main outcome)")
+    cv.add_argument("--category", help="category of a categorical outcome (default: the most frequent)")
+    cv.add_argument("--out", type=Path, help="PNG file (default: RESULTS/convergence.png)")
+
     c = sub.add_parser("compare", help="compare two results folders, or run two scenarios and compare them")
     c.add_argument("a", help="results folder or scenario")
     c.add_argument("b", help="results folder or scenario")
@@ -342,6 +348,25 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_convergence(args: argparse.Namespace) -> int:
+    from simsim.analysis import convergence
+    from simsim.plotting import convergence_figure
+    from simsim.results import Results
+
+    res = Results.load(args.results)
+    name, category, _ = _drivers(res, args.outcome, args.category)
+    table = convergence(res, name, category)
+    label = f"{name} = {category}" if category else name
+    print(f"{label}: estimate and 95% interval over the first n runs")
+    for r in table.itertuples(index=False):
+        print(f"  n = {r.n:>8}  {r.estimate:.4g}  [{r.ci_low:.4g}, {r.ci_high:.4g}]")
+    out = args.out or args.results / "convergence.png"
+    _writable_file(out)
+    convergence_figure(res, name, category).savefig(out, dpi=110)
+    print(f"Wrote {out}")
+    return EXIT_OK
+
+
 def _results_or_run(arg: str, args: argparse.Namespace) -> object:
     import simsim
     from simsim.experiment import RunSettings
@@ -380,7 +405,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 COMMANDS = {"run": _cmd_run, "validate": _cmd_validate, "schema": _cmd_schema, "list": _cmd_list,
             "describe": _cmd_describe, "plot": _cmd_plot, "compare": _cmd_compare,
-            "sensitivity": _cmd_sensitivity}
+            "sensitivity": _cmd_sensitivity, "convergence": _cmd_convergence}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -226,3 +226,26 @@ def sensitivity_figure(results: Results, outcome: str, category: str | None = No
     label = f"{outcome} = {category}" if category else outcome
     plot_sensitivity(table, f"What drives {label} ({len(results.runs)} runs)", fig.add_subplot())
     return fig
+
+
+def plot_convergence(table: pd.DataFrame, title: str, ax: Axes | None = None) -> Axes:
+    """Estimate and 95% interval against the number of runs (log scale)."""
+    if ax is None:
+        ax = Figure(figsize=(6, 3.5)).subplots()
+    ax.fill_between(table["n"], table["ci_low"], table["ci_high"], color="#4C72B0", alpha=0.25, label="95% interval")
+    ax.plot(table["n"], table["estimate"], color="#4C72B0", lw=1.5, label="estimate")
+    ax.set_xscale("log")
+    ax.set_xlabel("number of runs")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def convergence_figure(results: Results, outcome: str, category: str | None = None) -> Figure:
+    """Figure of how the estimate of ``outcome`` settles as runs accumulate."""
+    from simsim.analysis import convergence
+
+    fig = Figure(figsize=(6.5, 3.8), layout="constrained")
+    label = f"{outcome} = {category}" if category else outcome
+    plot_convergence(convergence(results, outcome, category), f"Convergence of {label}", fig.add_subplot())
+    return fig

@@ -72,3 +72,24 @@ def test_unknown_outcome(synthetic):
         sensitivity(synthetic, "nope")
     with pytest.raises(ResultsError, match="not in both"):
         compare(synthetic, synthetic, ["nope"])
+
+
+def test_convergence_ends_at_the_summary_and_matches_direct_estimates(synthetic):
+    from simsim.analysis import convergence
+
+    table = convergence(synthetic, "y")
+    last = table.iloc[-1]
+    full = synthetic.summary(["y"]).iloc[0]
+    assert last["n"] == len(synthetic.runs)
+    assert last["estimate"] == pytest.approx(full["estimate"])
+    assert (last["ci_low"], last["ci_high"]) == pytest.approx((full["ci_low"], full["ci_high"]))
+    row = table.iloc[3]
+    head = synthetic.runs["y"].head(int(row["n"]))
+    assert row["estimate"] == pytest.approx(head.mean())
+    flags = convergence(synthetic, "flag")
+    assert flags["ci_low"].between(0, 1).all() and flags["ci_high"].between(0, 1).all()
+    # the interval narrows roughly as 1/sqrt(n): 10x the runs, about 1/sqrt(10) the width
+    w = (table["ci_high"] - table["ci_low"]).to_numpy()
+    n = table["n"].to_numpy()
+    ratio = (w[-1] / w[0]) / np.sqrt(n[0] / n[-1])
+    assert 0.5 < ratio < 2.0
