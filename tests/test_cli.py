@@ -187,3 +187,14 @@ def test_sensitivity_command(tmp_path, capsys):
     assert first[0] == "attr.ICC.credibility" and float(first[1]) > 0.5
     assert (out / "sensitivity.png").exists()
     assert main(["sensitivity", str(out), "--outcome", "nope"]) == 2
+
+
+def test_convergence_command(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["run", "mongolia_icc_2024", "-n", "120", "--seed", "3", "--out", str(out), "--quiet",
+                 "--no-plot"]) == 0
+    capsys.readouterr()
+    assert main(["convergence", str(out), "--outcome", "finding.MNG"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("finding.MNG") and "n =      120" in lines[-2]
+    assert (out / "convergence.png").exists()
