@@ -9,6 +9,7 @@ each figure shows is prepared by a separate pure function that tests check witho
 from __future__ import annotations
 
 import math
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -77,8 +78,10 @@ def fan_data(timeseries: pd.DataFrame, reporter: str, quantiles: tuple[float, ..
     every run.
     """
     wide = timeseries.pivot(index="step", columns="run", values=reporter).ffill()
-    return pd.DataFrame(np.nanquantile(wide.to_numpy(dtype=float), quantiles, axis=1).T,
-                        index=wide.index, columns=list(quantiles))
+    with warnings.catch_warnings():  # a step where the reporter is undefined in every run stays NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        q = np.nanquantile(wide.to_numpy(dtype=float), quantiles, axis=1).T
+    return pd.DataFrame(q, index=wide.index, columns=list(quantiles))
 
 
 # ------------------------------------------------------------------ figures
@@ -94,7 +97,8 @@ def plot_probabilities(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.errorbar(est, y, xerr=err, fmt="none", ecolor="black", capsize=3, lw=1)
     for yi, e, hi in zip(y, est, est + err[1], strict=True):
         if hi > 0.85:  # no room to the right: write inside the bar, left of the interval
-            ax.text(e - 0.07, yi, f"{e:.1%}", va="center", ha="right", fontsize=8, color="white")
+            ax.text(max(e - err[0][list(y).index(yi)] - 0.01, 0.02), yi, f"{e:.1%}", va="center", ha="right",
+                    fontsize=8, color="white")
         else:
             ax.text(hi + 0.01, yi, f"{e:.1%}", va="center", fontsize=8)
     ax.set_yticks(y, table["label"].tolist(), fontsize=8)
@@ -109,6 +113,12 @@ def plot_histogram(values: np.ndarray, name: str, ax: Axes | None = None) -> Axe
         ax = Figure(figsize=(4, 3)).subplots()
     if len(values) == 0:
         ax.text(0.5, 0.5, "no values", ha="center", va="center", transform=ax.transAxes)
+    elif np.ptp(values) == 0:  # the same value in every run
+        v = float(values[0])
+        pad = max(abs(v) * 0.05, 0.5)
+        ax.bar([v], [len(values)], width=pad / 5, color="#55A868", alpha=0.85)
+        ax.set_xlim(v - pad, v + pad)
+        ax.text(0.5, 0.9, f"{v:.6g} in every run", ha="center", transform=ax.transAxes, fontsize=8)
     else:
         uniq = np.unique(values)
         bins: Any = (np.append(uniq, uniq[-1] + 1) - 0.5) if len(uniq) <= 12 and np.all(uniq == np.round(uniq)) else 30
@@ -190,12 +200,32 @@ def plot_comparison(table: pd.DataFrame, labels: tuple[str, str], ax: Axes | Non
 
 
 def comparison_figure(a: Results, b: Results, outcomes: list[str] | None = None) -> Figure:
-    """Figure comparing two results on their shared main outcomes."""
+    """Figure comparing two results: probabilities on one axis, each numeric outcome on its own."""
     table = comparison_table(a, b, outcomes)
-    fig = Figure(figsize=(8, 0.45 * max(len(table), 2) + 1.6), layout="constrained")
     names = (a.metadata["scenario"]["name"], b.metadata["scenario"]["name"])
-    plot_comparison(table, names, fig.add_subplot())
-    fig.suptitle(f"{names[0]} vs {names[1]}", fontsize=10)
+    probs = table[table["kind"] != "number"]
+    nums = table[table["kind"] == "number"]
+    ncols = 3
+    nrows = math.ceil(len(nums) / ncols)
+    top = 1 if len(probs) else 0
+    h_top = 0.45 * max(len(probs), 2) + 1.2 if top else 0
+    fig = Figure(figsize=(10, h_top + 1.6 * nrows + 0.8), layout="constrained")
+    grid = fig.add_gridspec(top + nrows, ncols, height_ratios=[h_top] * top + [1.6] * nrows)
+    if top:
+        ax = fig.add_subplot(grid[0, :])
+        plot_comparison(probs, names, ax)
+        ax.set_xlabel("probability with 95% interval")
+    for k, row in enumerate(nums.itertuples(index=False)):
+        ax = fig.add_subplot(grid[top + k // ncols, k % ncols])
+        for yv, side, color in ((1, "a", "#4C72B0"), (0, "b", "#C44E52")):
+            est = getattr(row, f"estimate_{side}")
+            lo, hi = getattr(row, f"ci_low_{side}"), getattr(row, f"ci_high_{side}")
+            ax.errorbar([est], [yv], xerr=[[max(est - lo, 0)], [max(hi - est, 0)]], fmt="o", color=color, capsize=3)
+        ax.set_yticks([1, 0], ["a", "b"], fontsize=8)
+        ax.set_ylim(-0.6, 1.6)
+        ax.set_title(f"{row.label} (mean)", fontsize=8)
+        ax.tick_params(labelsize=7)
+    fig.suptitle(f"a = {names[0]}  vs  b = {names[1]}", fontsize=10)
     return fig
 
 
