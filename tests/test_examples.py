@@ -5,8 +5,12 @@ from __future__ import annotations
 import importlib.util
 
 import pandas as pd
+import pytest
 
 from tests.conftest import ROOT
+
+# end-to-end example scripts: run by `make test`, left out of the quick suite
+pytestmark = pytest.mark.slow
 
 
 def _load(name: str):

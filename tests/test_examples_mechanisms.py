@@ -17,6 +17,9 @@ import pytest
 
 from tests.conftest import ROOT
 
+# end-to-end example scripts: run by `make test`, left out of the quick suite
+pytestmark = pytest.mark.slow
+
 
 def _load(name: str):
     spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
