@@ -9,6 +9,7 @@ use (no import-time side effects in :mod:`simsim`). Behaviours register likewise
 from __future__ import annotations
 
 import importlib
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,9 +105,13 @@ def behaviours() -> dict[str, Any]:
 
 
 def scenarios_dir() -> Path:
-    """The folder of shipped scenarios (``scenarios/`` beside the package, or inside it when installed)."""
+    """The folder of shipped scenarios.
+
+    ``scenarios/`` beside the package in a checkout, or ``<prefix>/share/simsim/scenarios``
+    in an installed wheel.
+    """
     here = Path(__file__).resolve().parent
-    for cand in (here.parent / "scenarios", here / "scenarios"):
+    for cand in (here.parent / "scenarios", Path(sys.prefix) / "share" / "simsim" / "scenarios"):
         if cand.is_dir():
             return cand
     return here.parent / "scenarios"
