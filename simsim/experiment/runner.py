@@ -269,25 +269,27 @@ def run(
 
         scenario = load_scenario(scenario)
     s = settings or RunSettings()
-    n = replications if replications is not None else (s.replications or scenario.replications)
+    n = replications if replications is not None else (
+        s.replications if s.replications is not None else scenario.replications)
     master = seed if seed is not None else (s.seed if s.seed is not None else scenario.seed)
     seed_drawn = master is None
     if master is None:
         master = secrets.randbits(63)
-    if n < 1:
-        raise ValueError("replications must be at least 1")
+    if int(n) < 1:
+        raise SimsimError(f"replications must be at least 1 (got {n})")
     if int(master) < 0:
-        raise ValueError("seed must be non-negative")
+        raise SimsimError(f"a seed must be non-negative (got {master})")
+    vectorised = get_mechanism(scenario.model).vectorised
     n_jobs = jobs if jobs is not None else s.jobs
     if n_jobs is None:
         # a vectorised mechanism computes thousands of runs per second in one process: a pool
         # only pays off for large experiments
-        threshold = 20_000 if get_mechanism(scenario.model).vectorised else 500
+        threshold = 20_000 if vectorised else 500
         n_jobs = 1 if n < threshold else (os.cpu_count() or 1)
     n_jobs = max(1, min(int(n_jobs), n))
     seeds = run_seeds(int(master), n)
     design = design_uniforms(scenario, n, int(master), s.sampling)
-    chunk = s.chunk_size or max(1, min(250, -(-n // (n_jobs * 8))))
+    chunk = s.chunk_size or max(1, min(1000 if vectorised else 250, -(-n // (n_jobs * 8))))
     show = s.progress if s.progress is not None else (sys.stderr.isatty() and n >= 2000)
     bar = _progress(n, bool(show))
     results: dict[int, tuple[pd.DataFrame, dict[str, np.ndarray]]] = {}
