@@ -92,8 +92,15 @@ def outcome_values(results: Results, outcome: str, category: str | None = None) 
     col = results.runs[outcome]
     kind = specs[outcome]["kind"]
     if kind == "category":
-        cat = category if category is not None else str(col.astype(str).value_counts().index[0])
-        return (col.astype(str) == cat).to_numpy(dtype=float)
+        defined = col.notna().to_numpy()
+        if category is None:
+            counts = col[defined].astype(str).value_counts()
+            if counts.empty:
+                return np.full(len(col), np.nan)
+            category = str(counts.index[0])
+        values = (col.astype(str) == category).to_numpy(dtype=float)
+        values[~defined] = np.nan  # a run where the outcome is undefined is not "another category"
+        return values
     return pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
 
 
@@ -126,11 +133,13 @@ def sensitivity(results: Results, outcome: str, category: str | None = None) -> 
     x = results.runs[inputs].to_numpy(dtype=float)
     keep = np.isfinite(y) & np.isfinite(x).all(axis=1)
     x, y = x[keep], y[keep]
+    cols = ["input", "prcc", "ci_low", "ci_high"]
+    if len(y) == 0:
+        return pd.DataFrame(columns=cols)
     varying = [i for i in range(x.shape[1]) if np.ptp(x[:, i]) > 0]
     inputs = [inputs[i] for i in varying]
     x = x[:, varying]
     n, k = x.shape
-    cols = ["input", "prcc", "ci_low", "ci_high"]
     if k == 0 or n < k + 4 or np.ptp(y) == 0:
         return pd.DataFrame(columns=cols)
     ranks = np.column_stack([stats.rankdata(c) for c in (*x.T, y)])

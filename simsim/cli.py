@@ -320,14 +320,16 @@ def _drivers(res: Any, outcome: str | None, category: str | None) -> tuple[str, 
     if name is None or name not in specs:
         raise SimsimError(f"unknown outcome '{name}'; choose with --outcome")
     if specs[name]["kind"] == "category" and category is None:
-        category = str(res.runs[name].astype(str).value_counts().index[0])
+        counts = res.runs[name].dropna().astype(str).value_counts()
+        category = str(counts.index[0]) if len(counts) else None
     return name, category, sensitivity(res, name, category)
 
 
 def _format_drivers(name: str, category: str | None, table: pd.DataFrame, top: int) -> str:
     label = f"{name} = {category}" if category else name
     if table.empty:
-        return f"What drives {label}: no uncertain input varies, or the outcome does not"
+        return (f"What drives {label}: not estimable (it needs an outcome that varies, inputs that vary, "
+                f"and more runs than uncertain inputs + 4)")
     lines = [f"What drives {label} (partial rank correlation, 95% CI):"]
     for r in table.head(top).itertuples(index=False):
         lines.append(f"  {r.input:<40} {r.prcc:+.2f}  [{r.ci_low:+.2f}, {r.ci_high:+.2f}]")

@@ -244,7 +244,9 @@ class DiplomacyModel(mesa.Model):
     per event (an event fires in run r if that uniform is below its ``probability``), then
     whatever the mechanism draws in ``setup``. So a run's results do not depend on which
     other runs share its model: a batch of R runs equals R models of one run. Event handlers
-    receive ``(event, mask)``, the runs in which the event fires.
+    receive ``(event, mask)``, the runs in which the event fires. While a handler runs,
+    ``self.event_index`` is the event's position in ``scenario.events`` (two identical events
+    are still two events).
     """
 
     name: ClassVar[str] = ""
@@ -372,6 +374,7 @@ class DiplomacyModel(mesa.Model):
 
     def _fire_events(self, step: int) -> None:
         for k, ev in self._events.get(step, ()):
+            self.event_index = k  # position in scenario.events of the event being applied
             if self.vectorised:
                 mask = self._event_u[:, k] < ev.probability
                 if mask.any():

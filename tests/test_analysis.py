@@ -93,3 +93,14 @@ def test_convergence_ends_at_the_summary_and_matches_direct_estimates(synthetic)
     n = table["n"].to_numpy()
     ratio = (w[-1] / w[0]) / np.sqrt(n[0] / n[-1])
     assert 0.5 < ratio < 2.0
+
+
+def test_undefined_outcomes_are_left_out_not_counted_as_other_categories():
+    from simsim.analysis import outcome_values
+
+    runs = pd.DataFrame({"param.a": np.arange(100.0), "c": ["x"] * 30 + [None] * 70, "v": np.nan})
+    res = _results(runs, [{"name": "c", "kind": "category", "categories": ["x", "y"]}, {"name": "v", "kind": "number"}])
+    vals = outcome_values(res, "c")
+    assert np.nansum(vals) == 30 and np.isnan(vals).sum() == 70
+    assert res.summary(["c"]).set_index("category").loc["x", "estimate"] == 1.0
+    assert sensitivity(res, "v").empty

@@ -275,10 +275,16 @@ def run(
     seed_drawn = master is None
     if master is None:
         master = secrets.randbits(63)
+    for label, value in (("replications", n), ("seed", master), ("chunk_size", s.chunk_size)):
+        if value is not None and (isinstance(value, bool) or not float(value).is_integer()):
+            raise SimsimError(f"{label} must be a whole number (got {value!r})")
     if int(n) < 1:
         raise SimsimError(f"replications must be at least 1 (got {n})")
     if int(master) < 0:
         raise SimsimError(f"a seed must be non-negative (got {master})")
+    if s.chunk_size is not None and int(s.chunk_size) < 1:
+        raise SimsimError(f"chunk_size must be at least 1 (got {s.chunk_size})")
+    n, master = int(n), int(master)
     vectorised = get_mechanism(scenario.model).vectorised
     n_jobs = jobs if jobs is not None else s.jobs
     if n_jobs is None:

@@ -286,6 +286,10 @@ class DilemmaModel(DiplomacyModel):
         self.hosts = [self.idx[h] for h in self._hosts(self.spec)]
         self.visits = [(k, ev) for k, ev in enumerate(self.spec.events) if isinstance(ev, Visit)]
         self._visit_pos = {k: i for i, (k, _) in enumerate(self.visits)}
+        # the first visit planned to each host: earliest step, then order in the file
+        self._first_visit: dict[int, int] = {}
+        for v in sorted(range(len(self.visits)), key=lambda i: (self.visits[i][1].step, i)):
+            self._first_visit.setdefault(self.idx[self.visits[v][1].host], v)
         # the partner each host's propensity is reported against: its first planned visitor
         self._host_partner: dict[int, int] = {}
         for _, ev in self.visits:
@@ -345,7 +349,7 @@ class DilemmaModel(DiplomacyModel):
 
     def on_visit(self, event: Visit, mask: np.ndarray) -> None:
         """Event ``visit``: mark the runs in which the visit is planned; decided in ``advance``."""
-        self._fired[:, self._visit_pos[self.spec.events.index(event)]] = mask
+        self._fired[:, self._visit_pos[self.event_index]] = mask
 
     def _shift_ties(self, runs: np.ndarray, h: int, others: np.ndarray, delta: np.ndarray) -> None:
         """Add ``delta[r]`` to ties h-j and j-h for runs ``runs`` (bool (R,)) and actors ``others`` (bool (R, n))."""
@@ -403,9 +407,8 @@ class DilemmaModel(DiplomacyModel):
             defy = refuse & bool(self.member[h])
             comply_member = comply & bool(self.member[h])
             retaliate = comply & (u[:, self._U_RETALIATE] < p["retaliation_prob"])
-            dec = self.decision[h]
-            first = fired & (dec == 0)
-            dec[first] = np.where(travel, np.where(comply, 2, 3), 1)[first]
+            if v == self._first_visit[h]:  # decision.h records the first visit planned to h
+                self.decision[h][:] = np.where(fired, np.where(travel, np.where(comply, 2, 3), 1), 0)
             self.counts["visits"] += travel
             self.counts["visits_declined"] += fired & ~travel
             self.counts["arrests"] += comply
@@ -434,8 +437,10 @@ class DilemmaModel(DiplomacyModel):
             defy_n += defy
         np.clip(t, -1.0, 1.0, out=t)
         # precedent: every decision moves the credibility shared by all members
+        # (only runs with a decision change: 1 - (1 - C) is not exactly C in floating point)
         c = 1.0 - (1.0 - self.credibility) * (1.0 - p["compliance_reinforcement"]) ** comply_n
-        self.credibility = c * (1.0 - p["precedent_erosion"]) ** defy_n
+        c = c * (1.0 - p["precedent_erosion"]) ** defy_n
+        self.credibility = np.where(comply_n + defy_n > 0, c, self.credibility)
         self._dirty = True
 
     def outcomes(self) -> dict[str, Any]:

@@ -24,13 +24,18 @@ BASE_EVENT_TYPES = {"set_parameter": SetParameter, "set_relation": SetRelation}
 
 
 # ---------------------------------------------------------------------------- merging
-def _item_key(item: Any) -> Any:
+def _item_key(item: Any, edges: bool = False) -> Any:
+    """Identity of a list item for merging: its ``id``, or for relation edges (from, to)."""
     if isinstance(item, Mapping):
         if "id" in item:
             return ("id", item["id"])
-        if "from" in item and "to" in item:
+        if edges and "from" in item and "to" in item:
             return ("edge", item["from"], item["to"])
     return None
+
+
+def _is_edges(path: tuple[Any, ...]) -> bool:
+    return len(path) == 3 and path[0] == "relations" and path[2] == "edges"
 
 
 _IDENTITY_KEYS = ("from", "to", "id")
@@ -41,12 +46,13 @@ def _is_quantity(d: Any) -> bool:
     return isinstance(d, Mapping) and ("value" in d or "dist" in d)
 
 
-def merge(base: Any, child: Any) -> Any:
-    """Merge ``child`` over ``base`` (``extends:`` semantics).
+def merge(base: Any, child: Any, path: tuple[Any, ...] = ()) -> Any:
+    """Merge ``child`` over ``base`` (``extends:`` semantics); ``path`` is where they are.
 
-    Mappings merge key by key (a ``null`` value removes the key); lists of mappings with
-    ``id`` merge item by item on ``id``, lists of edges on (``from``, ``to``); any other
-    value in ``child`` replaces the one in ``base``. A quantity (a mapping with ``value`` or
+    Mappings merge key by key (a ``null`` value removes the key); lists of mappings that all
+    carry an ``id`` (actors, sources, events with ids) merge item by item on ``id``, and a
+    relation's ``edges`` on (``from``, ``to``); any other value in ``child`` replaces the one
+    in ``base``. A quantity (a mapping with ``value`` or
     ``dist``) replaces a quantity whole, keeping only the edge ends: a changed number must
     carry its own ``source`` or ``assumption``.
     """
@@ -67,13 +73,14 @@ def merge(base: Any, child: Any) -> Any:
                 out.pop(key, None)
                 out.locs.pop(key, None)
                 continue
-            out[key] = merge(base[key], value) if key in base else value
+            out[key] = merge(base[key], value, (*path, key)) if key in base else value
             if key in child_locs:
                 out.locs[key] = child_locs[key]
         return out
     if isinstance(base, list) and isinstance(child, list):
-        keys_b = [_item_key(i) for i in base]
-        keys_c = [_item_key(i) for i in child]
+        edges = _is_edges(path)
+        keys_b = [_item_key(i, edges) for i in base]
+        keys_c = [_item_key(i, edges) for i in child]
         if base and child and all(keys_b) and all(keys_c):
             out_l = LList(base)
             out_l.loc = getattr(child, "loc", None)
@@ -82,7 +89,7 @@ def merge(base: Any, child: Any) -> Any:
             for j, (k, item) in enumerate(zip(keys_c, child, strict=True)):
                 cloc = child.locs[j] if isinstance(child, LList) else None
                 if k in pos:
-                    out_l[pos[k]] = merge(base[pos[k]], item)
+                    out_l[pos[k]] = merge(base[pos[k]], item, (*path, j))
                     out_l.locs[pos[k]] = cloc
                 else:
                     out_l.append(item)
@@ -146,10 +153,11 @@ def _select(container: Any, part: str, expr: str, trail: list[Any]) -> Any:
                 raise ScenarioError(f"index {i} out of range", f"--set {expr}", None, format_path(trail))
             return i
         for i, item in enumerate(container):
-            k = _item_key(item)
+            k = _item_key(item, edges=True)
             if k == ("id", part) or (k and k[0] == "edge" and f"{k[1]}->{k[2]}" == part):
                 return i
-        names = [(f"{k[1]}->{k[2]}" if k[0] == "edge" else k[1]) for k in map(_item_key, container) if k]
+        keys = [_item_key(i, edges=True) for i in container]
+        names = [(f"{k[1]}->{k[2]}" if k[0] == "edge" else k[1]) for k in keys if k]
         raise ScenarioError(f"no item '{part}'{did_you_mean(part, names)}", f"--set {expr}", None, format_path(trail))
     return part
 
@@ -174,6 +182,9 @@ def apply_overrides(data: Any, overrides: Mapping[str, Any] | Iterable[str] | No
             items.append((parts, value, expr, f"--set {expr}"))
     data = copy.deepcopy(data)
     for parts, value, expr, label in items:
+        if parts[0] == "extends":
+            raise ScenarioError("'extends' cannot be overridden; write a scenario file that extends the base",
+                                label, None, "extends")
         node = data
         trail: list[Any] = []
         parent_of: Any = (None, None)
@@ -321,6 +332,11 @@ def check_scenario(scn: Scenario) -> Scenario:
             names = ", ".join(sorted(mech.relations)) or "none"
             raise scn.error(("relations", rname), f"unknown relation '{rname}' for mechanism '{scn.model}'"
                                                   f"{did_you_mean(rname, mech.relations)}; known: {names}")
+        rs_decl = mech.relations.get(rname)
+        if rs_decl is not None and ((rs_decl.low is not None and rel.default < rs_decl.low)
+                                    or (rs_decl.high is not None and rel.default > rs_decl.high)):
+            raise scn.error(("relations", rname, "default"),
+                            f"relation '{rname}' must lie in [{rs_decl.low}, {rs_decl.high}]")
         pairs: dict[tuple[str, str], int] = {}
         for j, e in enumerate(rel.edges):
             path = ("relations", rname, "edges", j)
@@ -383,11 +399,15 @@ def check_scenario(scn: Scenario) -> Scenario:
             raise scn.error((*path, "parameter"), f"unknown parameter '{tev.parameter}'{hint}")
         if isinstance(tev, SetParameter):
             spec = mech.parameters[tev.parameter]
+            if spec.integer and not float(tev.value).is_integer():
+                raise scn.error((*path, "value"), f"parameter '{tev.parameter}' must be a whole number")
             if (spec.low is not None and tev.value < spec.low) or (spec.high is not None and tev.value > spec.high):
                 raise scn.error((*path, "value"), f"parameter '{tev.parameter}' must lie in [{spec.low}, {spec.high}]")
         if isinstance(tev, SetRelation) and tev.relation not in scn.relations and tev.relation not in mech.relations:
             hint = did_you_mean(tev.relation, scn.relations)
             raise scn.error((*path, "relation"), f"unknown relation '{tev.relation}'{hint}")
+        if isinstance(tev, SetRelation) and tev.from_ == tev.to:
+            raise scn.error((*path, "to"), f"a relation from '{tev.from_}' to itself")
         if isinstance(tev, SetRelation) and tev.relation in mech.relations:
             rs = mech.relations[tev.relation]
             if (rs.low is not None and tev.value < rs.low) or (rs.high is not None and tev.value > rs.high):

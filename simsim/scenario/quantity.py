@@ -27,7 +27,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
-from scipy import special
+from scipy import special, stats
 
 from simsim.scenario.base import StrictModel
 
@@ -116,9 +116,15 @@ class Quantity(StrictModel):
                         raise ValueError("choice weights must match values in length")
                     if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
                         raise ValueError("choice weights must be non-negative with a positive sum")
-            if self.dist == "normal" and lo is not None and hi is not None:
-                if special.ndtr((hi - self.mean) / self.sd) - special.ndtr((lo - self.mean) / self.sd) < 1e-12:  # type: ignore[operator]
-                    raise ValueError("normal truncation bounds leave no probability mass")
+            if self.dist != "choice":
+                s_lo, s_hi = self.support()
+                if not s_lo < s_hi:
+                    raise ValueError(f"low ({s_lo:g}) must be below high ({s_hi:g})"
+                                     + (" (beta defaults: low 0, high 1)" if self.dist == "beta" else ""))
+            if self.dist == "normal" and (lo is not None or hi is not None):
+                probe = self.from_uniform(np.array([0.0, 1e-9, 0.5, 1 - 1e-9]))
+                if not np.all(np.isfinite(probe[1:])):
+                    raise ValueError("normal truncation bounds leave (numerically) no probability mass")
         if self.source is None and not self.assumption:
             raise ValueError("needs 'source: <id>' (an entry in sources) or 'assumption: true'")
         return self
@@ -175,10 +181,12 @@ class Quantity(StrictModel):
         if d == "uniform":
             return self.low + u * (self.high - self.low)  # type: ignore[operator]
         if d == "normal":
-            lo = 0.0 if self.low is None else special.ndtr((self.low - self.mean) / self.sd)  # type: ignore[operator]
-            hi = 1.0 if self.high is None else special.ndtr((self.high - self.mean) / self.sd)  # type: ignore[operator]
-            x = self.mean + self.sd * special.ndtri(lo + u * (hi - lo))  # type: ignore[operator]
+            if self.low is None and self.high is None:
+                return self.mean + self.sd * special.ndtri(u)  # type: ignore[operator]
+            # truncated: SciPy's truncnorm inverts the CDF accurately far in the tails too
             s_lo, s_hi = self.support()
+            za, zb = (s_lo - self.mean) / self.sd, (s_hi - self.mean) / self.sd  # type: ignore[operator]
+            x = stats.truncnorm.ppf(u, za, zb, loc=self.mean, scale=self.sd)
             return np.clip(x, s_lo, s_hi)
         if d == "triangular":
             a, c, b = self.low, self.mode, self.high

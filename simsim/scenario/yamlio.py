@@ -45,16 +45,23 @@ class _Loader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LDict:
+    explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)
+    merged = len(node.value) - explicit  # flatten_mapping puts the `<<:` entries first
     out = LDict()
     out.loc = (loader.file_label, node.start_mark.line + 1)
-    for key_node, value_node in node.value:
+    from_merge: set[Any] = set()
+    for i, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if not isinstance(key, (str, int, float, bool)) or key is None:
             raise ScenarioError("mapping keys must be plain names", loader.file_label, line)
-        if key in out:
+        if i < merged:
+            from_merge.add(key)
+        elif key in out and key not in from_merge:
             raise ScenarioError(f"duplicate key '{key}'", loader.file_label, line)
+        else:
+            from_merge.discard(key)  # an explicit key overrides a merged one
         out[key] = loader.construct_object(value_node, deep=True)
         out.locs[key] = (loader.file_label, line)
     return out

@@ -202,3 +202,32 @@ def test_a_non_member_is_not_bound(write_yaml):
     assert (row["non_compliances"], row["refusals_by_non_members"], row["findings"]) == (0, 1, 0)
     assert row["finding.HOS"] is False
     assert ts["credibility"].tolist() == [0.5, 0.5, 0.5, 0.5]
+
+
+def test_network_results_do_not_depend_on_which_runs_share_a_model():
+    from simsim.experiment import RunSettings
+
+    scn = simsim.load_scenario("icc_visits_network")
+    a = simsim.run(scn, settings=RunSettings(replications=150, seed=3, jobs=1, chunk_size=150))
+    b = simsim.run(scn, settings=RunSettings(replications=150, seed=3, jobs=1, chunk_size=1))
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(a.runs, b.runs, check_exact=True)
+    pd.testing.assert_frame_equal(a.timeseries, b.timeseries, check_exact=True)
+
+
+def test_two_identical_visits_are_two_visits(write_yaml):
+    from tests.conftest import MINIMAL
+
+    text = MINIMAL.replace("  - {step: 1, type: visit, visitor: VIS, host: HOS}",
+                           "  - {step: 1, type: visit, visitor: VIS, host: HOS}\n"
+                           "  - {step: 1, type: visit, visitor: VIS, host: HOS}")
+    res = simsim.run(simsim.load_scenario(write_yaml(text)), replications=50, seed=1)
+    assert ((res.runs["visits"] + res.runs["visits_declined"]) == 2).all()
+
+
+def test_decision_records_the_first_planned_visit():
+    """icc_visits_network: MNG's first visit fires with probability 0.9, so no_visit has probability 0.1."""
+    res = simsim.run(simsim.load_scenario("icc_visits_network"), replications=2000, seed=5)
+    p = (res.runs["decision.MNG"] == "no_visit").mean()
+    assert abs(p - 0.1) < 4.5 * math.sqrt(0.1 * 0.9 / 2000)

@@ -213,3 +213,45 @@ def test_set_relation_event_is_bounded(write_yaml):
         "events:\n", "events:\n  - {step: 2, type: set_relation, relation: ties, from: HOS, to: THR, value: 3}\n"))
     err = _error(path)
     assert err.key == "events[0].value" and "[-1, 1]" in err.message
+
+
+def test_extends_replaces_event_lists_and_merges_edges(write_yaml):
+    event = "  - {step: 2, type: set_relation, relation: ties, from: HOS, to: THR, value: 0.1}\n"
+    base = MINIMAL.replace("events:\n", "events:\n" + event)
+    write_yaml(base, "base.yaml")
+    child = write_yaml("extends: base.yaml\nname: child\nevents:\n"
+                       "  - {step: 1, type: visit, visitor: VIS, host: HOS}\n"
+                       "relations:\n  ties:\n    edges:\n      - {from: HOS, to: THR, value: 0.2, assumption: true}\n",
+                       "child.yaml")
+    scn = simsim.load_scenario(child)
+    assert [e.type for e in scn.events] == ["visit"]
+    edges = {e.key: e for e in scn.relations["ties"].edges}
+    assert edges["HOS->THR"].value == 0.2 and "HOS->VIS" in edges
+
+
+@pytest.mark.parametrize("old, new, fragment", [
+    ("  ties:\n    symmetric: true\n", "  ties:\n    symmetric: true\n    default: 7\n", "must lie in [-1, 1]"),
+    ("events:\n", "events:\n  - {step: 2, type: set_parameter, parameter: finding_delay, value: 2.7}\n",
+     "whole number"),
+    ("events:\n", "events:\n  - {step: 2, type: set_relation, relation: ties, from: HOS, to: HOS, value: 0.1}\n",
+     "to itself"),
+    ("retaliation_prob: {value: 0.5, assumption: true}", "retaliation_prob: {dist: beta, a: 2, b: 2, low: 2, "
+     "assumption: true}", "must be below high"),
+])
+def test_more_bad_values(write_yaml, old, new, fragment):
+    assert old in MINIMAL
+    err = _error(write_yaml(MINIMAL.replace(old, new, 1)))
+    assert fragment in err.message
+
+
+def test_extends_cannot_be_overridden(minimal_path):
+    err = _error(minimal_path, ["extends=other.yaml"])
+    assert "cannot be overridden" in err.message
+
+
+def test_yaml_merge_keys(write_yaml):
+    """`<<: *anchor` merges a mapping; an explicit key overrides a merged one (not a duplicate)."""
+    text = MINIMAL.replace("  - {id: src, title: A source}",
+                           "  - &s {id: src, title: A source, year: 2020}\n  - {<<: *s, id: src2, year: 2021}")
+    scn = simsim.load_scenario(write_yaml(text))
+    assert [(x.id, x.title, x.year) for x in scn.sources] == [("src", "A source", 2020), ("src2", "A source", 2021)]

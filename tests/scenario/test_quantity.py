@@ -90,3 +90,11 @@ def test_samples_never_leave_the_support(lo, width, seed, dist):
     s_lo, s_hi = quantity.support()
     x = sample(quantity, 50, seed)
     assert np.all((x >= s_lo) & (x <= s_hi))
+
+
+def test_far_tail_truncation_stays_finite_and_in_bounds():
+    quantity = q(dist="normal", mean=0.0, sd=1.0, low=9.0)
+    x = quantity.from_uniform(np.array([0.0, 0.3, 0.999999]))
+    assert np.all(np.isfinite(x)) and np.all(x >= 9.0)
+    # the mean of a normal truncated at 9 is close to 9 + 1/9 (Mills ratio)
+    assert sample(quantity, 4000).mean() == pytest.approx(9.108, abs=0.01)
