@@ -51,7 +51,7 @@ class Host(Actor):
 
     def __init__(self, model: IdiomaticDilemma, actor_id: str) -> None:
         super().__init__(model, actor_id)
-        self.incoming: list[Actor] = []  # visitors that travelled this step
+        self.incoming: list[tuple[Actor, bool]] = []  # (visitor, is its first planned visit) this step
         self.decision = "no_visit"
         self.retaliation = self.finding = self.referral = False
         self.shortfall = 0.0
@@ -83,9 +83,9 @@ class Host(Actor):
 
     def step(self) -> None:
         m, p = self.model, self.model.p
-        for partner in self.incoming:
+        for partner, first in self.incoming:
             comply = m.rng.random() < self.p_comply(partner)
-            if self.decision == "no_visit":
+            if first:  # decision records the first visit planned to this host
                 self.decision = "arrest" if comply else "no_arrest"
             m.counts["visits"] += 1
             if comply:
@@ -143,17 +143,17 @@ class Partner(Actor):
 
     def __init__(self, model: IdiomaticDilemma, actor_id: str) -> None:
         super().__init__(model, actor_id)
-        self.planned: list[Host] = []
+        self.planned: list[tuple[Host, bool]] = []
 
     def step(self) -> None:
         m = self.model
-        for host in self.planned:
+        for host, first in self.planned:
             gain = self.visit_value - host.p_comply(self) * self.arrest_cost
             if m.rng.random() < _logistic(m.p["visitor_rationality"] * gain):
-                host.incoming.append(self)
+                host.incoming.append((self, first))
             else:
                 m.counts["visits_declined"] += 1
-                if host.decision == "no_visit":
+                if first:
                     host.decision = "declined"
         self.planned = []
 
@@ -210,6 +210,9 @@ class IdiomaticDilemma(mesa.Model):
         self.counts = dict.fromkeys(("visits", "visits_declined", "arrests", "non_compliances", "retaliations",
                                      "findings", "referrals", "sanctions"), 0)
         self.first_host = self.by_id[visits[0].host] if visits else None
+        self.first_visit: dict[str, object] = {}
+        for ev in sorted(visits, key=lambda e: e.step):  # stable: file order within a step
+            self.first_visit.setdefault(ev.host, ev)
         self.p_comply_initial = self.p_comply_first_host()
         self.datacollector = mesa.DataCollector(model_reporters={
             "credibility": "credibility", "non_compliances": self.count_non_compliances,
@@ -231,7 +234,7 @@ class IdiomaticDilemma(mesa.Model):
     def step(self) -> None:
         for ev in self.visits:
             if ev.step == self.steps and (ev.probability >= 1.0 or self.rng.random() < ev.probability):
-                self.by_id[ev.visitor].planned.append(self.by_id[ev.host])
+                self.by_id[ev.visitor].planned.append((self.by_id[ev.host], ev is self.first_visit[ev.host]))
         self.agents_by_type[Institution].do("step")
         if Partner in self.agents_by_type:
             self.agents_by_type[Partner].do("step")
