@@ -222,10 +222,12 @@ def apply_overrides(data: Any, overrides: Mapping[str, Any] | Iterable[str] | No
                         continue
                     value = new
                 node[key] = value
-                if isinstance(node, LDict):
+                if isinstance(node, (LDict, LList)):
                     node.locs[key] = (label, None)
-                elif isinstance(node, LList):
-                    node.locs[key] = (label, None)
+                if _is_quantity(node):  # a quantity changed in part: its errors come from the override
+                    parent, pkey = parent_of
+                    if isinstance(parent, (LDict, LList)):
+                        parent.locs[pkey] = (label, None)
             else:
                 parent_of = (node, key)
                 if isinstance(node, dict) and key not in node:

@@ -255,3 +255,8 @@ def test_yaml_merge_keys(write_yaml):
                            "  - &s {id: src, title: A source, year: 2020}\n  - {<<: *s, id: src2, year: 2021}")
     scn = simsim.load_scenario(write_yaml(text))
     assert [(x.id, x.title, x.year) for x in scn.sources] == [("src", "A source", 2020), ("src2", "A source", 2021)]
+
+
+def test_an_error_made_by_an_override_points_at_the_override():
+    err = _error("mongolia_icc_2024", ["parameters.rationality.low=7"])
+    assert err.file == "--set parameters.rationality.low=7" and err.key == "parameters.rationality"
