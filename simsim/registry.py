@@ -31,26 +31,24 @@ _MECHANISMS: dict[str, type[DiplomacyModel]] = {}
 _BEHAVIOURS: dict[str, Any] = {}
 _loaded = False
 
-def register_mechanism[T](cls: type[T]) -> type[T]:
-    """Class decorator: register a :class:`~simsim.model.DiplomacyModel` subclass under ``cls.name``."""
+def _register[T](table: dict[str, Any], kind: str, cls: type[T]) -> type[T]:
     name = getattr(cls, "name", None)
     if not name or not isinstance(name, str):
         raise TypeError(f"{cls.__name__} needs a class attribute 'name'")
-    if name in _MECHANISMS and _MECHANISMS[name] is not cls:
-        raise ValueError(f"mechanism '{name}' is already registered by {_MECHANISMS[name].__qualname__}")
-    _MECHANISMS[name] = cls  # type: ignore[assignment]
+    if name in table and table[name] is not cls:
+        raise ValueError(f"{kind} '{name}' is already registered by {table[name].__qualname__}")
+    table[name] = cls
     return cls
+
+
+def register_mechanism[T](cls: type[T]) -> type[T]:
+    """Class decorator: register a :class:`~simsim.model.DiplomacyModel` subclass under ``cls.name``."""
+    return _register(_MECHANISMS, "mechanism", cls)
 
 
 def register_behaviour[T](cls: type[T]) -> type[T]:
     """Class decorator: register a behaviour (decision rule) under ``cls.name``."""
-    name = getattr(cls, "name", None)
-    if not name or not isinstance(name, str):
-        raise TypeError(f"{cls.__name__} needs a class attribute 'name'")
-    if name in _BEHAVIOURS and _BEHAVIOURS[name] is not cls:
-        raise ValueError(f"behaviour '{name}' is already registered")
-    _BEHAVIOURS[name] = cls
-    return cls
+    return _register(_BEHAVIOURS, "behaviour", cls)
 
 
 def _load_builtins() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import textwrap
 from pathlib import Path
 
@@ -65,3 +66,11 @@ def write_yaml(tmp_path: Path):
 @pytest.fixture
 def minimal_path(write_yaml) -> Path:
     return write_yaml(MINIMAL)
+
+
+def load_example(name: str):
+    """Import ``examples/<name>.py`` as a module (the example scripts are not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod

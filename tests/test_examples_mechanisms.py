@@ -9,23 +9,16 @@ same inputs).
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import load_example
 
 # end-to-end example scripts: run by `make test`, left out of the quick suite
 pytestmark = pytest.mark.slow
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _written(out, files):
@@ -35,7 +28,7 @@ def _written(out, files):
 
 def test_landscape_syria_example(tmp_path):
     out = tmp_path / "syria"
-    r = _load("landscape_syria").main(runs=10, seed=1, out=out)
+    r = load_example("landscape_syria").main(runs=10, seed=1, out=out)
     _written(out, ["landscape.png", "outcomes.png", "local_minima.csv", "results/runs.parquet",
                    "results/summary.json"])
     # published (Furnas with Axelrod 2016): {Turkey, ISIS, Nusra} against all others, E = -83,200
@@ -55,7 +48,7 @@ def test_landscape_syria_example(tmp_path):
 
 def test_brics_alignment_example(tmp_path):
     out = tmp_path / "brics"
-    r = _load("brics_alignment").main(runs=25, seed=3, out=out)
+    r = load_example("brics_alignment").main(runs=25, seed=3, out=out)
     _written(out, ["co_membership.png", "outcomes.png", "co_membership.csv", "configurations.csv",
                    "results/runs.parquet"])
     co = r["co_membership"]
@@ -82,7 +75,7 @@ def test_brics_alignment_example(tmp_path):
 
 def test_axelrod_tournament_example(tmp_path):
     out = tmp_path / "axelrod"
-    r = _load("axelrod_tournament").main(runs=6, seed=5, out=out)
+    r = load_example("axelrod_tournament").main(runs=6, seed=5, out=out)
     _written(out, ["standings.png", "outcomes.png", "standings.csv", "results/runs.parquet"])
     t = r["standings"]
     assert r["matches"] == 9  # nine entrants, each also plays its twin
@@ -105,7 +98,7 @@ def test_axelrod_tournament_example(tmp_path):
 
 def test_ec_emissions_example(tmp_path):
     out = tmp_path / "ec"
-    r = _load("ec_emissions").main(runs=2, seed=1, out=out)
+    r = load_example("ec_emissions").main(runs=2, seed=1, out=out)
     _written(out, ["rounds.png", "rounds.csv", "results/timeseries.parquet"])
     # published (Bueno de Mesquita 1994; Scholz et al. 2011): 7.38996 and 7.0 before round 1
     assert r["reference_mean"] == pytest.approx(7.38996, abs=1e-5)
@@ -125,7 +118,7 @@ def test_ec_emissions_example(tmp_path):
 
 def test_new_start_example(tmp_path):
     out = tmp_path / "new_start"
-    r = _load("new_start").main(runs=25, seed=11, out=out)
+    r = load_example("new_start").main(runs=25, seed=11, out=out)
     _written(out, ["comparison.png", "comparison_probabilities.png", "base_outcomes.png", "arsenals.png",
                    "sensitivity_final_USA.png", "comparison.csv", "sensitivity_final_USA.csv",
                    "base/runs.parquet", "extended/summary.json"])

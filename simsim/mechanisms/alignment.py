@@ -734,11 +734,6 @@ class AlignmentModel(DiplomacyModel):
         ]
         return specs
 
-    @classmethod
-    def reporter_names(cls, scenario: Scenario) -> list[str]:
-        """Timeseries columns (see :meth:`reporters`)."""
-        return ["energy", "mean_energy", "unsettled"]
-
     # -- state -----------------------------------------------------------------------------
     def setup(self) -> None:
         """Draw the random start configurations."""

@@ -363,10 +363,6 @@ class ArmsRaceModel(DiplomacyModel):
     main_reporters = ("total",)
 
     # -- declarations that depend on the scenario -----------------------------------------
-    @classmethod
-    def reporter_names(cls, scenario: Scenario) -> list[str]:
-        """Timeseries columns: ``arsenal.<ID>`` per state, ``total``, ``ceilings_in_force``."""
-        return [f"arsenal.{a}" for a in scenario.ids] + ["total", "ceilings_in_force"]
 
     @classmethod
     def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:

@@ -861,12 +861,6 @@ class GamesModel(DiplomacyModel):
                   for b in cls._behaviour_names(scenario)]
         return specs
 
-    @classmethod
-    def reporter_names(cls, scenario: Scenario) -> list[str]:
-        """Timeseries columns (see :meth:`reporters`)."""
-        return ["cooperation_rate", "mutual_confrontation_rate", "mean_payoff",
-                *(f"share.{b}" for b in cls._behaviour_names(scenario))]
-
     # -- the model -------------------------------------------------------------------------
     def setup(self) -> None:
         """Build the pairs, payoff matrices, behaviours and the :class:`GameEngine`."""

@@ -218,15 +218,3 @@ class Quantity(StrictModel):
             lo, hi = self.support()
             return f"beta({self.a:g}, {self.b:g}) on [{lo:g}, {hi:g}]"
         return "choice(" + ", ".join(f"{v:g}" for v in self.values) + ")"  # type: ignore[union-attr]
-
-
-def quantity_fields() -> set[str]:
-    """Names of the keys a quantity may have (used when a quantity is flattened into an edge)."""
-    return set(Quantity.model_fields)
-
-
-def as_quantity(data: Any) -> Any:
-    """Turn a bare number into a fixed quantity candidate (validation still needs provenance)."""
-    if isinstance(data, (int, float)) and not isinstance(data, bool):
-        return {"value": data}
-    return data
