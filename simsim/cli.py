@@ -106,7 +106,22 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--jobs", type=_positive)
     c.add_argument("--out", type=Path, help="folder for comparison.csv and comparison.png")
     c.add_argument("--outcome", action="append", help="outcome to compare (repeatable)")
+    for name in COMMAND_MODULES:
+        _command_module(name).add_parser(sub)
     return p
+
+
+#: Subcommands that live in modules of their own under ``simsim/commands/``. Each module
+#: defines ``NAME`` (the subcommand), ``add_parser(sub)`` and ``run(args) -> int``, and
+#: imports only the standard library at import time (heavy imports go inside ``run``), so
+#: that ``simsim --help`` stays fast.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _command_module(name: str) -> Any:
+    import importlib
+
+    return importlib.import_module(f"simsim.commands.{name}")
 
 
 # ------------------------------------------------------------------ formatting
@@ -414,7 +429,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``simsim`` command; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        if args.command in COMMANDS:
+            return COMMANDS[args.command](args)
+        return int(_command_module(args.command.replace("-", "_")).run(args))
     except SimsimError as exc:
         print(f"simsim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
