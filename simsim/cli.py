@@ -64,8 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, help="results folder (default: out/<scenario name>)")
     r.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                    help="override a scenario value, e.g. --set parameters.rationality=2 (repeatable)")
-    r.add_argument("--sampling", choices=("random", "lhs"), default="random",
-                   help="sampling of uncertain inputs: independent per run, or a Latin hypercube")
+    r.add_argument("--sampling", choices=("random", "lhs", "sobol", "morris"),
+                   help="sampling of uncertain inputs: independent per run (default), a Latin hypercube, "
+                        "or a Sobol or Morris design (default: the scenario's experiment: section)")
     r.add_argument("--no-plot", action="store_true", help="do not write outcomes.png")
     r.add_argument("--no-timeseries", action="store_true", help="do not record per-step reporters")
     r.add_argument("--quiet", action="store_true", help="print only the output folder")
@@ -115,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: defines ``NAME`` (the subcommand), ``add_parser(sub)`` and ``run(args) -> int``, and
 #: imports only the standard library at import time (heavy imports go inside ``run``), so
 #: that ``simsim --help`` stays fast.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("design",)
 
 
 def _command_module(name: str) -> Any:
@@ -191,9 +192,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out = args.out or Path("out") / scn.name
     _writable_folder(out)
     settings = RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs,
-                           timeseries=not args.no_timeseries, sampling=args.sampling)
+                           timeseries=not args.no_timeseries)
     t0 = time.perf_counter()
-    res = simsim.run(scn, settings=settings)
+    from simsim.designs import run_experiment
+
+    res = run_experiment(scn, settings=settings, design=args.sampling)
     elapsed = time.perf_counter() - t0
     s = res.metadata["settings"]
     if s["seed_drawn"]:
@@ -223,6 +226,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(format_summary(rest[rest["outcome"].isin(names[:10])], total=len(res.runs)))
         if len(names) > 10:
             print(f"  ... {len(names) - 10} more outcomes")
+    design = res.metadata.get("design")
+    if design:
+        what = {"sweep": f"a sweep over {', '.join(design['factors'])} ({len(design['points'])} points x "
+                         f"{design['replications']} runs; the summary above pools every point)",
+                "sobol": "a Sobol design", "morris": "a Morris design"}[design["kind"]]
+        print(f"\nThis experiment is {what}: its analysis and figure: simsim design {out}")
     if res.main_outcomes and any(c.split(".", 1)[0] in ("param", "attr", "rel") for c in res.runs.columns):
         name, category, table = _drivers(res, None, None)
         print("\n" + _format_drivers(name, category, table, top=5))

@@ -425,6 +425,10 @@ def check_scenario(scn: Scenario) -> Scenario:
     for k, name in enumerate(scn.outcomes):
         if name not in known:
             raise scn.error(("outcomes", k), f"unknown outcome '{name}'{did_you_mean(name, known)}")
+    if scn.experiment is not None and scn.experiment.factors:
+        from simsim.designs import check_factors
+
+        check_factors(scn)
     return scn
 
 
