@@ -1,0 +1,207 @@
+"""What the explorer computes for one click of *Run*: runs, summary, figures and the results zip.
+
+Pure Python over the public API (no Solara), so tests check it without a browser. A run of
+the page is :func:`explore_run`: it loads the scenario with the user's overrides through
+:func:`simsim.load_scenario` (every value validated as on the command line), runs it and the
+scenario as written with the same number of runs and seed, and draws the same figures as the
+CLI (:mod:`simsim.plotting`).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import tempfile
+import threading
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simsim.errors import SimsimError
+from simsim.explore.inputs import command_line
+
+#: Most runs the page starts in one click (``simsim run`` has no such limit).
+MAX_RUNS = 100_000
+#: Resolution of the figures shown in the page and written to the zip.
+DPI = 90
+
+Progress = Callable[[float, str], None]
+
+
+def parse_whole(text: str | int, what: str, minimum: int, maximum: int | None = None) -> int:
+    """``text`` as a whole number in [minimum, maximum], or a :class:`SimsimError` naming ``what``."""
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise SimsimError(f"{what}: expected a whole number, got '{text}'") from None
+    if value < minimum:
+        raise SimsimError(f"{what}: expected a number >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise SimsimError(f"{what}: at most {maximum:,} in the explorer (use `simsim run` for more), got {value:,}")
+    return value
+
+
+@dataclass
+class ExploreRun:
+    """The outcome of one click of *Run*: both results, the comparison and the figures (PNG bytes)."""
+
+    scenario_arg: str
+    overrides: tuple[str, ...]
+    replications: int
+    seed: int
+    base: Any
+    results: Any
+    comparison: pd.DataFrame
+    figures: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def command(self) -> str:
+        """The ``simsim run`` command that reproduces the changed scenario's results."""
+        return command_line(self.scenario_arg, self.replications, self.seed, self.overrides)
+
+
+_lock = threading.Lock()
+_base_cache: dict[tuple[str, int, int], tuple[Any, bytes]] = {}
+
+
+def _png(fig: Any) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI)
+    return buf.getvalue()
+
+
+def _with_name(results: Any, name: str) -> Any:
+    """A view of ``results`` whose scenario name is ``name`` (for legends; the data are shared)."""
+    from simsim.results import Results
+
+    meta = dict(results.metadata)
+    meta["scenario"] = dict(meta["scenario"], name=name)
+    return Results(results.runs, results.timeseries, meta)
+
+
+def base_run(scenario_arg: str, replications: int, seed: int) -> tuple[Any, bytes]:
+    """The scenario as written, run ``replications`` times with ``seed``, and its outcomes figure (cached)."""
+    import simsim
+    from simsim.plotting import outcomes_figure
+
+    key = (scenario_arg, replications, seed)
+    with _lock:
+        if key in _base_cache:
+            return _base_cache[key]
+    res = simsim.run(simsim.load_scenario(scenario_arg), replications=replications, seed=seed, jobs=1)
+    png = _png(outcomes_figure(res))
+    with _lock:
+        if len(_base_cache) >= 4:
+            _base_cache.pop(next(iter(_base_cache)))
+        _base_cache[key] = (res, png)
+    return res, png
+
+
+def explore_run(scenario_arg: str, overrides: Sequence[str], replications: int | str, seed: int | str,
+                progress: Progress | None = None, stop: Callable[[], bool] | None = None) -> ExploreRun | None:
+    """Run the changed scenario and the scenario as written; compare them; draw the figures.
+
+    Parameters
+    ----------
+    scenario_arg
+        Scenario file or shipped scenario name, as given to ``simsim explore``.
+    overrides
+        ``--set`` expressions (``parameters.w_dependence=3``), validated by :func:`simsim.load_scenario`.
+    replications, seed
+        Number of runs and master seed, for both scenarios (text from the page's fields is parsed).
+    progress
+        Called with (fraction done, what is being done) between the stages.
+    stop
+        Called between the stages; when it returns True the run is abandoned (returns None).
+
+    Raises
+    ------
+    SimsimError
+        A bad value: its message names the value, as on the command line.
+    """
+    import simsim
+    from simsim.analysis import compare
+    from simsim.plotting import comparison_figure, outcomes_figure
+
+    def step(frac: float, what: str) -> bool:
+        if progress is not None:
+            progress(frac, what)
+        return bool(stop and stop())
+
+    n = parse_whole(replications, "number of runs", 1, MAX_RUNS)
+    s = parse_whole(seed, "seed", 0)
+    scn = simsim.load_scenario(scenario_arg, list(overrides))
+    if step(0.05, f"running the scenario as written ({n:,} runs)"):
+        return None
+    base, base_png = base_run(scenario_arg, n, s)
+    if step(0.35, f"running it with your changes ({n:,} runs)"):
+        return None
+    res = simsim.run(scn, replications=n, seed=s, jobs=1)
+    if step(0.55, "drawing the figures"):
+        return None
+    changed = _with_name(res, f"{scn.name} with your changes" if overrides else scn.name)
+    written = _with_name(base, f"{scn.name} as written")
+    table = compare(written, changed)
+    figures = {"outcomes": _png(outcomes_figure(res)), "as_written": base_png}
+    if step(0.8, "drawing the comparison"):
+        return None
+    figures["comparison"] = _png(comparison_figure(written, changed))
+    step(1.0, "done")
+    return ExploreRun(scenario_arg, tuple(overrides), n, s, base, res, table, figures)
+
+
+def summary_rows(run: ExploreRun) -> list[dict[str, Any]]:
+    """One row per main outcome (and category): estimates with 95% intervals, as written and changed.
+
+    Keys: ``outcome``, ``category`` ('' for none), ``kind``, ``changed``, ``changed_low``,
+    ``changed_high``, ``written``, ``written_low``, ``written_high``, ``difference``, ``diff_low``,
+    ``diff_high``. Estimates are exactly those of ``Results.summary()``.
+    """
+    rows = []
+    summ = run.results.summary(run.results.main_outcomes)
+    cmp = {r.label: r for r in run.comparison.itertuples(index=False)}
+    for r in summ.itertuples(index=False):
+        category = r.category if isinstance(r.category, str) else ""
+        label = f"{r.outcome}: {category}" if category else r.outcome
+        c = cmp.get(label)
+        rows.append({"outcome": r.outcome, "category": category, "kind": r.kind,
+                     "changed": float(r.estimate), "changed_low": float(r.ci_low), "changed_high": float(r.ci_high),
+                     "written": float(c.estimate_a) if c is not None else math.nan,
+                     "written_low": float(c.ci_low_a) if c is not None else math.nan,
+                     "written_high": float(c.ci_high_a) if c is not None else math.nan,
+                     "difference": float(c.difference) if c is not None else math.nan,
+                     "diff_low": float(c.diff_low) if c is not None else math.nan,
+                     "diff_high": float(c.diff_high) if c is not None else math.nan})
+    return rows
+
+
+def results_zip(run: ExploreRun) -> bytes:
+    """A zip of the results folders: the changed scenario's, the scenario as written, the comparison.
+
+    Layout: ``changed/`` and ``as_written/`` (each as ``simsim run --out`` writes it: Parquet
+    tables, ``metadata.json``, ``summary.json``, ``outcomes.png``), ``comparison.csv``,
+    ``comparison.png`` and ``explore.json`` (the overrides and the command that reproduces them).
+    """
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="simsim-explore-") as tmp:
+        root = Path(tmp)
+        run.results.save(root / "changed")
+        (root / "changed" / "outcomes.png").write_bytes(run.figures["outcomes"])
+        run.base.save(root / "as_written")
+        (root / "as_written" / "outcomes.png").write_bytes(run.figures["as_written"])
+        run.comparison.to_csv(root / "comparison.csv", index=False)
+        if "comparison" in run.figures:
+            (root / "comparison.png").write_bytes(run.figures["comparison"])
+        (root / "explore.json").write_text(json.dumps(
+            {"scenario": run.scenario_arg, "replications": run.replications, "seed": run.seed,
+             "overrides": list(run.overrides), "command": run.command}, indent=2))
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for p in sorted(root.rglob("*")):
+                if p.is_file():
+                    zf.write(p, p.relative_to(root).as_posix())
+    return buf.getvalue()
