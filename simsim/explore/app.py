@@ -43,6 +43,8 @@ CSS = """
 .simsim-control .state.changed { color: #b35900; font-weight: 600; }
 .simsim-control .v-input__slot { margin-bottom: 0 !important; }
 .simsim-control .v-messages { display: none; }
+.simsim-control .slider { padding-top: 10px; }
+.simsim-message { font-family: monospace; font-size: 0.85rem; white-space: pre-wrap; margin-top: 4px; }
 table.simsim-summary { border-collapse: collapse; font-size: 0.9rem; width: 100%; }
 table.simsim-summary th, table.simsim-summary td { padding: 4px 8px; border-bottom: 1px solid #ddd; text-align: left; }
 table.simsim-summary td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -70,11 +72,17 @@ def _fmt(value: float, kind: str) -> str:
     return f"{value:.1%}" if kind != "number" else f"{value:.4g}"
 
 
+def _fmt_diff(value: float, kind: str) -> str:
+    if not math.isfinite(value):
+        return "–"
+    return f"{100 * value:+.1f} pp" if kind != "number" else f"{value:+.4g}"
+
+
 def _summary_html(run: ExploreRun) -> str:
     """The main outcomes as an HTML table; each row carries its exact estimate in ``data-estimate``."""
     e = html.escape
     head = ("<tr><th>Outcome</th><th>With your changes</th><th>As written</th>"
-            "<th>Difference (changed − as written)</th></tr>")
+            "<th>Difference (changed − as written; pp: percentage points)</th></tr>")
     body = []
     for r in summary_rows(run):
         k = r["kind"]
@@ -89,9 +97,8 @@ def _summary_html(run: ExploreRun) -> str:
             f'[{_fmt(r["changed_low"], k)}, {_fmt(r["changed_high"], k)}]</span></td>'
             f'<td class="num written">{_fmt(r["written"], k)} <span class="ci">'
             f'[{_fmt(r["written_low"], k)}, {_fmt(r["written_high"], k)}]</span></td>'
-            f'<td class="num diff{" sig" if sig else ""}">{"+" if r["difference"] >= 0 else ""}'
-            f'{_fmt(r["difference"], k)} <span class="ci">[{_fmt(r["diff_low"], k)}, {_fmt(r["diff_high"], k)}]'
-            f'</span></td></tr>')
+            f'<td class="num diff{" sig" if sig else ""}">{_fmt_diff(r["difference"], k)} <span class="ci">'
+            f'[{_fmt_diff(r["diff_low"], k)}, {_fmt_diff(r["diff_high"], k)}]</span></td></tr>')
     return f'<table class="simsim-summary" data-testid="summary">{head}{"".join(body)}</table>'
 
 
@@ -157,6 +164,7 @@ def Page() -> None:
     requested = solara.use_reactive(current)
     wanted = current if auto.value else requested.value
     progress_text = solara.use_reactive("")
+    last_run = solara.use_reactive(None)  # the last run that finished, shown while the next one runs
 
     def work() -> ExploreRun | None:
         sets, n, seed = wanted
@@ -168,7 +176,10 @@ def Page() -> None:
             task.progress = 100.0 * frac
             progress_text.set(what)
 
-        return explore_run(scenario_arg, list(sets), n, seed, progress=progress, stop=lambda: not task.is_current())
+        run = explore_run(scenario_arg, list(sets), n, seed, progress=progress, stop=lambda: not task.is_current())
+        if run is not None and task.is_current():
+            last_run.set(run)
+        return run
 
     task = solara.lab.use_task(work, dependencies=[wanted], raise_error=False)
 
@@ -205,7 +216,7 @@ def Page() -> None:
                             InputControl(c, values.value.get(c.column),
                                          lambda t, col=c.column: set_value(col, t))
             with solara.Column():
-                _Results(task, progress_text.value, scn)
+                _Results(task, progress_text.value, last_run.value, scn)
 
 
 @solara.component
@@ -229,7 +240,7 @@ def _RunCard(n_text: Any, seed_text: Any, auto: Any, set_auto: Any, run: Any, ta
 
 
 @solara.component
-def _Results(task: Any, progress_text: str, scn: Any) -> None:
+def _Results(task: Any, progress_text: str, run: ExploreRun | None, scn: Any) -> None:
     if task.pending:
         with solara.Div(classes=["simsim-progress"]):
             solara.ProgressLinear(task.progress if task.progress is not None else True)
@@ -239,14 +250,18 @@ def _Results(task: Any, progress_text: str, scn: Any) -> None:
         solara.ProgressLinear(False)
     if task.error:
         exc = task.exception
-        msg = str(exc) if isinstance(exc, SimsimError) else (
-            f"internal error: {type(exc).__name__}: {exc}. Please report it with the command below.")
-        solara.Error(msg, classes=["simsim-error"])
-    run: ExploreRun | None = task.value if task.finished and task.value is not None else task.latest
+        if isinstance(exc, SimsimError):
+            head, msg = "These inputs cannot be run:", str(exc)
+        else:
+            head, msg = "Internal error (please report it):", f"{type(exc).__name__}: {exc}"
+        with solara.Error(classes=["simsim-error"]):
+            solara.HTML(tag="div", unsafe_innerHTML=html.escape(head))
+            solara.HTML(tag="div", unsafe_innerHTML=html.escape(msg), classes=["simsim-message"])
     if run is None:
         return
     if task.pending or task.error:
-        solara.Text("The results below are from the previous run.", style={"color": "#b35900"})
+        solara.Text("The results below are from the last run that finished; the command line below says which "
+                    "inputs they are for.", style={"color": "#b35900"})
     with solara.Card(f"Main outcomes: {run.replications:,} runs, seed {run.seed}", margin=0):
         solara.HTML(tag="div", unsafe_innerHTML=_summary_html(run))
         solara.HTML(tag="div", style="font-size: 0.78rem; color: #666; margin-top: 4px",
