@@ -95,7 +95,11 @@ def test_the_explorer_is_a_leaf():
         if "simsim.explore" in p.read_text() or "from simsim import explore" in p.read_text():
             offenders.append(rel)
     assert offenders == []
-    # and building the CLI parser imports neither Solara nor the page
+
+
+@pytest.mark.slow
+def test_the_cli_does_not_import_the_page():
+    # building the CLI parser (every `simsim` command) imports neither Solara nor the page
     code = ("import sys, simsim.cli; simsim.cli.build_parser(); "
             "print(sorted(m for m in ('solara', 'simsim.explore.app', 'mesa.visualization') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
