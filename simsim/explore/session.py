@@ -84,6 +84,13 @@ def _with_name(results: Any, name: str) -> Any:
     return Results(results.runs, results.timeseries, meta)
 
 
+def _settings(replications: int, seed: int) -> Any:
+    """One process (the page's server has threads: no fork), no progress bar on the server's terminal."""
+    from simsim.experiment import RunSettings
+
+    return RunSettings(replications=replications, seed=seed, jobs=1, progress=False)
+
+
 def base_run(scenario_arg: str, replications: int, seed: int) -> tuple[Any, bytes]:
     """The scenario as written, run ``replications`` times with ``seed``, and its outcomes figure (cached)."""
     import simsim
@@ -93,7 +100,7 @@ def base_run(scenario_arg: str, replications: int, seed: int) -> tuple[Any, byte
     with _lock:
         if key in _base_cache:
             return _base_cache[key]
-    res = simsim.run(simsim.load_scenario(scenario_arg), replications=replications, seed=seed, jobs=1)
+    res = simsim.run(simsim.load_scenario(scenario_arg), settings=_settings(replications, seed))
     png = _png(outcomes_figure(res))
     with _lock:
         if len(_base_cache) >= 4:
@@ -141,7 +148,7 @@ def explore_run(scenario_arg: str, overrides: Sequence[str], replications: int |
     base, base_png = base_run(scenario_arg, n, s)
     if step(0.35, f"running it with your changes ({n:,} runs)"):
         return None
-    res = simsim.run(scn, replications=n, seed=s, jobs=1)
+    res = simsim.run(scn, settings=_settings(n, s))
     if step(0.55, "drawing the figures"):
         return None
     changed = _with_name(res, f"{scn.name} with your changes" if overrides else scn.name)
