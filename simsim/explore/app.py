@@ -9,6 +9,7 @@ only lays it out.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 import os
@@ -24,7 +25,7 @@ from mesa.visualization.solara_viz import UserInputs
 
 from simsim.errors import SimsimError
 from simsim.explore.inputs import GROUPS, Control, controls, overrides
-from simsim.explore.session import ExploreRun, explore_run, results_zip, summary_rows
+from simsim.explore.session import ExploreRun, draw_figures, explore_run, results_zip, summary_rows
 
 ENV_SCENARIO = "SIMSIM_EXPLORE_SCENARIO"
 ENV_RUNS, ENV_SEED = "SIMSIM_EXPLORE_RUNS", "SIMSIM_EXPLORE_SEED"
@@ -176,9 +177,14 @@ def Page() -> None:
             task.progress = 100.0 * frac
             progress_text.set(what)
 
-        run = explore_run(scenario_arg, list(sets), n, seed, progress=progress, stop=lambda: not task.is_current())
-        if run is not None and task.is_current():
-            last_run.set(run)
+        stop = lambda: not task.is_current()  # noqa: E731
+        run = explore_run(scenario_arg, list(sets), n, seed, progress=progress, stop=stop, figures=False)
+        if run is None or stop():
+            return None
+        last_run.set(run)  # the numbers show now; the figures follow
+        if not draw_figures(run, progress, stop):
+            return None
+        last_run.set(dataclasses.replace(run, figures=dict(run.figures)))
         return run
 
     task = solara.lab.use_task(work, dependencies=[wanted], raise_error=False)
@@ -271,20 +277,25 @@ def _Results(task: Any, progress_text: str, run: ExploreRun | None, scn: Any) ->
         solara.HTML(tag="div", unsafe_innerHTML=html.escape(run.command), classes=["simsim-command"])
         solara.FileDownload(lambda: results_zip(run), filename=f"{scn.name}-explore.zip",
                             label="Download results (zip)")
+    def figure(name: str) -> None:
+        if name in run.figures:
+            solara.Image(run.figures[name], width="100%", classes=[f"figure-{name}"])
+        else:
+            solara.Text("Drawing…", style={"color": "#666"})
+
     with solara.lab.Tabs():
         with solara.lab.Tab("With your changes"):
-            solara.Image(run.figures["outcomes"], width="100%")
+            figure("outcomes")
         with solara.lab.Tab("Comparison"):
-            if "comparison" in run.figures:
-                solara.Image(run.figures["comparison"], width="100%")
+            figure("comparison")
         with solara.lab.Tab("Side by side"):
             with solara.Columns([1, 1]):
                 with solara.Column():
                     solara.Text("With your changes")
-                    solara.Image(run.figures["outcomes"], width="100%")
+                    figure("outcomes")
                 with solara.Column():
                     solara.Text("As written")
-                    solara.Image(run.figures["as_written"], width="100%")
+                    figure("as_written")
         with solara.lab.Tab("About the scenario"):
             solara.Markdown(scn.description)
             solara.Markdown("\n".join(

@@ -66,7 +66,8 @@ class ExploreRun:
 
 
 _lock = threading.Lock()
-_base_cache: dict[tuple[str, int, int], tuple[Any, bytes]] = {}
+_base_cache: dict[tuple[str, int, int], Any] = {}
+_figure_cache: dict[int, tuple[Any, bytes]] = {}
 
 
 def _png(fig: Any) -> bytes:
@@ -91,26 +92,41 @@ def _settings(replications: int, seed: int) -> Any:
     return RunSettings(replications=replications, seed=seed, jobs=1, progress=False)
 
 
-def base_run(scenario_arg: str, replications: int, seed: int) -> tuple[Any, bytes]:
-    """The scenario as written, run ``replications`` times with ``seed``, and its outcomes figure (cached)."""
+def base_run(scenario_arg: str, replications: int, seed: int) -> Any:
+    """The scenario as written, run ``replications`` times with ``seed`` (cached for the last few)."""
     import simsim
-    from simsim.plotting import outcomes_figure
 
     key = (scenario_arg, replications, seed)
     with _lock:
         if key in _base_cache:
             return _base_cache[key]
     res = simsim.run(simsim.load_scenario(scenario_arg), settings=_settings(replications, seed))
-    png = _png(outcomes_figure(res))
     with _lock:
         if len(_base_cache) >= 4:
             _base_cache.pop(next(iter(_base_cache)))
-        _base_cache[key] = (res, png)
-    return res, png
+        _base_cache[key] = res
+    return res
+
+
+def base_figure(results: Any) -> bytes:
+    """The outcomes figure of the scenario as written (cached with its results)."""
+    from simsim.plotting import outcomes_figure
+
+    key = id(results)
+    with _lock:
+        if key in _figure_cache and _figure_cache[key][0] is results:
+            return _figure_cache[key][1]
+    png = _png(outcomes_figure(results))
+    with _lock:
+        if len(_figure_cache) >= 4:
+            _figure_cache.pop(next(iter(_figure_cache)))
+        _figure_cache[key] = (results, png)
+    return png
 
 
 def explore_run(scenario_arg: str, overrides: Sequence[str], replications: int | str, seed: int | str,
-                progress: Progress | None = None, stop: Callable[[], bool] | None = None) -> ExploreRun | None:
+                progress: Progress | None = None, stop: Callable[[], bool] | None = None,
+                figures: bool = True) -> ExploreRun | None:
     """Run the changed scenario and the scenario as written; compare them; draw the figures.
 
     Parameters
@@ -125,6 +141,8 @@ def explore_run(scenario_arg: str, overrides: Sequence[str], replications: int |
         Called with (fraction done, what is being done) between the stages.
     stop
         Called between the stages; when it returns True the run is abandoned (returns None).
+    figures
+        Draw the figures now (else later with :func:`draw_figures`, so that the numbers show first).
 
     Raises
     ------
@@ -133,7 +151,6 @@ def explore_run(scenario_arg: str, overrides: Sequence[str], replications: int |
     """
     import simsim
     from simsim.analysis import compare
-    from simsim.plotting import comparison_figure, outcomes_figure
 
     def step(frac: float, what: str) -> bool:
         if progress is not None:
@@ -145,21 +162,46 @@ def explore_run(scenario_arg: str, overrides: Sequence[str], replications: int |
     scn = simsim.load_scenario(scenario_arg, list(overrides))
     if step(0.05, f"running the scenario as written ({n:,} runs)"):
         return None
-    base, base_png = base_run(scenario_arg, n, s)
-    if step(0.35, f"running it with your changes ({n:,} runs)"):
+    base = base_run(scenario_arg, n, s)
+    if overrides:
+        if step(0.2, f"running it with your changes ({n:,} runs)"):
+            return None
+        res = simsim.run(scn, settings=_settings(n, s))
+    else:  # nothing changed: the same scenario, runs and seed give the same results
+        res = base
+    table = compare(_with_name(base, f"{scn.name} as written"), _with_name(res, _changed_name(res, overrides)))
+    run = ExploreRun(scenario_arg, tuple(overrides), n, s, base, res, table)
+    if figures and not draw_figures(run, progress, stop):
         return None
-    res = simsim.run(scn, settings=_settings(n, s))
-    if step(0.55, "drawing the figures"):
-        return None
-    changed = _with_name(res, f"{scn.name} with your changes" if overrides else scn.name)
-    written = _with_name(base, f"{scn.name} as written")
-    table = compare(written, changed)
-    figures = {"outcomes": _png(outcomes_figure(res)), "as_written": base_png}
-    if step(0.8, "drawing the comparison"):
-        return None
-    figures["comparison"] = _png(comparison_figure(written, changed))
+    return run
+
+
+def _changed_name(res: Any, overrides: Sequence[str]) -> str:
+    name = res.metadata["scenario"]["name"]
+    return f"{name} with your changes" if overrides else f"{name} (unchanged)"
+
+
+def draw_figures(run: ExploreRun, progress: Progress | None = None, stop: Callable[[], bool] | None = None) -> bool:
+    """Draw the figures of ``run`` into ``run.figures`` (the same figures as the CLI); False if stopped."""
+    from simsim.plotting import comparison_figure, outcomes_figure
+
+    def step(frac: float, what: str) -> bool:
+        if progress is not None:
+            progress(frac, what)
+        return bool(stop and stop())
+
+    if step(0.4, "drawing the figures"):
+        return False
+    run.figures["as_written"] = base_figure(run.base)
+    run.figures["outcomes"] = (run.figures["as_written"] if run.results is run.base
+                               else _png(outcomes_figure(run.results)))
+    if step(0.75, "drawing the comparison"):
+        return False
+    written = _with_name(run.base, f"{run.results.metadata['scenario']['name']} as written")
+    run.figures["comparison"] = _png(comparison_figure(written, _with_name(run.results, _changed_name(
+        run.results, run.overrides))))
     step(1.0, "done")
-    return ExploreRun(scenario_arg, tuple(overrides), n, s, base, res, table, figures)
+    return True
 
 
 def summary_rows(run: ExploreRun) -> list[dict[str, Any]]:
@@ -194,6 +236,8 @@ def results_zip(run: ExploreRun) -> bytes:
     tables, ``metadata.json``, ``summary.json``, ``outcomes.png``), ``comparison.csv``,
     ``comparison.png`` and ``explore.json`` (the overrides and the command that reproduces them).
     """
+    if not {"outcomes", "as_written", "comparison"} <= set(run.figures):
+        draw_figures(run)
     buf = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="simsim-explore-") as tmp:
         root = Path(tmp)
@@ -202,8 +246,7 @@ def results_zip(run: ExploreRun) -> bytes:
         run.base.save(root / "as_written")
         (root / "as_written" / "outcomes.png").write_bytes(run.figures["as_written"])
         run.comparison.to_csv(root / "comparison.csv", index=False)
-        if "comparison" in run.figures:
-            (root / "comparison.png").write_bytes(run.figures["comparison"])
+        (root / "comparison.png").write_bytes(run.figures["comparison"])
         (root / "explore.json").write_text(json.dumps(
             {"scenario": run.scenario_arg, "replications": run.replications, "seed": run.seed,
              "overrides": list(run.overrides), "command": run.command}, indent=2))
