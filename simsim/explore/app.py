@@ -44,7 +44,7 @@ CSS = """
 .simsim-control .state.changed { color: #b35900; font-weight: 600; }
 .simsim-control .v-input__slot { margin-bottom: 0 !important; }
 .simsim-control .v-messages { display: none; }
-.simsim-control .slider { padding-top: 10px; }
+.simsim-control .v-slider__thumb-label-container { display: none; }  /* the value field shows it */
 .simsim-message { font-family: monospace; font-size: 0.85rem; white-space: pre-wrap; margin-top: 4px; }
 table.simsim-summary { border-collapse: collapse; font-size: 0.9rem; width: 100%; }
 table.simsim-summary th, table.simsim-summary td { padding: 4px 8px; border-bottom: 1px solid #ddd; text-align: left; }
@@ -87,8 +87,10 @@ def _summary_html(run: ExploreRun) -> str:
     body = []
     for r in summary_rows(run):
         k = r["kind"]
-        name = f"{r['outcome']} = {r['category']}" if r["category"] else r["outcome"]
-        what = "probability" if k != "number" else "mean"
+        name = f"{r['label']} = {r['category']}" if r["category"] else r["label"]
+        what = "probability" if k != "number" else ("mean" + (f", {r['unit']}" if r["unit"] else ""))
+        if r["label"] != r["outcome"]:
+            what += f"; {r['outcome']}"
         sig = r["diff_low"] > 0 or r["diff_high"] < 0
         body.append(
             f'<tr data-outcome="{e(r["outcome"])}" data-category="{e(r["category"])}" '
@@ -157,7 +159,8 @@ def Page() -> None:
         solara.Error(f"Cannot load scenario '{scenario_arg}': {exc}")
         return
     ctrls = controls(scn)
-    values = solara.use_reactive({})  # column -> text the user set
+    empty: dict[str, str] = {}
+    values = solara.use_reactive(empty)  # column -> text the user set
     n_text = solara.use_reactive(os.environ.get(ENV_RUNS) or str(min(scn.replications, DEFAULT_MAX_RUNS)))
     seed_text = solara.use_reactive(os.environ.get(ENV_SEED) or str(scn.seed if scn.seed is not None else 1))
     auto = solara.use_reactive(True)
@@ -165,7 +168,8 @@ def Page() -> None:
     requested = solara.use_reactive(current)
     wanted = current if auto.value else requested.value
     progress_text = solara.use_reactive("")
-    last_run = solara.use_reactive(None)  # the last run that finished, shown while the next one runs
+    no_run: ExploreRun | None = None
+    last_run = solara.use_reactive(no_run)  # the last run that finished, shown while the next one runs
 
     def work() -> ExploreRun | None:
         sets, n, seed = wanted

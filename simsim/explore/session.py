@@ -207,18 +207,22 @@ def draw_figures(run: ExploreRun, progress: Progress | None = None, stop: Callab
 def summary_rows(run: ExploreRun) -> list[dict[str, Any]]:
     """One row per main outcome (and category): estimates with 95% intervals, as written and changed.
 
-    Keys: ``outcome``, ``category`` ('' for none), ``kind``, ``changed``, ``changed_low``,
+    Keys: ``outcome``, ``category`` ('' for none), ``kind``, ``label`` and ``unit`` (from the
+    outcome's declaration where it gives them, else the id and ''), ``changed``, ``changed_low``,
     ``changed_high``, ``written``, ``written_low``, ``written_high``, ``difference``, ``diff_low``,
     ``diff_high``. Estimates are exactly those of ``Results.summary()``.
     """
     rows = []
     summ = run.results.summary(run.results.main_outcomes)
     cmp = {r.label: r for r in run.comparison.itertuples(index=False)}
+    specs = {sp["name"]: sp for sp in run.results.outcome_specs}
     for r in summ.itertuples(index=False):
         category = r.category if isinstance(r.category, str) else ""
         label = f"{r.outcome}: {category}" if category else r.outcome
         c = cmp.get(label)
+        spec = specs.get(r.outcome, {})
         rows.append({"outcome": r.outcome, "category": category, "kind": r.kind,
+                     "label": spec.get("label") or r.outcome, "unit": spec.get("unit") or "",
                      "changed": float(r.estimate), "changed_low": float(r.ci_low), "changed_high": float(r.ci_high),
                      "written": float(c.estimate_a) if c is not None else math.nan,
                      "written_low": float(c.ci_low_a) if c is not None else math.nan,
