@@ -215,6 +215,9 @@ def Page() -> None:
             with solara.Div(classes=["simsim-controls"]):
                 _RunCard(n_text, seed_text, auto, set_auto, lambda: requested.set(current), task,
                          len(values.value), lambda: values.set({}))
+                if not ctrls:
+                    solara.Info("This scenario has no parameters or uncertain inputs to change: "
+                                "every number in it is fixed.")
                 for group in GROUPS:
                     members = [c for c in ctrls if c.group == group]
                     if not members:
