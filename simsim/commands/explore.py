@@ -79,10 +79,11 @@ def run(args: argparse.Namespace) -> int:
     import simsim
 
     scn = simsim.load_scenario(args.scenario)  # a bad scenario fails here, with file, line and key
-    from simsim.explore.server import serve
+    from simsim.explore.server import check_port, serve
 
-    url = f"http://{args.host}:{args.port}"
-    print(f"simsim explore: {scn.title or scn.name} at {url} (Ctrl+C to stop)", file=sys.stderr)
-    serve(args.scenario, args.host, args.port, open_browser=not args.no_browser,
+    port = check_port(args.host, args.port)  # a port in use fails here; 0 becomes a free port
+    print(f"simsim explore: {scn.title or scn.name} at http://{args.host}:{port} (Ctrl+C to stop)",
+          file=sys.stderr)
+    serve(args.scenario, args.host, port, open_browser=not args.no_browser,
           replications=args.replications, seed=args.seed)
     return 0

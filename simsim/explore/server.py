@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import warnings
 
 from simsim.errors import SimsimError
 
@@ -21,10 +22,11 @@ SOLARA_ENV = {
 }
 
 
-def check_port(host: str, port: int) -> None:
-    """Raise a :class:`SimsimError` now if ``host:port`` cannot be listened on (e.g. already in use)."""
-    if port == 0:
-        return
+def check_port(host: str, port: int) -> int:
+    """The port to listen on: ``port``, or a free one for 0.
+
+    Raises a :class:`SimsimError` now if ``host:port`` cannot be listened on (e.g. already in use).
+    """
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
@@ -37,6 +39,7 @@ def check_port(host: str, port: int) -> None:
         except OSError as exc:
             raise SimsimError(f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}); "
                               f"choose another with --port") from None
+        return int(s.getsockname()[1])
 
 
 def _no_cdn() -> None:
@@ -55,7 +58,7 @@ def serve(scenario: str, host: str = "127.0.0.1", port: int = 8765, open_browser
 
     ``replications`` and ``seed`` are the values the page starts with (default: the scenario's).
     """
-    check_port(host, port)
+    port = check_port(host, port)
     os.environ["SIMSIM_EXPLORE_SCENARIO"] = scenario
     for key, value in (("SIMSIM_EXPLORE_RUNS", replications), ("SIMSIM_EXPLORE_SEED", seed)):
         if value is not None:
@@ -67,6 +70,9 @@ def serve(scenario: str, host: str = "127.0.0.1", port: int = 8765, open_browser
     from solara.__main__ import cli
 
     _no_cdn()
+    # Solara warns on each server that a cookie cannot be samesite=none without https: irrelevant
+    # for a page served to this machine
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     args = ["run", "simsim.explore.app:Page", "--host", host, "--port", str(port), "--production",
             "--no-check-version", "--log-level", "warning", "--open" if open_browser else "--no-open"]
     cli.main(args=args, prog_name="simsim explore", standalone_mode=False)
