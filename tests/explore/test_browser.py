@@ -108,7 +108,9 @@ def test_slider_changes_the_probability_as_simsim_run_does(server, artefacts):
                                          f"--set parameters.w_dependence=2", timeout=60_000)
             expect(page.locator(".simsim-progress")).to_have_count(0, timeout=60_000)
             after = _estimate(page, "decision.MNG", "no_arrest")
-            page.screenshot(path=str(artefacts / "explore_slider.png"), full_page=True)
+            page.set_viewport_size({"width": 1400, "height": 2000})  # the page scrolls inside: show the figures
+            page.screenshot(path=str(artefacts / "explore_slider.png"))
+            page.set_viewport_size({"width": 1400, "height": 1000})
 
             # the probabilities are exactly those of simsim.run with the same inputs and seed
             assert float(before) == _expected([], "decision.MNG", "no_arrest")
