@@ -311,7 +311,8 @@ def _cmd_describe(args: argparse.Namespace) -> int:
         print(f"  {o.name:<40} {o.kind:<9} {o.doc}")
     print("\nSources:")
     for s in scn.sources:
-        print(f"  [{s.id}] {s.title}" + (f" ({s.year})" if s.year else "") + (f" {s.url}" if s.url else ""))
+        print(f"  [{s.id}] {s.title}" + (f" ({s.year})" if s.year else "") + (f" {s.document}" if s.document else "")
+              + (f" {s.url}" if s.url else "") + (f" [accessed {s.accessed}]" if s.accessed else ""))
     return EXIT_OK
 
 
