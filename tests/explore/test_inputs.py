@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 import simsim
 from simsim.cli import build_parser
@@ -22,28 +23,39 @@ def mongolia():
     return simsim.load_scenario("mongolia_icc_2024")
 
 
-def test_one_control_per_parameter_and_uncertain_input(mongolia):
+@pytest.fixture(scope="module")
+def raw():
+    # the YAML as written, read without simsim: the expected controls and ranges come from here
+    return yaml.safe_load((ROOT / "scenarios" / "mongolia_icc_2024.yaml").read_text())
+
+
+def test_one_control_per_parameter_and_uncertain_input(mongolia, raw):
     cs = controls(mongolia)
-    # counted by hand in scenarios/mongolia_icc_2024.yaml: 21 parameters, 4 uncertain actor
-    # attributes, 14 uncertain relation edges (energy 2, trade 1, ties 6, norm_support 5)
-    assert [sum(c.group == g for c in cs) for g in ("Parameters", "Actor attributes", "Relations")] == [21, 4, 14]
+    n_attr = sum("dist" in q for a in raw["actors"] for q in a.get("attributes", {}).values())
+    n_edges = sum("dist" in e for r in raw["relations"].values() for e in r["edges"])
+    assert [sum(c.group == g for c in cs) for g in ("Parameters", "Actor attributes", "Relations")] == [
+        len(raw["parameters"]), n_attr, n_edges]
     assert len({c.column for c in cs}) == len(cs)
     # every uncertain input of the scenario has a control
     assert {u.column for u in design_of(mongolia).uncertain} <= {c.column for c in cs}
 
 
-def test_ranges_come_from_the_scenario(mongolia):
+def test_ranges_come_from_the_scenario(mongolia, raw):
     by = {c.column: c for c in controls(mongolia)}
-    w = by["param.w_dependence"]  # uniform(2, 5): its support, starting at the mean
-    assert (w.low, w.high, w.start, w.uncertain) == (2.0, 5.0, 3.5, True)
-    u = by["param.unravel_threshold"]  # value 0.2 with range: [0.1, 0.3]
-    assert (u.low, u.high, u.start, u.uncertain) == (0.1, 0.3, 0.2, False)
-    f = by["param.finding_delay"]  # value 1, no range: a field only
-    assert not f.has_slider and f.start == 1.0
-    b = by["param.finding_prob"]  # beta(3, 1) on [0, 1], mean 3/4
-    assert (b.low, b.high, b.start) == (0.0, 1.0, 0.75)
+    p = raw["parameters"]
+    w, q = by["param.w_dependence"], p["w_dependence"]  # uniform: its support, starting at the mean
+    assert q["dist"] == "uniform"
+    assert (w.low, w.high, w.start, w.uncertain) == (q["low"], q["high"], (q["low"] + q["high"]) / 2, True)
+    u, q = by["param.unravel_threshold"], p["unravel_threshold"]  # a fixed value with range:
+    assert (u.low, u.high, u.start, u.uncertain) == (*q["range"], q["value"], False)
+    f, q = by["param.finding_delay"], p["finding_delay"]  # a fixed value without range: a field only
+    assert "range" not in q and not f.has_slider and f.start == q["value"]
+    b, q = by["param.finding_prob"], p["finding_prob"]  # beta on [0, 1], mean a / (a + b), on the grid
+    assert q["dist"] == "beta"
+    assert (b.low, b.high) == (0.0, 1.0) and b.start == pytest.approx(q["a"] / (q["a"] + q["b"]), abs=b.step / 2)
     e = by["rel.energy_dependence.MNG->RUS"]
-    assert (e.low, e.high, e.path) == (0.85, 0.97, "relations.energy_dependence.edges.MNG->RUS")
+    edge = next(x for x in raw["relations"]["energy_dependence"]["edges"] if (x["from"], x["to"]) == ("MNG", "RUS"))
+    assert (e.low, e.high, e.path) == (edge["low"], edge["high"], "relations.energy_dependence.edges.MNG->RUS")
     assert by["attr.RUS.arrest_cost"].path == "actors.RUS.attributes.arrest_cost"
 
 
