@@ -108,6 +108,7 @@ def test_slider_changes_the_probability_as_simsim_run_does(server, artefacts):
                                          f"--set parameters.w_dependence=2", timeout=60_000)
             expect(page.locator(".simsim-progress")).to_have_count(0, timeout=60_000)
             after = _estimate(page, "decision.MNG", "no_arrest")
+            expect(page.locator(".figure-outcomes").first).to_be_visible()  # the CLI's figure, drawn
             page.set_viewport_size({"width": 1400, "height": 2000})  # the page scrolls inside: show the figures
             page.screenshot(path=str(artefacts / "explore_slider.png"))
             page.set_viewport_size({"width": 1400, "height": 1000})
