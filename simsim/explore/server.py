@@ -75,4 +75,9 @@ def serve(scenario: str, host: str = "127.0.0.1", port: int = 8765, open_browser
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     args = ["run", "simsim.explore.app:Page", "--host", host, "--port", str(port), "--production",
             "--no-check-version", "--log-level", "warning", "--open" if open_browser else "--no-open"]
-    cli.main(args=args, prog_name="simsim explore", standalone_mode=False)
+    import click
+
+    try:
+        cli.main(args=args, prog_name="simsim explore", standalone_mode=False)
+    except click.exceptions.Abort:  # Ctrl+C, which click turns into Abort
+        raise KeyboardInterrupt from None
