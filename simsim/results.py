@@ -123,6 +123,7 @@ def build_metadata(scenario: Scenario, settings: dict[str, Any]) -> dict[str, An
         "outcomes": specs,
         "main_outcomes": main,
         "main_reporters": list(mech.main_reporters),
+        "reporters": [asdict(r) for r in mech.reporter_specs(scenario)],
         "scenario_content": scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
     }
 
