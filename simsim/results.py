@@ -117,7 +117,7 @@ def build_metadata(scenario: Scenario, settings: dict[str, Any]) -> dict[str, An
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "scenario": {"name": scenario.name, "title": scenario.title, "model": scenario.model,
                      "file": scenario.origin, "content_hash": scenario.content_hash,
-                     "steps": scenario.steps},
+                     "steps": scenario.steps, "overrides": list(scenario.overrides)},
         "seed": settings["seed"],
         "settings": settings,
         "outcomes": specs,

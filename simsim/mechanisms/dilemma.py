@@ -279,7 +279,7 @@ class DilemmaModel(DiplomacyModel):
             host = names[h]
             specs += [
                 OutcomeSpec(f"decision.{h}", "category", f"Outcome of the first visit planned to {h}.", DECISIONS,
-                            label=f"{host}: outcome of the first planned visit", unit=""),
+                            label=f"First visit planned to {host}", unit=""),
                 OutcomeSpec(f"retaliation.{h}", "bool", f"The partner retaliated against {h}.",
                             label=f"{host}: the partner retaliated", unit=""),
                 OutcomeSpec(f"finding.{h}", "bool", f"The institution found {h} in non-compliance.",
