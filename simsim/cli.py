@@ -191,20 +191,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out = args.out or Path("out") / scn.name
     _writable_folder(out)
     settings = RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs,
-                           timeseries=not args.no_timeseries, sampling=args.sampling)
+                           timeseries=not args.no_timeseries, sampling=args.sampling,
+                           progress=False if args.quiet else None)
     t0 = time.perf_counter()
     res = simsim.run(scn, settings=settings)
     elapsed = time.perf_counter() - t0
     s = res.metadata["settings"]
     if s["seed_drawn"]:
         print(f"simsim: no seed given; drew seed {s['seed']} (rerun with --seed {s['seed']})", file=sys.stderr)
-    res.save(out)
-    if args.no_plot:
-        (out / "outcomes.png").unlink(missing_ok=True)  # never leave a plot of other results
-    else:
-        from simsim.plotting import outcomes_figure
+    from simsim.experiment.progress import stages
 
-        outcomes_figure(res).savefig(out / "outcomes.png", dpi=110)
+    with stages(["writing tables"] + ([] if args.no_plot else ["drawing outcomes.png"]),
+                False if args.quiet else None) as stage:
+        stage.next("writing tables")
+        res.save(out)
+        if args.no_plot:
+            (out / "outcomes.png").unlink(missing_ok=True)  # never leave a plot of other results
+        else:
+            from simsim.plotting import outcomes_figure
+
+            stage.next("drawing outcomes.png")
+            outcomes_figure(res).savefig(out / "outcomes.png", dpi=110)
     if args.quiet:
         print(out)
         return EXIT_OK

@@ -10,12 +10,17 @@ that ``advance()`` computes a step for all actors at once.
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-import mesa
+with warnings.catch_warnings():
+    # Mesa's batch runner imports tqdm.auto, which warns "IProgress not found" in a Jupyter
+    # kernel without ipywidgets; only that warning is silenced, and only during this import
+    warnings.filterwarnings("ignore", message="IProgress not found", module="tqdm")
+    import mesa
 import numpy as np
 
 from simsim.agents import StateAgent

@@ -218,6 +218,12 @@ class Results:
             raise ResultsError(f"{d}: results format {meta.get('format_version')} is not supported")
         return cls(pd.read_parquet(d / "runs.parquet"), pd.read_parquet(d / "timeseries.parquet"), meta)
 
+    # -- display (notebooks) --------------------------------------------------------------------
+    def _repr_html_(self) -> str:
+        from simsim.display import results_html
+
+        return results_html(self)
+
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
