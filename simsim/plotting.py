@@ -260,11 +260,15 @@ def plot_probabilities(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
 def _percent_axis(axis: Any, top: float) -> None:
     """Ticks of a share axis as percentages with as many decimals as the scale needs."""
     axis.set_major_locator(MaxNLocator(nbins=5))
-    axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0 if top >= 0.1 else (1 if top >= 0.01 else 2)))
+    axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0 if top >= 0.3 else (1 if top >= 0.03 else 2)))
 
 
 def _format_value(v: float) -> str:
-    return f"{v:.0f}" if float(v).is_integer() else f"{v:.3g}"
+    """A value as a reader wants it: whole numbers and thousands in full, others to 3 significant digits."""
+    v = float(v)
+    if v.is_integer() or abs(v) >= 1000:
+        return f"{v:,.0f}"
+    return f"{v:.3g}"
 
 
 def plot_histogram(values: np.ndarray, name: str, ax: Axes | None = None, unit: str | None = None) -> Axes:
@@ -282,21 +286,31 @@ def plot_histogram(values: np.ndarray, name: str, ax: Axes | None = None, unit: 
     if d["kind"] == "empty":
         ax.text(0.5, 0.5, "undefined in every run", ha="center", va="center", transform=ax.transAxes)
         ax.set_yticks([])
+    elif d["kind"] == "bars" and len(d["values"]) == 1:  # a point mass: say the value, draw no bar
+        v = float(d["values"][0])
+        ax.text(0.5, 0.55, _format_value(v), ha="center", va="center", fontsize=20, transform=ax.transAxes)
+        ax.text(0.5, 0.3, _wrap(f"{unit + ', ' if unit else ''}the same in all {d['n']} runs", 40), ha="center",
+                va="center", fontsize=8, color="#555555", transform=ax.transAxes)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        unit = None
     elif d["kind"] == "bars":
         x = np.arange(len(d["values"]))
         ax.bar(x, d["shares"], color=GREEN, alpha=0.85, width=0.7)
         for xi, s in zip(x, d["shares"], strict=True):
             ax.text(xi, s, f"{s:.1%}", ha="center", va="bottom", fontsize=7)
         ax.set_xticks(x, [_format_value(v) for v in d["values"]])
-        ax.set_ylim(0, min(1.0, float(d["shares"].max()) * 1.18 + 0.02))
-        ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
+        top = float(d["shares"].max())
+        ax.set_ylim(0, top * 1.15 + 0.02)  # room for the labels above the bars
+        _percent_axis(ax.yaxis, top)
+        ax.set_yticks([t for t in ax.get_yticks() if 0 <= t <= 1])
         ax.set_ylabel("share of runs", fontsize=8)
     else:
         rest = d["rest"]
         weights = np.full(len(rest), 1.0 / d["n"])
         ax.hist(rest, bins=30, weights=weights, color=GREEN, alpha=0.85)
         mean = float(np.asarray(values, dtype=float).mean())
-        ax.axvline(mean, color="black", lw=1, label=f"mean of all runs {mean:.3g}")
+        ax.axvline(mean, color="black", lw=1, label=f"mean {_format_value(mean)}")
         lo, hi = np.quantile(values, [0.05, 0.95])
         if d["kind"] == "histogram":
             ax.axvspan(lo, hi, color="grey", alpha=0.15, label="5-95% of runs")

@@ -172,3 +172,22 @@ def test_figures_display_themselves_without_pyplot(pair):
     png = fig._repr_png_()
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert fig.canvas.manager is None  # never registered with pyplot's figure manager
+
+
+# ------------------------------------------------------------------ the gallery page
+@pytest.mark.slow
+def test_gallery_page_is_what_the_script_writes(tmp_path):
+    # docs/gallery.md and its images are written by examples/gallery.py: the committed page must be
+    # exactly what the script writes now, and every image it shows must exist and be drawn
+    import re
+
+    from tests.conftest import ROOT, load_example
+
+    written = load_example("gallery").main(tmp_path)
+    page = (tmp_path / "gallery.md").read_text()
+    assert page == (ROOT / "docs" / "gallery.md").read_text(), "docs/gallery.md is stale: run examples/gallery.py"
+    shown = sorted(re.findall(r"!\[[^\]]*\]\(gallery/([^)]+)\)", page))
+    assert shown == sorted(p.name for p in written)
+    assert shown == sorted(p.name for p in (ROOT / "docs" / "gallery").glob("*.png"))
+    for p in written:
+        assert p.read_bytes().startswith(b"\x89PNG") and p.stat().st_size > 15_000
