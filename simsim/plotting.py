@@ -298,7 +298,7 @@ def plot_histogram(values: np.ndarray, name: str, ax: Axes | None = None, unit: 
         x = np.arange(len(d["values"]))
         ax.bar(x, d["shares"], color=GREEN, alpha=0.85, width=0.7)
         for xi, s in zip(x, d["shares"], strict=True):
-            ax.text(xi, s, f"{s:.1%}", ha="center", va="bottom", fontsize=7)
+            ax.text(float(xi), float(s), f"{s:.1%}", ha="center", va="bottom", fontsize=7)
         ax.set_xticks(x, [_format_value(v) for v in d["values"]])
         top = float(d["shares"].max())
         ax.set_ylim(0, top * 1.15 + 0.02)  # room for the labels above the bars
@@ -447,6 +447,12 @@ def plot_comparison(table: pd.DataFrame, labels: tuple[str, str], ax: Axes | Non
     return ax
 
 
+def _drop_legend(ax: Axes) -> None:
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.remove()
+
+
 def plot_difference(table: pd.DataFrame, ax: Axes | None = None, percent: bool = False) -> Axes:
     """The difference b - a of each row of a comparison table, with its 95% interval and a zero line."""
     if ax is None:
@@ -484,15 +490,15 @@ def comparison_figure(a: Results, b: Results, outcomes: list[str] | None = None,
     fig = SimsimFigure(figsize=(12, sum(heights) + 1.3), layout="constrained")
     grid = fig.add_gridspec(len(heights), 2, height_ratios=heights, width_ratios=[3, 1.4])
     row = 0
-    handles: list[Any] = []
+    handles: list[Any] = []  # the legend's markers, taken from the first panel drawn
     if len(probs):
         ax = fig.add_subplot(grid[row, 0])
         plot_comparison(probs, (la, lb), ax)
         ax.set_xlim(-0.02, 1.02)
         ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
         ax.set_xlabel("probability over runs, with 95% interval", fontsize=8)
-        handles = ax.get_legend_handles_labels()
-        ax.get_legend().remove()
+        handles = ax.get_legend_handles_labels()[0]
+        _drop_legend(ax)
         axd = fig.add_subplot(grid[row, 1], sharey=ax)
         plot_difference(probs, axd, percent=True)
         axd.tick_params(labelleft=False)
@@ -502,8 +508,8 @@ def comparison_figure(a: Results, b: Results, outcomes: list[str] | None = None,
         ax = fig.add_subplot(grid[row, 0])
         plot_comparison(pd.DataFrame([r._asdict()]), (la, lb), ax)
         if not handles:
-            handles = ax.get_legend_handles_labels()
-        ax.get_legend().remove()
+            handles = ax.get_legend_handles_labels()[0]
+        _drop_legend(ax)
         lo = min(r.range_low, r.ci_low_a, r.ci_low_b)
         hi = max(r.range_high, r.ci_high_a, r.ci_high_b)
         pad = 0.05 * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.05
@@ -518,7 +524,7 @@ def comparison_figure(a: Results, b: Results, outcomes: list[str] | None = None,
         axd.set_xlabel(f"difference b - a, {r.unit}", fontsize=7)
         row += 1
     if handles:
-        fig.legend(handles[0], [f"a = {la}", f"b = {lb}"], loc="outside lower center", ncols=2, fontsize=8)
+        fig.legend(handles, [f"a = {la}", f"b = {lb}"], loc="outside lower center", ncols=2, fontsize=8)
     fig.suptitle("Estimates with 95% intervals, and the difference b - a", fontsize=10)
     return fig
 
