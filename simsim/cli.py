@@ -315,7 +315,8 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     specs = get_mechanism(scn.model).outcome_specs(scn)
     print(f"\nOutcomes per run ({len(specs)}; main: {', '.join(scn.outcomes) or 'none named'}):")
     for o in specs:
-        print(f"  {o.name:<40} {o.kind:<9} {o.doc}")
+        unit = f" [{o.unit}]" if o.unit else ""
+        print(f"  {o.name:<40} {o.kind:<9} {o.doc}{unit}")
     print("\nSources:")
     for s in scn.sources:
         print(f"  [{s.id}] {s.title}" + (f" ({s.year})" if s.year else "") + (f" {s.document}" if s.document else "")

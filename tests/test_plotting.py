@@ -191,3 +191,20 @@ def test_gallery_page_is_what_the_script_writes(tmp_path):
     assert shown == sorted(p.name for p in (ROOT / "docs" / "gallery").glob("*.png"))
     for p in written:
         assert p.read_bytes().startswith(b"\x89PNG") and p.stat().st_size > 15_000
+
+
+def test_results_saved_before_labels_existed_fall_back_to_ids(pair):
+    # older results folders have no label, unit or reporter declarations: figures still draw, with ids
+    import copy
+
+    base = pair[0]
+    meta = copy.deepcopy(base.metadata)
+    for s in meta["outcomes"]:
+        s.pop("label"), s.pop("unit")
+    meta.pop("reporters")
+    old = simsim.Results(base.runs, base.timeseries, meta)
+    fig = outcomes_figure(old)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "final_credibility" in titles and "credibility, over steps" in titles
+    assert "final_credibility" in [ax.get_xlabel() for ax in fig.axes]  # the id stands in for the unit
+    assert "decision.MNG: no arrest" in probability_table(old)["label"].tolist()
