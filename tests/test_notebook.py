@@ -18,19 +18,43 @@ NOTEBOOK = ROOT / "examples" / "mongolia_icc.ipynb"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def _execute(path):
+KERNEL = "simsim-test"
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    """A kernel spec for this interpreter, found first (a user's own python3 spec may run another Python)."""
+    import json
+    import os
+    import sys
+
     import matplotlib.font_manager  # noqa: F401  build matplotlib's font cache here, not in the kernel's stderr
 
-    nb = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+    root = tmp_path_factory.mktemp("jupyter")
+    spec = root / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "simsim test", "language": "python"}))
+    old = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = str(root) + (os.pathsep + old if old else "")
+    yield KERNEL
+    if old is None:
+        del os.environ["JUPYTER_PATH"]
+    else:
+        os.environ["JUPYTER_PATH"] = old
+
+
+def _execute(nb, kernel_name):
+    client = nbclient.NotebookClient(nb, timeout=300, kernel_name=kernel_name,
                                      resources={"metadata": {"path": str(ROOT)}})
     client.execute()  # raises CellExecutionError on any error
     return nb
 
 
 @pytest.fixture(scope="module")
-def executed():
-    return _execute(NOTEBOOK)
+def executed(kernel):
+    return _execute(nbformat.read(NOTEBOOK, as_version=4), kernel)
 
 
 def test_notebook_runs_without_warnings_or_stderr(executed):
@@ -68,7 +92,7 @@ def test_objects_show_compact_html(executed):
         assert len(html[0]) < 20_000  # compact, unlike a pydantic dump
 
 
-def test_progress_bar_is_a_widget_in_a_notebook_and_quiet_hides_it():
+def test_progress_bar_is_a_widget_in_a_notebook_and_quiet_hides_it(kernel):
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell("import simsim\nfrom simsim.experiment import progress\n"
@@ -78,7 +102,7 @@ def test_progress_bar_is_a_widget_in_a_notebook_and_quiet_hides_it():
         nbformat.v4.new_code_cell("r = simsim.run('mongolia_icc_2024', replications=300, seed=1, "
                                   "settings=simsim.RunSettings(progress=True), quiet=True)"),
     ]
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    _execute(nb, kernel)
     shown, bar, quiet = (c.outputs for c in nb.cells)
     assert [o.text.strip() for o in shown] == ["True"]  # a kernel counts as someone watching
     assert [o.output_type for o in bar] == ["display_data"]
