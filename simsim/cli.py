@@ -406,14 +406,14 @@ def _results_or_run(arg: str, args: argparse.Namespace) -> object:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from simsim.analysis import compare
-    from simsim.plotting import comparison_figure
+    from simsim.plotting import comparison_figure, distinct_labels
 
     if args.out:
         _writable_folder(args.out)
     a: Any = _results_or_run(args.a, args)
     b: Any = _results_or_run(args.b, args)
     table = compare(a, b, args.outcome)
-    na, nb = a.metadata["scenario"]["name"], b.metadata["scenario"]["name"]
+    na, nb = distinct_labels(a, b)  # the scenario names, with the overrides a variant was made with
     print(f"a = {na}, b = {nb}: estimates with 95% intervals; difference b - a")
     if (a.seed, len(a.runs)) != (b.seed, len(b.runs)):
         print(f"  note: a has {len(a.runs)} runs with seed {a.seed}, b {len(b.runs)} runs with seed {b.seed}")
@@ -424,7 +424,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.out / "comparison.csv", index=False)
-        comparison_figure(a, b, args.outcome).savefig(args.out / "comparison.png", dpi=110)
+        comparison_figure(a, b, args.outcome, table=table).savefig(args.out / "comparison.png", dpi=110)
         print(f"Wrote {args.out}/comparison.csv, comparison.png")
     return EXIT_OK
 
