@@ -26,6 +26,7 @@ from mesa.visualization.solara_viz import UserInputs
 from simsim.errors import SimsimError
 from simsim.explore.inputs import GROUPS, Control, controls, overrides
 from simsim.explore.session import ExploreRun, draw_figures, explore_run, results_zip, summary_rows
+from simsim.plotting import category_text
 
 ENV_SCENARIO = "SIMSIM_EXPLORE_SCENARIO"
 ENV_RUNS, ENV_SEED = "SIMSIM_EXPLORE_RUNS", "SIMSIM_EXPLORE_SEED"
@@ -87,7 +88,7 @@ def _summary_html(run: ExploreRun) -> str:
     body = []
     for r in summary_rows(run):
         k = r["kind"]
-        name = f"{r['label']} = {r['category']}" if r["category"] else r["label"]
+        name = f"{r['label']}: {category_text(r['category'])}" if r["category"] else r["label"]
         what = "probability" if k != "number" else ("mean" + (f", {r['unit']}" if r["unit"] else ""))
         if r["label"] != r["outcome"]:
             what += f"; {r['outcome']}"

@@ -76,15 +76,6 @@ def _png(fig: Any) -> bytes:
     return buf.getvalue()
 
 
-def _with_name(results: Any, name: str) -> Any:
-    """A view of ``results`` whose scenario name is ``name`` (for legends; the data are shared)."""
-    from simsim.results import Results
-
-    meta = dict(results.metadata)
-    meta["scenario"] = dict(meta["scenario"], name=name)
-    return Results(results.runs, results.timeseries, meta)
-
-
 def _settings(replications: int, seed: int) -> Any:
     """One process (the page's server has threads: no fork), no progress bar on the server's terminal."""
     from simsim.experiment import RunSettings
@@ -169,16 +160,19 @@ def explore_run(scenario_arg: str, overrides: Sequence[str], replications: int |
         res = simsim.run(scn, settings=_settings(n, s))
     else:  # nothing changed: the same scenario, runs and seed give the same results
         res = base
-    table = compare(_with_name(base, f"{scn.name} as written"), _with_name(res, _changed_name(res, overrides)))
+    table = compare(base, res)
     run = ExploreRun(scenario_arg, tuple(overrides), n, s, base, res, table)
     if figures and not draw_figures(run, progress, stop):
         return None
     return run
 
 
-def _changed_name(res: Any, overrides: Sequence[str]) -> str:
-    name = res.metadata["scenario"]["name"]
-    return f"{name} with your changes" if overrides else f"{name} (unchanged)"
+def comparison_labels(overrides: Sequence[str]) -> tuple[str, str]:
+    """Legend labels of the comparison figure: the scenario as written, and with the user's changes."""
+    if not overrides:
+        return ("as written", "as written (the same runs)")
+    shown = ", ".join(overrides[:3]) + (f" and {len(overrides) - 3} more" if len(overrides) > 3 else "")
+    return ("as written", f"with your changes: {shown}")
 
 
 def draw_figures(run: ExploreRun, progress: Progress | None = None, stop: Callable[[], bool] | None = None) -> bool:
@@ -197,9 +191,8 @@ def draw_figures(run: ExploreRun, progress: Progress | None = None, stop: Callab
                                else _png(outcomes_figure(run.results)))
     if step(0.75, "drawing the comparison"):
         return False
-    written = _with_name(run.base, f"{run.results.metadata['scenario']['name']} as written")
-    run.figures["comparison"] = _png(comparison_figure(written, _with_name(run.results, _changed_name(
-        run.results, run.overrides))))
+    run.figures["comparison"] = _png(comparison_figure(run.base, run.results, labels=comparison_labels(run.overrides),
+                                                       table=run.comparison))
     step(1.0, "done")
     return True
 
