@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
+import math
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 
@@ -13,6 +14,34 @@ def did_you_mean(word: str, choices: Any) -> str:
     """Return `` (did you mean 'x'?)`` for the closest of ``choices``, or an empty string."""
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _number(value: Any) -> Any:
+    """Accept an int or a finite float; refuse a bool (YAML ``true``), NaN and infinities."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("bool_number", "expected a number, got a yes/no value ({value})",
+                                  {"value": "true" if value else "false"})
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PydanticCustomError("finite_number", "expected a finite number, got {value}", {"value": str(value)})
+    if not isinstance(value, (int, float)):
+        raise PydanticCustomError("number_type", "expected a number, got {kind}", {"kind": type(value).__name__})
+    return value
+
+
+def _whole(value: Any) -> Any:
+    """Accept an int (or a float with no fractional part); refuse a bool, text and fractions."""
+    value = _number(value)
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise PydanticCustomError("whole_number", "expected a whole number, got {value}", {"value": value})
+        return int(value)
+    return value
+
+
+#: A finite number: not a bool, not NaN or infinite, not text that looks like a number.
+Number = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
+#: A whole number: not a bool, not a fraction, not text.
+Whole = Annotated[int, BeforeValidator(_whole)]
 
 
 class StrictModel(BaseModel):

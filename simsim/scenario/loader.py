@@ -1,7 +1,8 @@
 """Load a scenario: YAML -> extends/overrides -> schema -> whole-file checks -> Scenario.
 
-Everything is checked before anything runs. The first problem found is raised as one
-:class:`~simsim.errors.ScenarioError` naming the file, the line and the key path.
+Everything is checked before anything runs. Every problem found is raised in one
+:class:`~simsim.errors.ScenarioError` (its ``problems``), each naming the file, the line
+and the key path.
 """
 
 from __future__ import annotations
@@ -241,70 +242,116 @@ def apply_overrides(data: Any, overrides: Mapping[str, Any] | Iterable[str] | No
 
 
 # ---------------------------------------------------------------------------- validation
+def _validation_errors(exc: ValidationError, raw: Any, origin: str) -> list[ScenarioError]:
+    """One located :class:`ScenarioError` per problem pydantic found."""
+    out = []
+    for err in exc.errors():
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "union[")))]
+        # drop union-member tags pydantic adds (e.g. 'GenericEvent')
+        loc = [p for p in loc if p not in ("GenericEvent", "EventSpec")]
+        if err["type"] == "unknown_key":
+            loc.append(err["ctx"]["key"])
+        msg = err["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        if err["type"] == "missing":
+            msg = "required key is missing"
+        elif ("input" in err and err["type"] not in ("unknown_key", "bare_number")
+              and not isinstance(err["input"], (dict, list))):
+            msg = f"{msg} (got {_short(err['input'])})"
+        where = locate(raw, loc)
+        file, line = where if where else (origin, None)
+        out.append(ScenarioError(msg, file, line, format_path(loc)))
+    return out
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _validation_error(exc: ValidationError, raw: Any, origin: str) -> ScenarioError:
-    errors = exc.errors()
-    err = errors[0]
-    loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "union[")))]
-    # drop union-member tags pydantic adds (e.g. 'GenericEvent')
-    loc = [p for p in loc if p not in ("GenericEvent", "EventSpec")]
-    if err["type"] == "unknown_key":
-        loc.append(err["ctx"]["key"])
-    msg = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    if err["type"] == "missing":
-        msg = "required key is missing"
-    elif ("input" in err and err["type"] not in ("unknown_key", "bare_number")
-          and not isinstance(err["input"], (dict, list))):
-        msg = f"{msg} (got {err['input']!r})"
-    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
-    where = locate(raw, loc)
-    file, line = where if where else (origin, None)
-    return ScenarioError(msg + more, file, line, format_path(loc))
+    """All the problems pydantic found, as one :class:`ScenarioError` (see :meth:`ScenarioError.collect`)."""
+    return ScenarioError.collect(_validation_errors(exc, raw, origin))
+
+
+class _Problems:
+    """Collects the problems of one scenario so that all of them are reported at once."""
+
+    def __init__(self) -> None:
+        self.items: list[ScenarioError] = []
+
+    def add(self, err: ScenarioError) -> None:
+        self.items.append(err)
+
+    def raise_any(self) -> None:
+        if self.items:
+            raise ScenarioError.collect(self.items)
+
+
+def _bounds_problems(scn: Scenario, path: tuple[Any, ...], q: Any, spec: Any, what: str) -> list[ScenarioError]:
+    out = []
+    lo, hi = q.support()
+    if spec.low is not None and lo < spec.low:
+        out.append(scn.error(path, f"{what} must be >= {spec.low:g}, but {q.describe()} reaches {lo:g}"))
+    if spec.high is not None and hi > spec.high:
+        out.append(scn.error(path, f"{what} must be <= {spec.high:g}, but {q.describe()} reaches {hi:g}"))
+    if q.range is not None:
+        if spec.low is not None and q.range[0] < spec.low or spec.high is not None and q.range[1] > spec.high:
+            out.append(scn.error(path, f"{what} range [{q.range[0]:g}, {q.range[1]:g}] leaves the allowed "
+                                       f"[{spec.low}, {spec.high}]"))
+    if spec.integer and q.dist not in (None, "choice"):
+        out.append(scn.error(path, f"{what} must be a whole number: give a value or a choice, not {q.dist}"))
+    elif spec.integer:
+        vals = [q.value] if q.dist is None else list(q.values)
+        if any(not float(v).is_integer() for v in vals):
+            out.append(scn.error(path, f"{what} must be a whole number"))
+    return out
 
 
 def _check_bounds(scn: Scenario, path: tuple[Any, ...], q: Any, spec: Any, what: str) -> None:
-    lo, hi = q.support()
-    if spec.low is not None and lo < spec.low:
-        raise scn.error(path, f"{what} must be >= {spec.low:g}, but {q.describe()} reaches {lo:g}")
-    if spec.high is not None and hi > spec.high:
-        raise scn.error(path, f"{what} must be <= {spec.high:g}, but {q.describe()} reaches {hi:g}")
-    if q.range is not None:
-        if spec.low is not None and q.range[0] < spec.low or spec.high is not None and q.range[1] > spec.high:
-            raise scn.error(path, f"{what} range [{q.range[0]:g}, {q.range[1]:g}] leaves the allowed "
-                                  f"[{spec.low}, {spec.high}]")
-    if spec.integer and q.dist not in (None, "choice"):
-        raise scn.error(path, f"{what} must be a whole number: give a value or a choice, not {q.dist}")
-    if spec.integer:
-        vals = [q.value] if q.dist is None else list(q.values)
-        if any(not float(v).is_integer() for v in vals):
-            raise scn.error(path, f"{what} must be a whole number")
+    """Raise the first bound problem of ``q`` against ``spec`` (for mechanisms' own checks)."""
+    problems = _bounds_problems(scn, path, q, spec, what)
+    if problems:
+        raise problems[0]
 
 
 def check_scenario(scn: Scenario) -> Scenario:
-    """Whole-file checks: ids, references, the mechanism's parameters, attributes, relations, events."""
+    """Whole-file checks: ids, references, the mechanism's parameters, attributes, relations, events.
+
+    Every problem found is reported, in one :class:`ScenarioError` (see :meth:`ScenarioError.collect`).
+    """
     from simsim.registry import get_mechanism, mechanism_names
 
+    problems = _Problems()
+    add = problems.add
     ids = scn.ids
     seen: dict[str, int] = {}
     for i, a in enumerate(scn.actors):
         if a.id in seen:
-            raise scn.error(("actors", i, "id"), f"duplicate actor id '{a.id}' (also actors[{seen[a.id]}])")
-        seen[a.id] = i
+            add(scn.error(("actors", i, "id"), f"duplicate actor id '{a.id}' (also actors[{seen[a.id]}])"))
+        else:
+            seen[a.id] = i
     source_ids = {s.id for s in scn.sources}
     sseen: set[str] = set()
     for i, s in enumerate(scn.sources):
         if s.id in sseen:
-            raise scn.error(("sources", i, "id"), f"duplicate source id '{s.id}'")
+            add(scn.error(("sources", i, "id"), f"duplicate source id '{s.id}'"))
         sseen.add(s.id)
 
     def check_source(path: tuple[Any, ...], q: Any) -> None:
         if q.source is not None and q.source not in source_ids:
-            raise scn.error((*path, "source"), f"unknown source '{q.source}'{did_you_mean(q.source, source_ids)}")
+            add(scn.error((*path, "source"), f"unknown source '{q.source}'{did_you_mean(q.source, source_ids)}"))
 
     if scn.model not in mechanism_names():
-        raise scn.error(("model",), f"unknown mechanism '{scn.model}'{did_you_mean(scn.model, mechanism_names())}; "
-                                   f"known: {', '.join(mechanism_names())}")
+        add(scn.error(("model",), f"unknown mechanism '{scn.model}'{did_you_mean(scn.model, mechanism_names())}; "
+                                  f"known: {', '.join(mechanism_names())}"))
+        for i, a in enumerate(scn.actors):  # what can be checked without the mechanism
+            for name, q in (*a.attributes.items(), *a.behaviour_params.items()):
+                check_source(("actors", i, "attributes" if name in a.attributes else "behaviour_params", name), q)
+        for name, q in scn.parameters.items():
+            check_source(("parameters", name), q)
+        problems.raise_any()
     mech = get_mechanism(scn.model)
 
     # attributes
@@ -314,63 +361,76 @@ def check_scenario(scn: Scenario) -> Scenario:
             check_source(path, q)
             spec = mech.attributes.get(name)
             if spec is not None:
-                _check_bounds(scn, path, q, spec, f"attribute '{name}'")
+                for e in _bounds_problems(scn, path, q, spec, f"attribute '{name}'"):
+                    add(e)
             elif not mech.open_attributes:
                 names = ", ".join(sorted(mech.attributes)) or "none"
-                raise scn.error(path, f"unknown attribute '{name}' for mechanism '{scn.model}'"
-                                      f"{did_you_mean(name, mech.attributes)}; known: {names}")
+                add(scn.error(path, f"unknown attribute '{name}' for mechanism '{scn.model}'"
+                                    f"{did_you_mean(name, mech.attributes)}; known: {names}"))
         for name, q in a.behaviour_params.items():
             check_source(("actors", i, "behaviour_params", name), q)
     for name, spec in mech.attributes.items():
         if spec.default is None:
             for i, a in enumerate(scn.actors):
-                if name not in a.attributes and spec.applies_to(a):
-                    raise scn.error(("actors", i, "attributes"),
-                                    f"actor '{a.id}' needs attribute '{name}' ({spec.doc})")
+                misspelt = any(did_you_mean(k, [name]) for k in a.attributes if k not in mech.attributes)
+                if name not in a.attributes and spec.applies_to(a) and not misspelt:  # a typo is reported once
+                    add(scn.error(("actors", i, "attributes"),
+                                  f"actor '{a.id}' needs attribute '{name}' ({spec.doc})"))
 
     # relations
     for rname, rel in scn.relations.items():
         if rname not in mech.relations and not mech.open_relations:
             names = ", ".join(sorted(mech.relations)) or "none"
-            raise scn.error(("relations", rname), f"unknown relation '{rname}' for mechanism '{scn.model}'"
-                                                  f"{did_you_mean(rname, mech.relations)}; known: {names}")
+            add(scn.error(("relations", rname), f"unknown relation '{rname}' for mechanism '{scn.model}'"
+                                                f"{did_you_mean(rname, mech.relations)}; known: {names}"))
+            continue
         rs_decl = mech.relations.get(rname)
         if rs_decl is not None and ((rs_decl.low is not None and rel.default < rs_decl.low)
                                     or (rs_decl.high is not None and rel.default > rs_decl.high)):
-            raise scn.error(("relations", rname, "default"),
-                            f"relation '{rname}' must lie in [{rs_decl.low}, {rs_decl.high}]")
+            add(scn.error(("relations", rname, "default"),
+                          f"relation '{rname}' must lie in [{rs_decl.low}, {rs_decl.high}]"))
         pairs: dict[tuple[str, str], int] = {}
         for j, e in enumerate(rel.edges):
             path = ("relations", rname, "edges", j)
+            ends_ok = True
             for end, aid in (("from", e.from_), ("to", e.to)):
                 if aid not in seen:
-                    raise scn.error((*path, end), f"unknown actor '{aid}'{did_you_mean(aid, ids)}")
+                    add(scn.error((*path, end), f"unknown actor '{aid}'{did_you_mean(aid, ids)}"))
+                    ends_ok = False
             if e.from_ == e.to:
-                raise scn.error(path, f"an edge from '{e.from_}' to itself")
+                add(scn.error(path, f"an edge from '{e.from_}' to itself"))
             check_source(path, e)
             key = (e.from_, e.to)
-            if key in pairs or (rel.symmetric and (e.to, e.from_) in pairs):
+            if ends_ok and (key in pairs or (rel.symmetric and (e.to, e.from_) in pairs)):
                 other = pairs.get(key, pairs.get((e.to, e.from_)))
-                raise scn.error(path, f"edge {e.from_}->{e.to} given twice (also edges[{other}])")
+                add(scn.error(path, f"edge {e.from_}->{e.to} given twice (also edges[{other}])"))
             pairs[key] = j
             rspec = mech.relations.get(rname)
             if rspec is not None and (rspec.low is not None or rspec.high is not None):
-                _check_bounds(scn, path, e, rspec, f"relation '{rname}'")
+                for err in _bounds_problems(scn, path, e, rspec, f"relation '{rname}'"):
+                    add(err)
     for rname, rspec in mech.relations.items():
         if rspec.required and rname not in scn.relations:
-            raise scn.error(("relations",), f"mechanism '{scn.model}' needs relation '{rname}' ({rspec.doc})")
+            add(scn.error(("relations",), f"mechanism '{scn.model}' needs relation '{rname}' ({rspec.doc})"))
         if rspec.symmetric and rname in scn.relations and not scn.relations[rname].symmetric:
-            raise scn.error(("relations", rname, "symmetric"),
-                            f"relation '{rname}' must be symmetric: set 'symmetric: true'")
+            add(scn.error(("relations", rname, "symmetric"),
+                          f"relation '{rname}' must be symmetric: set 'symmetric: true'"))
 
     # parameters
     for name, q in scn.parameters.items():
         path = ("parameters", name)
-        if name not in mech.parameters:
-            raise scn.error(path, f"unknown parameter '{name}' for mechanism '{scn.model}'"
-                                  f"{did_you_mean(name, mech.parameters)}")
         check_source(path, q)
-        _check_bounds(scn, path, q, mech.parameters[name], f"parameter '{name}'")
+        if name not in mech.parameters:
+            add(scn.error(path, f"unknown parameter '{name}' for mechanism '{scn.model}'"
+                                f"{did_you_mean(name, mech.parameters)}"))
+            continue
+        for e in _bounds_problems(scn, path, q, mech.parameters[name], f"parameter '{name}'"):
+            add(e)
+    if scn.strict:
+        missing = [name for name in mech.parameters if name not in scn.parameters]
+        if missing:
+            add(scn.error(("parameters",), f"'strict: true' requires every parameter of mechanism '{scn.model}'; "
+                                           f"missing: {', '.join(missing)}"))
 
     # events: validate each against its type
     event_types: dict[str, Any] = {**BASE_EVENT_TYPES, **mech.event_types}
@@ -379,52 +439,64 @@ def check_scenario(scn: Scenario) -> Scenario:
         path = ("events", k)
         etype = ev.type
         if etype not in event_types:
-            raise scn.error((*path, "type"), f"unknown event type '{etype}'{did_you_mean(etype, event_types)}; "
-                                             f"known: {', '.join(sorted(event_types))}")
+            add(scn.error((*path, "type"), f"unknown event type '{etype}'{did_you_mean(etype, event_types)}; "
+                                           f"known: {', '.join(sorted(event_types))}"))
+            continue
         cls = event_types[etype]
         try:
             tev = cls.model_validate(ev.model_dump(by_alias=True, exclude_unset=True) | dict(ev.model_extra or {}))
         except ValidationError as exc:
-            inner = _validation_error(exc, locate_sub(scn._raw, path), scn.origin or "")
-            raise ScenarioError(inner.message, inner.file, inner.line,
-                                format_path(path) + ("." + inner.key if inner.key else "")) from None
+            for inner in _validation_errors(exc, locate_sub(scn._raw, path), scn.origin or ""):
+                add(ScenarioError(inner.message, inner.file, inner.line,
+                                  format_path(path) + ("." + inner.key if inner.key else "")))
+            continue
+        n_before = len(problems.items)
         if tev.step > scn.steps:
-            raise scn.error((*path, "step"), f"step {tev.step} is after the last step ({scn.steps})")
+            add(scn.error((*path, "step"), f"step {tev.step} is after the last step ({scn.steps})"))
         for f in cls.actor_fields:
             val = getattr(tev, f)
             for aid in ([val] if isinstance(val, str) else list(val or ())):
                 if aid not in seen:
                     key = cls.model_fields[f].alias or f
-                    raise scn.error((*path, key), f"unknown actor '{aid}'{did_you_mean(aid, ids)}")
-        if isinstance(tev, SetParameter) and tev.parameter not in mech.parameters:
-            hint = did_you_mean(tev.parameter, mech.parameters)
-            raise scn.error((*path, "parameter"), f"unknown parameter '{tev.parameter}'{hint}")
+                    add(scn.error((*path, key), f"unknown actor '{aid}'{did_you_mean(aid, ids)}"))
         if isinstance(tev, SetParameter):
-            spec = mech.parameters[tev.parameter]
-            if spec.integer and not float(tev.value).is_integer():
-                raise scn.error((*path, "value"), f"parameter '{tev.parameter}' must be a whole number")
-            if (spec.low is not None and tev.value < spec.low) or (spec.high is not None and tev.value > spec.high):
-                raise scn.error((*path, "value"), f"parameter '{tev.parameter}' must lie in [{spec.low}, {spec.high}]")
-        if isinstance(tev, SetRelation) and tev.relation not in scn.relations and tev.relation not in mech.relations:
-            hint = did_you_mean(tev.relation, scn.relations)
-            raise scn.error((*path, "relation"), f"unknown relation '{tev.relation}'{hint}")
-        if isinstance(tev, SetRelation) and tev.from_ == tev.to:
-            raise scn.error((*path, "to"), f"a relation from '{tev.from_}' to itself")
-        if isinstance(tev, SetRelation) and tev.relation in mech.relations:
-            rs = mech.relations[tev.relation]
-            if (rs.low is not None and tev.value < rs.low) or (rs.high is not None and tev.value > rs.high):
-                raise scn.error((*path, "value"), f"relation '{tev.relation}' must lie in [{rs.low}, {rs.high}]")
-        typed.append(tev)
+            if tev.parameter not in mech.parameters:
+                hint = did_you_mean(tev.parameter, mech.parameters)
+                add(scn.error((*path, "parameter"), f"unknown parameter '{tev.parameter}'{hint}"))
+            else:
+                spec = mech.parameters[tev.parameter]
+                if spec.integer and not float(tev.value).is_integer():
+                    add(scn.error((*path, "value"), f"parameter '{tev.parameter}' must be a whole number"))
+                if (spec.low is not None and tev.value < spec.low) or (spec.high is not None and tev.value > spec.high):
+                    add(scn.error((*path, "value"),
+                                  f"parameter '{tev.parameter}' must lie in [{spec.low}, {spec.high}]"))
+        if isinstance(tev, SetRelation):
+            if tev.relation not in scn.relations and tev.relation not in mech.relations:
+                hint = did_you_mean(tev.relation, scn.relations)
+                add(scn.error((*path, "relation"), f"unknown relation '{tev.relation}'{hint}"))
+            if tev.from_ == tev.to:
+                add(scn.error((*path, "to"), f"a relation from '{tev.from_}' to itself"))
+            if tev.relation in mech.relations:
+                rs = mech.relations[tev.relation]
+                if (rs.low is not None and tev.value < rs.low) or (rs.high is not None and tev.value > rs.high):
+                    add(scn.error((*path, "value"), f"relation '{tev.relation}' must lie in [{rs.low}, {rs.high}]"))
+        if len(problems.items) == n_before:
+            typed.append(tev)
+    problems.raise_any()  # the mechanism's own checks rely on all of the above
     scn = _with_events(scn, tuple(typed))
 
     if scn.settings and not getattr(mech, "uses_settings", False):
-        raise scn.error(("settings",), f"mechanism '{scn.model}' takes no settings")
-    mech.check(scn)
+        add(scn.error(("settings",), f"mechanism '{scn.model}' takes no settings"))
     # outcomes named as main must exist
     known = {o.name for o in mech.outcome_specs(scn)}
     for k, name in enumerate(scn.outcomes):
         if name not in known:
-            raise scn.error(("outcomes", k), f"unknown outcome '{name}'{did_you_mean(name, known)}")
+            add(scn.error(("outcomes", k), f"unknown outcome '{name}'{did_you_mean(name, known)}"))
+    try:
+        mech.check(scn)
+    except ScenarioError as exc:
+        add(exc)
+    problems.raise_any()
     return scn
 
 
@@ -471,7 +543,7 @@ def load_scenario(path: str | os.PathLike[str], overrides: Mapping[str, Any] | I
     Raises
     ------
     ScenarioError
-        The first problem found, naming file, line and key.
+        Every problem found (``.problems``), each naming file, line and key.
     """
     p = Path(path)
     if not p.is_file() and not p.suffix:

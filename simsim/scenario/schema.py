@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from simsim.errors import ScenarioError
-from simsim.scenario.base import StrictModel
+from simsim.scenario.base import Number, StrictModel, Whole
 from simsim.scenario.quantity import Quantity
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
@@ -25,7 +25,7 @@ class Source(StrictModel):
     id: str = Field(pattern=ID_PATTERN)
     title: str
     url: str | None = None
-    year: int | None = None
+    year: Whole | None = None
     publisher: str | None = None
     note: str | None = None
 
@@ -60,7 +60,7 @@ class Relation(StrictModel):
 
     description: str | None = None
     symmetric: bool = Field(False, description="If true, each edge sets both directions.")
-    default: float = Field(0.0, description="Value of every pair not listed.")
+    default: Number = Field(0.0, description="Value of every pair not listed.")
     edges: tuple[Edge, ...] = ()
 
 
@@ -73,9 +73,9 @@ class EventSpec(StrictModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     actor_fields: ClassVar[tuple[str, ...]] = ()
 
-    step: int = Field(ge=0)
+    step: Whole = Field(ge=0)
     type: str
-    probability: float = Field(1.0, ge=0.0, le=1.0)
+    probability: Number = Field(1.0, ge=0.0, le=1.0)
     note: str | None = None
 
 
@@ -94,7 +94,7 @@ class SetParameter(EventSpec):
     """Set a mechanism parameter to a new value from this step on (e.g. a doctrine change)."""
 
     parameter: str
-    value: float
+    value: Number
 
 
 class SetRelation(EventSpec):
@@ -104,7 +104,7 @@ class SetRelation(EventSpec):
     relation: str
     from_: str = Field(alias="from")
     to: str
-    value: float
+    value: Number
 
 
 class Scenario(StrictModel):
@@ -129,6 +129,8 @@ class Scenario(StrictModel):
     outcomes: tuple[str, ...] = Field((), description="Main outcomes, shown first and plotted.")
     sources: tuple[Source, ...] = ()
     extends: str | None = Field(None, description="Base scenario this one changes (path relative to this file).")
+    strict: bool = Field(False, strict=True, description="Require every parameter of the mechanism to be given "
+                         "(no value silently taken from the mechanism's defaults).")
 
     _origin: str | None = PrivateAttr(None)
     _raw: Any = PrivateAttr(None)
