@@ -487,15 +487,16 @@ def check_scenario(scn: Scenario) -> Scenario:
 
     if scn.settings and not getattr(mech, "uses_settings", False):
         add(scn.error(("settings",), f"mechanism '{scn.model}' takes no settings"))
+    try:
+        mech.check(scn)
+    except ScenarioError as exc:
+        add(exc)
+    problems.raise_any()  # the outcome declarations may rely on the mechanism's check
     # outcomes named as main must exist
     known = {o.name for o in mech.outcome_specs(scn)}
     for k, name in enumerate(scn.outcomes):
         if name not in known:
             add(scn.error(("outcomes", k), f"unknown outcome '{name}'{did_you_mean(name, known)}"))
-    try:
-        mech.check(scn)
-    except ScenarioError as exc:
-        add(exc)
     problems.raise_any()
     return scn
 
