@@ -318,8 +318,10 @@ def _cmd_describe(args: argparse.Namespace) -> int:
 def _cmd_plot(args: argparse.Namespace) -> int:
     from simsim.plotting import outcomes_figure
     from simsim.results import Results
+    from simsim.results_check import check_outcomes
 
     res = Results.load(args.results)
+    check_outcomes(res, args.outcome)
     out = args.out or args.results / "outcomes.png"
     _writable_file(out)
     outcomes_figure(res, args.outcome).savefig(out, dpi=110)
@@ -329,11 +331,13 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 def _drivers(res: Any, outcome: str | None, category: str | None) -> tuple[str, str | None, pd.DataFrame]:
     from simsim.analysis import sensitivity
+    from simsim.results_check import check_category
 
     specs = {sp["name"]: sp for sp in res.outcome_specs}
     name = outcome or (res.main_outcomes[0] if res.main_outcomes else None)
-    if name is None or name not in specs:
-        raise SimsimError(f"unknown outcome '{name}'; choose with --outcome")
+    if name is None:
+        raise SimsimError("the results name no main outcome; choose one with --outcome")
+    check_category(res, name, category)  # unknown names: an error with a did-you-mean
     if specs[name]["kind"] == "category" and category is None:
         counts = res.runs[name].dropna().astype(str).value_counts()
         category = str(counts.index[0]) if len(counts) else None
@@ -408,6 +412,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     print(f"a = {na}, b = {nb}: estimates with 95% intervals; difference b - a")
     if (a.seed, len(a.runs)) != (b.seed, len(b.runs)):
         print(f"  note: a has {len(a.runs)} runs with seed {a.seed}, b {len(b.runs)} runs with seed {b.seed}")
+    for method in dict.fromkeys(table["interval"]):
+        print(f"  intervals of differences: {method}")
     for r in table.itertuples(index=False):
         fmt = ".1%" if r.kind != "number" else ".4g"
         print(f"  {r.label:<34} a {r.estimate_a:{fmt}}  b {r.estimate_b:{fmt}}  "

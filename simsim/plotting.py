@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from simsim.results import wilson_interval
+from simsim.results_check import check_category, check_outcomes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -33,6 +34,7 @@ def probability_table(results: Results, outcomes: list[str] | None = None, max_c
     outcome and per category of a categorical outcome; beyond ``max_categories`` categories,
     the most frequent ones and one row pooling the others.
     """
+    check_outcomes(results, outcomes)
     names = outcomes or results.main_outcomes
     specs = {s["name"]: s for s in results.outcome_specs}
     names = [n for n in names if n in specs and specs[n]["kind"] in ("bool", "category")]
@@ -61,6 +63,7 @@ def probability_table(results: Results, outcomes: list[str] | None = None, max_c
 
 def numeric_outcomes(results: Results, outcomes: list[str] | None = None) -> dict[str, np.ndarray]:
     """Values over runs of the numeric main outcomes (NaNs dropped), by name."""
+    check_outcomes(results, outcomes)
     names = outcomes or results.main_outcomes
     specs = {s["name"]: s for s in results.outcome_specs}
     out = {}
@@ -151,6 +154,7 @@ def plot_fan(fan: pd.DataFrame, name: str, ax: Axes | None = None) -> Axes:
 
 def outcomes_figure(results: Results, outcomes: list[str] | None = None) -> Figure:
     """The distribution of the main outcomes: probabilities, histograms and a fan chart."""
+    check_outcomes(results, outcomes)
     probs = probability_table(results, outcomes)
     nums = numeric_outcomes(results, outcomes)
     reporters = [r for r in results.metadata.get("main_reporters", []) if r in results.timeseries]
@@ -249,6 +253,7 @@ def plot_sensitivity(table: pd.DataFrame, title: str, ax: Axes | None = None, to
 
 def sensitivity_figure(results: Results, outcome: str, category: str | None = None) -> Figure:
     """Figure of what drives ``outcome``: the uncertain inputs ranked by partial rank correlation."""
+    check_category(results, outcome, category)
     from simsim.analysis import sensitivity
 
     table = sensitivity(results, outcome, category)
@@ -273,6 +278,7 @@ def plot_convergence(table: pd.DataFrame, title: str, ax: Axes | None = None) ->
 
 def convergence_figure(results: Results, outcome: str, category: str | None = None) -> Figure:
     """Figure of how the estimate of ``outcome`` settles as runs accumulate."""
+    check_category(results, outcome, category)
     from simsim.analysis import convergence
 
     fig = Figure(figsize=(6.5, 3.8), layout="constrained")

@@ -70,7 +70,7 @@ def test_constant_inputs_are_left_out():
 def test_unknown_outcome(synthetic):
     with pytest.raises(ResultsError, match="unknown outcome"):
         sensitivity(synthetic, "nope")
-    with pytest.raises(ResultsError, match="not in both"):
+    with pytest.raises(ResultsError, match="unknown outcome 'nope'"):
         compare(synthetic, synthetic, ["nope"])
 
 
