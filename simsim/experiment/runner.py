@@ -26,6 +26,7 @@ import pandas as pd
 from scipy.stats import qmc
 
 from simsim.errors import SimsimError
+from simsim.experiment.checks import check_run
 from simsim.model import design_of, inputs_from_uniforms, sample_inputs_batch
 from simsim.registry import get_mechanism
 from simsim.results import Results, build_metadata
@@ -268,6 +269,7 @@ def run(
         from simsim.scenario import load_scenario
 
         scenario = load_scenario(scenario)
+    check_run(scenario, replications, seed, jobs, settings)  # misuse and memory, before anything runs
     s = settings or RunSettings()
     n = replications if replications is not None else (
         s.replications if s.replications is not None else scenario.replications)

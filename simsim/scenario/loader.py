@@ -316,6 +316,18 @@ def _check_bounds(scn: Scenario, path: tuple[Any, ...], q: Any, spec: Any, what:
         raise problems[0]
 
 
+def _check_size(scn: Scenario, mech: Any, add: Any) -> None:
+    """Refuse a scenario whose dense relation matrices (actors x actors each) cannot fit in memory."""
+    from simsim.experiment.checks import available_memory
+
+    n = len(scn.actors)
+    need = 8 * n * n * max(len(set(mech.relations) | set(scn.relations)), 1)
+    avail = available_memory()
+    if avail is not None and need > avail:
+        add(scn.error(("actors",), f"{n} actors need {need / 1e9:.1f} GB for the relation matrices alone, "
+                                   f"but {avail / 1e9:.1f} GB is available: use fewer actors"))
+
+
 def check_scenario(scn: Scenario) -> Scenario:
     """Whole-file checks: ids, references, the mechanism's parameters, attributes, relations, events.
 
@@ -353,6 +365,7 @@ def check_scenario(scn: Scenario) -> Scenario:
             check_source(("parameters", name), q)
         problems.raise_any()
     mech = get_mechanism(scn.model)
+    _check_size(scn, mech, add)
 
     # attributes
     for i, a in enumerate(scn.actors):
