@@ -294,17 +294,20 @@ def _cmd_describe(args: argparse.Namespace) -> int:
         prov = f"source {u.quantity.source}" if u.quantity.source else "assumption"
         print(f"  {u.column:<40} {u.quantity.describe():<28} {prov}")
     from simsim.registry import get_mechanism
+    from simsim.scenario.values import used_values
 
-    fixed = []
-    for a in scn.actors:
-        fixed += [(f"attr.{a.id}.{k}", q) for k, q in a.attributes.items() if not q.uncertain]
-    for rname, rel in scn.relations.items():
-        fixed += [(f"rel.{rname}.{e.key}", e) for e in rel.edges if not e.uncertain]
-    fixed += [(f"param.{k}", q) for k, q in scn.parameters.items() if not q.uncertain]
-    print(f"\nFixed inputs ({len(fixed)}):")
-    for name, q in fixed:
-        prov = f"source {q.source}" if q.source else "assumption"
-        print(f"  {name:<40} {q.describe():<28} {prov}")
+    values = [v for v in used_values(scn) if v.value != "derived" or v.origin == "given"]
+    fixed = [v for v in values if v.name not in {u.column for u in unc}]
+    n_default = sum(v.origin == "default" for v in fixed)
+    print(f"\nFixed inputs and other values used ({len(fixed)}; {n_default} at the mechanism's defaults, "
+          f"marked 'default'"
+          f"{'; strict: every parameter given' if scn.strict else ''}):")
+    for v in fixed:
+        mark = "default" if v.origin == "default" else ""
+        print(f"  {v.name:<40} {v.value:<28} {mark:<8} {v.provenance}")
+    derived = [v.name for v in used_values(scn) if v.value == "derived" and v.origin == "default"]
+    if derived:
+        print(f"  derived by the mechanism from other inputs: {', '.join(derived)}")
     specs = get_mechanism(scn.model).outcome_specs(scn)
     print(f"\nOutcomes per run ({len(specs)}; main: {', '.join(scn.outcomes) or 'none named'}):")
     for o in specs:

@@ -107,6 +107,7 @@ def _versions() -> dict[str, str]:
 def build_metadata(scenario: Scenario, settings: dict[str, Any]) -> dict[str, Any]:
     """Metadata recorded with results: versions, scenario identity, settings, outcome declarations."""
     from simsim.registry import get_mechanism
+    from simsim.scenario.values import used_values
 
     mech = get_mechanism(scenario.model)
     specs = [asdict(o) for o in mech.outcome_specs(scenario)]
@@ -126,6 +127,7 @@ def build_metadata(scenario: Scenario, settings: dict[str, Any]) -> dict[str, An
         "main_outcomes": main,
         "main_reporters": list(mech.main_reporters),
         "scenario_content": scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
+        "values": [v.as_dict() for v in used_values(scenario)],  # every value used, defaults marked
     }
 
 
