@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, help="results folder (default: out/<scenario name>)")
     r.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                    help="override a scenario value, e.g. --set parameters.rationality=2 (repeatable)")
+    r.add_argument("--ranges", action="store_true",
+                   help="sample every fixed value that gives a range: over it (so sensitivity ranks it)")
     r.add_argument("--sampling", choices=("random", "lhs"), default="random",
                    help="sampling of uncertain inputs: independent per run, or a Latin hypercube")
     r.add_argument("--no-plot", action="store_true", help="do not write outcomes.png")
@@ -79,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("describe", help="show a scenario's actors, uncertain inputs and sources")
     d.add_argument("scenario")
+    d.add_argument("--ranges", action="store_true", help="as run --ranges: fixed values with a range are sampled")
     d.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
 
     pl = sub.add_parser("plot", help="draw outcomes.png from a results folder")
@@ -187,7 +190,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     import simsim
     from simsim.experiment import RunSettings
 
-    scn = simsim.load_scenario(args.scenario, args.overrides)
+    scn = simsim.load_scenario(args.scenario, args.overrides, ranges=args.ranges)
     out = args.out or Path("out") / scn.name
     _writable_folder(out)
     settings = RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs,
@@ -281,7 +284,7 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     import simsim
     from simsim.model import design_of
 
-    scn = simsim.load_scenario(args.scenario, args.overrides)
+    scn = simsim.load_scenario(args.scenario, args.overrides, ranges=args.ranges)
     print(f"{scn.title or scn.name}  (mechanism {scn.model}; {scn.steps} steps; default {scn.replications} runs)")
     print(scn.description.strip())
     print("\nActors:")

@@ -8,6 +8,7 @@ and the key path.
 from __future__ import annotations
 
 import copy
+import math
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -544,7 +545,76 @@ def scenario_from_data(raw: Any, origin: str = "<data>") -> Scenario:
     return check_scenario(scn)
 
 
-def load_scenario(path: str | os.PathLike[str], overrides: Mapping[str, Any] | Iterable[str] | None = None) -> Scenario:
+# ---------------------------------------------------------------------------- ranges
+def vary_ranges(raw: Any) -> Any:
+    """Turn every fixed value with a ``range: [lo, hi]`` (lo < hi) into a distribution over the range.
+
+    The value then takes part in sampling (once per run) and in the sensitivity analysis like
+    any uncertain input: a real number becomes ``uniform(lo, hi)``; a whole number the
+    mechanism requires (a parameter, attribute or relation declared ``integer``) becomes a
+    ``choice`` among at most 101 evenly spaced whole numbers of the range. A degenerate range
+    (``lo == hi``, a definition) stays fixed. Provenance (``source``/``assumption``) and notes
+    are kept. Returns new data; ``raw`` is not changed.
+    """
+    from simsim.registry import get_mechanism, mechanism_names
+
+    if not isinstance(raw, Mapping):
+        return raw
+    mech = get_mechanism(raw["model"]) if raw.get("model") in mechanism_names() else None
+    data = copy.deepcopy(raw)
+
+    def convert(container: Any, key: Any, integer: bool) -> None:
+        q = container[key]
+        if not (isinstance(q, Mapping) and "value" in q and "dist" not in q and isinstance(q.get("range"), list)
+                and len(q["range"]) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                   for v in q["range"])):
+            return
+        lo, hi = q["range"]
+        if not lo < hi:
+            return
+        new = LDict({k: v for k, v in q.items() if k not in ("value", "range")})
+        new.locs = {k: v for k, v in getattr(q, "locs", {}).items() if k in new}
+        new.loc = getattr(q, "loc", None)
+        if integer:
+            import numpy as np
+
+            grid = np.unique(np.round(np.linspace(math.ceil(lo), math.floor(hi),
+                                                  int(min(math.floor(hi) - math.ceil(lo) + 1, 101)))))
+            new.update(dist="choice", values=[int(v) for v in grid])
+        else:
+            new.update(dist="uniform", low=lo, high=hi)
+        new.setdefault("note", "")
+        new["note"] = (str(new["note"]) + " " if new["note"] else "") + f"(range [{lo:g}, {hi:g}] sampled)"
+        container[key] = new
+
+    def spec_integer(table: Mapping[str, Any], name: Any) -> bool:
+        spec = table.get(name) if mech is not None and isinstance(name, str) else None
+        return bool(getattr(spec, "integer", False))
+
+    params = data.get("parameters")
+    if isinstance(params, Mapping):
+        for name in list(params):
+            convert(params, name, spec_integer(mech.parameters if mech else {}, name))
+    actors = data.get("actors")
+    for a in actors if isinstance(actors, list) else ():
+        if not isinstance(a, Mapping):
+            continue
+        for section, table in (("attributes", mech.attributes if mech else {}), ("behaviour_params", {})):
+            sec = a.get(section)
+            if isinstance(sec, Mapping):
+                for name in list(sec):
+                    convert(sec, name, spec_integer(table, name))
+    rels = data.get("relations")
+    if isinstance(rels, Mapping):
+        for rname, rel in rels.items():
+            edges = rel.get("edges") if isinstance(rel, Mapping) else None
+            for j in range(len(edges) if isinstance(edges, list) else 0):
+                convert(edges, j, spec_integer(mech.relations if mech else {}, rname))
+    return data
+
+
+def load_scenario(path: str | os.PathLike[str], overrides: Mapping[str, Any] | Iterable[str] | None = None,
+                  *, ranges: bool = False) -> Scenario:
     """Load, merge (``extends:``), override and validate a scenario file.
 
     Parameters
@@ -553,6 +623,10 @@ def load_scenario(path: str | os.PathLike[str], overrides: Mapping[str, Any] | I
         A YAML scenario file, or the name of a shipped scenario (``"mongolia_icc_2024"``).
     overrides
         ``["path.to.key=value", ...]`` or ``{"path.to.key": value}``, as ``--set`` on the CLI.
+    ranges
+        Sample every fixed value that gives a ``range:`` over that range (see
+        :func:`vary_ranges`), so that it takes part in sampling and sensitivity analysis;
+        by default a range is documentation and the value stays fixed.
 
     Raises
     ------
@@ -569,7 +643,9 @@ def load_scenario(path: str | os.PathLike[str], overrides: Mapping[str, Any] | I
     label = str(path) if Path(path).is_file() or not p.exists() else str(p)
     raw = _resolve_extends(p, label, ())
     raw = apply_overrides(raw, overrides)
+    if ranges:
+        raw = vary_ranges(raw)
     return scenario_from_data(raw, label)
 
 
-__all__ = ["load_scenario", "scenario_from_data", "apply_overrides", "merge", "yaml"]
+__all__ = ["load_scenario", "scenario_from_data", "apply_overrides", "merge", "vary_ranges", "yaml"]
