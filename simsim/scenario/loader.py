@@ -22,6 +22,9 @@ from simsim.scenario.base import did_you_mean
 from simsim.scenario.schema import Scenario, SetParameter, SetRelation
 from simsim.scenario.yamlio import LDict, LList, format_path, load_yaml_file, load_yaml_text, locate
 
+#: Longest chain of ``extends:`` (each file of the chain is read within the limits of yamlio).
+MAX_EXTENDS = 32
+
 BASE_EVENT_TYPES = {"set_parameter": SetParameter, "set_relation": SetRelation}
 
 
@@ -105,6 +108,8 @@ def _resolve_extends(path: Path, label: str, stack: tuple[Path, ...]) -> Any:
     if real in stack:
         chain = " -> ".join(p.name for p in (*stack, real))
         raise ScenarioError(f"'extends' cycle: {chain}", label)
+    if len(stack) > MAX_EXTENDS:
+        raise ScenarioError(f"'extends' chain of more than {MAX_EXTENDS} steps: refused", label)
     data = load_yaml_file(path, label)
     if not isinstance(data, Mapping):
         raise ScenarioError("a scenario file must be a mapping of keys (name:, model:, actors: ...)", label, 1)
@@ -116,13 +121,13 @@ def _resolve_extends(path: Path, label: str, stack: tuple[Path, ...]) -> Any:
         raise ScenarioError("'extends' must be a file path", label, loc[1] if loc else None, "extends")
     parent_path = (path.parent / parent)
     parent_label = str(Path(label).parent / parent) if label else str(parent_path)
-    if not parent_path.is_file() and not Path(parent).suffix:
+    if not parent_path.exists() and not Path(parent).suffix:
         from simsim.registry import shipped_scenarios
 
         shipped = shipped_scenarios()
         if parent in shipped:  # `extends: mongolia_icc_2024` names a shipped scenario
             parent_path, parent_label = shipped[parent], str(shipped[parent])
-    if not parent_path.is_file():
+    if not parent_path.exists():  # a FIFO, a device or a folder is refused by load_yaml_file
         loc = data.locs.get("extends") if isinstance(data, LDict) else None
         raise ScenarioError(f"extended file '{parent}' not found", label, loc[1] if loc else None, "extends")
     base = _resolve_extends(parent_path, parent_label, (*stack, real))
