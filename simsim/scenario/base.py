@@ -6,8 +6,8 @@ import difflib
 import math
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 
 def did_you_mean(word: str, choices: Any) -> str:
@@ -49,20 +49,29 @@ class StrictModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _unknown_keys(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            known = set()
-            for name, field in cls.model_fields.items():
-                known.add(field.alias or name)
-                known.add(name)
-            for key in data:
-                if key not in known:
-                    allowed = sorted(field.alias or name for name, field in cls.model_fields.items())
-                    raise PydanticCustomError(
-                        "unknown_key",
-                        "unknown key '{key}'{hint}; allowed: {allowed}",
-                        {"key": key, "hint": did_you_mean(key, allowed), "allowed": ", ".join(allowed)},
-                    )
-        return data
+    def _unknown_keys(cls, data: Any, handler: Any) -> Any:
+        """Reject unknown keys, reporting them together with the problems of the known ones."""
+        if not isinstance(data, dict):
+            return handler(data)
+        known = set()
+        for name, field in cls.model_fields.items():
+            known.add(field.alias or name)
+            known.add(name)
+        unknown = [k for k in data if k not in known]
+        if not unknown:
+            return handler(data)
+        allowed = sorted(field.alias or name for name, field in cls.model_fields.items())
+        errors = [InitErrorDetails(
+            type=PydanticCustomError("unknown_key", "unknown key '{key}'{hint}; allowed: {allowed}",
+                                     {"key": str(k), "hint": did_you_mean(k, allowed), "allowed": ", ".join(allowed)}),
+            loc=(k,), input=data[k]) for k in unknown]
+        try:
+            handler({k: v for k, v in data.items() if k not in unknown})
+        except ValidationError as exc:
+            for e in exc.errors():
+                msg = e["msg"].replace("{", "{{").replace("}", "}}")
+                errors.append(InitErrorDetails(type=PydanticCustomError(e["type"], msg), loc=e["loc"],
+                                               input=e.get("input")))
+        raise ValidationError.from_exception_data(cls.__name__, errors)

@@ -31,10 +31,10 @@ BASE_EVENT_TYPES = {"set_parameter": SetParameter, "set_relation": SetRelation}
 # ---------------------------------------------------------------------------- merging
 def _item_key(item: Any, edges: bool = False) -> Any:
     """Identity of a list item for merging: its ``id``, or for relation edges (from, to)."""
-    if isinstance(item, Mapping):
-        if "id" in item:
+    if isinstance(item, Mapping):  # only names identify items: a list or mapping as an id is a schema error
+        if "id" in item and isinstance(item["id"], (str, int, float)):
             return ("id", item["id"])
-        if edges and "from" in item and "to" in item:
+        if edges and isinstance(item.get("from"), str) and isinstance(item.get("to"), str):
             return ("edge", item["from"], item["to"])
     return None
 
@@ -255,8 +255,6 @@ def _validation_errors(exc: ValidationError, raw: Any, origin: str) -> list[Scen
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "union[")))]
         # drop union-member tags pydantic adds (e.g. 'GenericEvent')
         loc = [p for p in loc if p not in ("GenericEvent", "EventSpec")]
-        if err["type"] == "unknown_key":
-            loc.append(err["ctx"]["key"])
         msg = err["msg"]
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
@@ -445,7 +443,7 @@ def check_scenario(scn: Scenario) -> Scenario:
             continue
         for e in _bounds_problems(scn, path, q, mech.parameters[name], f"parameter '{name}'"):
             add(e)
-    if scn.strict:
+    if scn.strict and all(name in mech.parameters for name in scn.parameters):  # a typo is reported once
         missing = [name for name in mech.parameters if name not in scn.parameters]
         if missing:
             add(scn.error(("parameters",), f"'strict: true' requires every parameter of mechanism '{scn.model}'; "

@@ -84,10 +84,10 @@ class GenericEvent(EventSpec):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _unknown_keys(cls, data: Any) -> Any:  # extras are checked by the typed event later
-        return data
+    def _unknown_keys(cls, data: Any, handler: Any) -> Any:  # extras are checked by the typed event later
+        return handler(data)
 
 
 class SetParameter(EventSpec):
