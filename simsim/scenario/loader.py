@@ -636,6 +636,11 @@ def load_scenario(path: str | os.PathLike[str], overrides: Mapping[str, Any] | I
     ScenarioError
         Every problem found (``.problems``), each naming file, line and key.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise ScenarioError(f"a scenario path must be a text or a path, not {type(path).__name__}")
+    text_path = os.fspath(path)
+    if isinstance(text_path, bytes) or "\x00" in text_path or not text_path.strip():
+        raise ScenarioError("not a usable file name (empty, bytes or containing a NUL character)", repr(text_path))
     p = Path(path)
     if not p.is_file() and not p.suffix:
         from simsim.registry import shipped_scenarios

@@ -147,8 +147,31 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LList:
     return out
 
 
+def _construct_text(loader: _Loader, node: yaml.ScalarNode) -> str:
+    """A date or time written bare (``2024-09-03``) stays the text it is: scenarios hold no dates as values."""
+    return str(node.value)
+
+
+def _refuse_tag(loader: _Loader, node: Node) -> Any:
+    raise ScenarioError(f"the YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not used in scenarios",
+                        loader.file_label, node.start_mark.line + 1)
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    if len(node.value) > 100:  # Python refuses to convert very long digit strings (and no count needs them)
+        raise ScenarioError(f"a number of {len(node.value)} digits: refused", loader.file_label,
+                            node.start_mark.line + 1)
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+for _tag in ("binary", "set", "omap", "pairs"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
 
 
 def load_yaml_text(text: str, label: str) -> Any:
