@@ -189,12 +189,14 @@ def _writable_file(path: Path) -> None:
 def _cmd_run(args: argparse.Namespace) -> int:
     import simsim
     from simsim.experiment import RunSettings
+    from simsim.experiment.checks import check_run
 
     scn = simsim.load_scenario(args.scenario, args.overrides, ranges=args.ranges)
-    out = args.out or Path("out") / scn.name
-    _writable_folder(out)
     settings = RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs,
                            timeseries=not args.no_timeseries, sampling=args.sampling)
+    check_run(scn, None, None, None, settings)  # e.g. too large for memory: refused before --out is created
+    out = args.out or Path("out") / scn.name
+    _writable_folder(out)
     t0 = time.perf_counter()
     res = simsim.run(scn, settings=settings)
     elapsed = time.perf_counter() - t0

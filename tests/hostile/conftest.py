@@ -30,7 +30,9 @@ def assert_bad_input(code: int, err: str, *, where: str | None = None, fragment:
     """Exit code 2, no traceback, one message (a file's problems listed under it, each located)."""
     assert code == 2, err
     assert "Traceback" not in err and "internal error" not in err, err
-    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("usage:")]
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    if lines and lines[0].startswith("usage:"):  # argparse prints its usage first
+        lines = lines[next(i for i, ln in enumerate(lines) if ln.startswith("simsim: error:")):]
     assert lines, "no message"
     head, rest = lines[0], lines[1:]
     assert head.startswith(("simsim: error:", "error:")), err
