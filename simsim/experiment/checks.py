@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from simsim.scenario.schema import Scenario
 
 SAMPLINGS = ("random", "lhs")
+INPUT_PREFIXES = ("param", "attr", "rel", "bparam")
 #: Largest seed accepted (numpy's SeedSequence takes any non-negative integer; 2**128 keeps
 #: seeds printable and recordable in JSON and Parquet metadata).
 MAX_SEED = 2**128
@@ -82,6 +83,39 @@ def check_run(scenario: Any, replications: Any, seed: Any, jobs: Any, settings: 
             settings.replications if settings is not None and settings.replications is not None
             else scenario.replications)
         check_memory(scenario, int(n), settings.timeseries if settings is not None else True)
+
+
+def check_inputs(columns: list[str], inputs: Any) -> None:
+    """Check the ``inputs`` given to :func:`simsim.run_one`: a mapping of every uncertain input to a finite number.
+
+    Keys that are not input names (``run``, ``seed``, outcomes: a whole row of ``Results.runs``)
+    are ignored; a key that looks like an input (``param.``, ``attr.``, ``rel.``, ``bparam.``)
+    but is not one of the scenario's is an error.
+
+    Raises
+    ------
+    SimsimError
+        An unknown input name (with a did-you-mean), a missing one, or a value that is not a
+        finite number.
+    """
+    import math
+    from collections.abc import Mapping
+
+    from simsim.scenario.base import did_you_mean
+
+    if not isinstance(inputs, Mapping):
+        raise SimsimError(f"inputs must be a mapping of input name to value, not {type(inputs).__name__}")
+    for name in inputs:  # a whole row of Results.runs may be passed: its outcomes, run and seed are ignored
+        if isinstance(name, str) and name.split(".", 1)[0] in INPUT_PREFIXES and name not in columns:
+            raise SimsimError(f"unknown input '{name}'{did_you_mean(str(name), columns)}; the scenario's uncertain "
+                              f"inputs: {', '.join(columns) or 'none'}")
+    missing = [c for c in columns if c not in inputs]
+    if missing:
+        raise SimsimError(f"inputs lack {', '.join(missing)}")
+    for name in columns:
+        v = inputs[name]
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(float(v)):
+            raise SimsimError(f"input '{name}' must be a finite number, not {v!r}")
 
 
 def available_memory() -> int | None:

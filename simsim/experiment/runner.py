@@ -28,7 +28,7 @@ import pandas as pd
 from scipy.stats import qmc
 
 from simsim.errors import SimsimError
-from simsim.experiment.checks import check_run
+from simsim.experiment.checks import check_inputs, check_run
 from simsim.model import design_of, inputs_from_uniforms, sample_inputs_batch
 from simsim.registry import get_mechanism
 from simsim.results import Results, build_metadata
@@ -101,6 +101,7 @@ def run_one(scenario: Scenario, seed: int, run_id: int = 0,
     given = None
     if inputs is not None:
         cols = [u.column for u in design_of(scenario).uncertain]
+        check_inputs(cols, inputs)  # unknown, missing or non-numeric names: a SimsimError
         given = np.array([[float(inputs[c]) for c in cols]])
     runs, ts = _run_chunk([run_id], [int(seed)], True, scenario, given=given)
     row = runs.iloc[0].to_dict()
