@@ -396,7 +396,12 @@ def _cmd_convergence(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _results_or_run(arg: str, args: argparse.Namespace) -> object:
+def _results_or_run(arg: str, args: argparse.Namespace, like: Any = None) -> object:
+    """Results of ``arg`` (a results folder), or of running it (a scenario).
+
+    A scenario run second without ``--seed`` takes the master seed and number of runs of the
+    first result (``like``), so that the two share their seeds and compare pairs them.
+    """
     import simsim
     from simsim.experiment import RunSettings
     from simsim.results import Results
@@ -404,7 +409,12 @@ def _results_or_run(arg: str, args: argparse.Namespace) -> object:
     if Path(arg).is_dir():
         return Results.load(arg)
     scn = simsim.load_scenario(arg)
-    return simsim.run(scn, settings=RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs))
+    seed, n = args.seed, args.replications
+    if like is not None and seed is None:
+        seed, n = like.seed, (n if n is not None else len(like.runs))
+        print(f"simsim: running {scn.name} with the seed and runs of a ({seed}, {n}) so that runs pair up",
+              file=sys.stderr)
+    return simsim.run(scn, settings=RunSettings(replications=n, seed=seed, jobs=args.jobs))
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -414,7 +424,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.out:
         _writable_folder(args.out)
     a: Any = _results_or_run(args.a, args)
-    b: Any = _results_or_run(args.b, args)
+    b: Any = _results_or_run(args.b, args, like=a)
     table = compare(a, b, args.outcome)
     na, nb = a.metadata["scenario"]["name"], b.metadata["scenario"]["name"]
     print(f"a = {na}, b = {nb}: estimates with 95% intervals; difference b - a")
