@@ -457,7 +457,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return COMMANDS[args.command](args)
         return int(_command_module(args.command.replace("-", "_")).run(args))
     except SimsimError as exc:
-        print(f"simsim: error: {exc}", file=sys.stderr)
+        from simsim.errors import ScenarioError, one_line
+
+        text = str(exc) if isinstance(exc, ScenarioError) else one_line(str(exc))  # problems: one per line
+        print(f"simsim: error: {text}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `simsim list | head`: the reader stopped listening
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -10,6 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped, so a message stays one line."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
+
+
 class SimsimError(Exception):
     """Base class of all errors caused by user input."""
 
@@ -35,10 +43,10 @@ class ScenarioError(SimsimError):
     def __init__(
         self, message: str, file: str | None = None, line: int | None = None, key: str | None = None
     ) -> None:
-        self.message = message
-        self.file = file
+        self.message = one_line(message)
+        self.file = None if file is None else one_line(file)
         self.line = line
-        self.key = key
+        self.key = None if key is None else one_line(key)
         self.problems: list[ScenarioError] = [self]
         super().__init__(str(self))
 
