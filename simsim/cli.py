@@ -412,8 +412,7 @@ def _results_or_run(arg: str, args: argparse.Namespace, like: Any = None) -> obj
     seed, n = args.seed, args.replications
     if like is not None and seed is None:
         seed, n = like.seed, (n if n is not None else len(like.runs))
-        print(f"simsim: running {scn.name} with the seed and runs of a ({seed}, {n}) so that runs pair up",
-              file=sys.stderr)
+        print(f"b = {scn.name}: run with the seed and number of runs of a ({seed}, {n}), so that runs pair up")
     return simsim.run(scn, settings=RunSettings(replications=n, seed=seed, jobs=args.jobs))
 
 
