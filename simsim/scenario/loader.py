@@ -251,7 +251,8 @@ def apply_overrides(data: Any, overrides: Mapping[str, Any] | Iterable[str] | No
 def _validation_errors(exc: ValidationError, raw: Any, origin: str) -> list[ScenarioError]:
     """One located :class:`ScenarioError` per problem pydantic found."""
     out = []
-    for err in exc.errors():
+    errors = exc.errors()
+    for err in errors:
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "union[")))]
         # drop union-member tags pydantic adds (e.g. 'GenericEvent')
         loc = [p for p in loc if p not in ("GenericEvent", "EventSpec")]

@@ -141,7 +141,7 @@ class Scenario(StrictModel):
         description="Mechanism-specific structured settings (e.g. the games of `games`), "
         "validated by the mechanism's check.",
     )
-    events: tuple[GenericEvent | EventSpec, ...] = ()
+    events: tuple[GenericEvent, ...] = ()
     outcomes: tuple[str, ...] = Field((), description="Main outcomes, shown first and plotted.")
     sources: tuple[Source, ...] = ()
     extends: str | None = Field(None, description="Base scenario this one changes (path relative to this file).")
@@ -152,6 +152,15 @@ class Scenario(StrictModel):
     _raw: Any = PrivateAttr(None)
     _hash: str | None = PrivateAttr(None)
     _design: Any = PrivateAttr(None)
+
+    @field_validator("events", mode="before")
+    @classmethod
+    def _typed_events(cls, value: Any) -> Any:
+        """Typed events (e.g. from a validated scenario) are validated again from their fields."""
+        if isinstance(value, (list, tuple)):
+            return [ev.model_dump(by_alias=True, exclude_unset=True) | dict(ev.model_extra or {})
+                    if isinstance(ev, EventSpec) and not isinstance(ev, GenericEvent) else ev for ev in value]
+        return value
 
     @field_validator("relations", "parameters")
     @classmethod

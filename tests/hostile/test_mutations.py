@@ -100,8 +100,10 @@ def _check(data: dict, what: str) -> None:
         assert code in (0, 2), f"{what}: {err}"
         if code == 2:
             assert_bad_input(code, err)
-            head = err.splitlines()[0]
-            assert ".yaml" in head or "--set" in head, f"{what}: message names no file: {err}"
+            lines = err.splitlines()
+            located = lines[1:] if lines[0].rstrip().endswith("problems:") else lines[:1]
+            for ln in located:  # each problem names its file (the mutated one, or a base it extends)
+                assert "/" in ln, f"{what}: message names no file: {err}"
         assert files_under(work) == before
 
 
