@@ -121,7 +121,7 @@ def _test(max_examples: int):
 
 
 test_mutations_quick = _test(3)
-test_mutations_many = pytest.mark.slow(_test(40))
+test_mutations_many = pytest.mark.slow(_test(25))
 
 
 def _bytes_test(max_examples: int):
@@ -144,4 +144,4 @@ def _bytes_test(max_examples: int):
 
 
 test_random_bytes_quick = _bytes_test(20)
-test_random_bytes_many = pytest.mark.slow(_bytes_test(500))
+test_random_bytes_many = pytest.mark.slow(_bytes_test(300))
