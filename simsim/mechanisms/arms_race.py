@@ -359,10 +359,11 @@ class ArmsRaceModel(DiplomacyModel):
     (:func:`is_stable`); for two states it is ``m n > a b``.
 
     The model is vectorised (``vectorised = True``): it computes ``R`` runs side by side,
-    ``x`` has shape (R, n), ``fear`` (R, n, n). Run ``r`` uses only its own uniforms: the
-    uncertain event inputs, then for every step one uniform per state (noise, as a standard
-    normal by the inverse CDF) and one per pair of states (crises), all drawn up front, so
-    its results do not depend on the other runs of the chunk.
+    ``x`` has shape (R, n), ``fear`` (R, n, n). Run ``r`` uses only its own streams
+    (:meth:`~simsim.model.DiplomacyModel.uniforms`): ``input:event.<id>.<field>`` for each
+    uncertain event input, ``noise`` (one uniform per step and state, a standard normal by
+    the inverse CDF) and ``crises`` (one per step and pair of states), all drawn up front,
+    so its results do not depend on the other runs of the chunk.
 
     References
     ----------
@@ -480,13 +481,6 @@ class ArmsRaceModel(DiplomacyModel):
                                         "overshoot; use a smaller dt (e.g. months: dt = 1/12)")
 
     # -- R runs side by side ---------------------------------------------------------------------
-    def _uniforms(self, stream: str, shape: tuple[int, ...]) -> FloatArray:
-        """Uniforms of every run of the model for a named stream, shape (R, *shape)."""
-        uniforms = getattr(self, "uniforms", None)  # the base's per-run streams, where available
-        if uniforms is not None:
-            return np.asarray(uniforms(stream, shape), dtype=float)
-        return np.stack([g.random(shape) for g in self.run_rngs])
-
     def _param(self, name: str) -> FloatArray:
         """Parameter ``name`` as an array over the runs, shape (R,) (see :meth:`setup`)."""
         return self.p[name]  # type: ignore[no-any-return]
@@ -521,22 +515,21 @@ class ArmsRaceModel(DiplomacyModel):
         self.grievance = self.attr["grievance"]
         self.counted_share = self.attr["counted_share"]
         self.stable_initial = batched_spectral_abscissa(self._system()) < 0.0
-        # uncertain event inputs: one uniform per uncertain field, in the order of the events
-        fields = [(k, ev, fname, q) for k, ev in enumerate(self.spec.events) for fname in _EVENT_QUANTITY_BOUNDS
-                  if isinstance(q := getattr(ev, fname, None), Quantity)]
-        n_unc = sum(q.uncertain for *_, q in fields)
-        u = self._uniforms("event_inputs", (n_unc,)) if n_unc else np.zeros((R, 0))
+        # uncertain event inputs: each from its own stream, named after its outcome column
         self.event_inputs: dict[str, FloatArray] = {}
         self._event_values: dict[tuple[int, str], FloatArray] = {}
-        j = 0
-        for k, ev, fname, q in fields:
-            if q.uncertain:
-                v = q.from_uniform(u[:, j])
-                j += 1
-                self.event_inputs[f"event.{_event_label(ev, k)}.{fname}"] = v
-            else:
-                v = np.full(R, q.central())
-            self._event_values[(k, fname)] = v
+        for k, ev in enumerate(self.spec.events):
+            for fname in _EVENT_QUANTITY_BOUNDS:
+                q = getattr(ev, fname, None)
+                if not isinstance(q, Quantity):
+                    continue
+                if q.uncertain:
+                    column = f"event.{_event_label(ev, k)}.{fname}"
+                    v = q.from_uniform(self.uniforms(f"input:{column}"))
+                    self.event_inputs[column] = v
+                else:
+                    v = np.full(R, q.central())
+                self._event_values[(k, fname)] = v
         # random numbers of every step: one per state (noise) and one per pair of states (crises)
         steps = self.spec.steps
         self._pairs = np.triu_indices(n, 1)
@@ -546,10 +539,10 @@ class ArmsRaceModel(DiplomacyModel):
         self._incidence[np.arange(n_pairs), self._pairs[1]] = 1.0
         self._eps: FloatArray | None = None
         if self._may_be_positive("noise"):
-            self._eps = special.ndtri(np.maximum(self._uniforms("noise", (steps, n)), 2.0**-60))
+            self._eps = special.ndtri(np.maximum(self.uniforms("noise", (steps, n)), 2.0**-60))
         self._u_crises: FloatArray | None = None
         if self._may_be_positive("shock_rate") and n_pairs:
-            self._u_crises = self._uniforms("crises", (steps, n_pairs))
+            self._u_crises = self.uniforms("crises", (steps, n_pairs))
         # treaty ceilings, in the order they start (step, then order in the file)
         self._ceilings = sorted(((k, ev) for k, ev in enumerate(self.spec.events) if isinstance(ev, CeilingEvent)),
                                 key=lambda kv: (kv[1].step, kv[0]))

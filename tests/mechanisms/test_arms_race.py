@@ -222,7 +222,7 @@ class OneRun:
 
 
 def run_model(scn: Scenario, seed: int = 0) -> OneRun:
-    return OneRun(ArmsRaceModel(scn, sample_inputs(scn, np.random.default_rng(seed)), rng=seed).run())
+    return OneRun(ArmsRaceModel(scn, sample_inputs(scn, seed), rng=seed).run())
 
 
 @pytest.mark.parametrize(("a", "b", "m", "n", "r", "s", "x0", "y0"), TWO_STATE_STABLE[:3])
