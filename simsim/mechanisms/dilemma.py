@@ -395,6 +395,7 @@ class DilemmaModel(DiplomacyModel):
         self.shortfall = np.zeros((R, n))
         self.trade_lost = np.zeros((R, n))
         self.p_options = np.zeros((R, n, n, len(OPTIONS)))
+        self._disc: np.ndarray | None = None
         self._dirty = True
 
     def reporters(self) -> dict[str, Any]:
@@ -418,7 +419,9 @@ class DilemmaModel(DiplomacyModel):
         if self._dirty:
             p = self.p
             support = self.rel["norm_support"][:, :, self.inst]
-            disc = expected_discount(p["finding_delay"], p["finding_delay_spread"], p["discount"])
+            if self._disc is None:  # depends on parameters only: recomputed after set_parameter
+                self._disc = expected_discount(p["finding_delay"], p["finding_delay_spread"], p["discount"])
+            disc = self._disc
             eu = option_utilities(
                 member=self.member, credibility=self.credibility,
                 dependence=self.rel["energy_dependence"], trade=self.rel["trade_share"],
@@ -432,6 +435,7 @@ class DilemmaModel(DiplomacyModel):
     def on_set_parameter(self, event: Any, mask: np.ndarray | None = None) -> None:
         """Event ``set_parameter``; propensities are recomputed."""
         super().on_set_parameter(event, mask)
+        self._disc = None
         self._dirty = True
 
     def on_set_relation(self, event: Any, mask: np.ndarray | None = None) -> None:

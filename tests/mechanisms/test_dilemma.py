@@ -254,12 +254,13 @@ def test_a_non_member_is_not_bound(write_yaml):
     assert ts["credibility"].tolist() == [0.5, 0.5, 0.5, 0.5]
 
 
+@pytest.mark.slow
 def test_network_results_do_not_depend_on_which_runs_share_a_model():
     from simsim.experiment import RunSettings
 
     scn = simsim.load_scenario("icc_visits_network")
-    a = simsim.run(scn, settings=RunSettings(replications=150, seed=3, jobs=1, chunk_size=150))
-    b = simsim.run(scn, settings=RunSettings(replications=150, seed=3, jobs=1, chunk_size=1))
+    a = simsim.run(scn, settings=RunSettings(replications=40, seed=3, jobs=1, chunk_size=40))
+    b = simsim.run(scn, settings=RunSettings(replications=40, seed=3, jobs=1, chunk_size=1))
     import pandas as pd
 
     pd.testing.assert_frame_equal(a.runs, b.runs, check_exact=True)
@@ -276,6 +277,7 @@ def test_two_identical_visits_are_two_visits(write_yaml):
     assert ((res.runs["visits"] + res.runs["visits_declined"]) == 2).all()
 
 
+@pytest.mark.slow
 def test_decision_records_the_first_planned_visit():
     """icc_visits_network: MNG's first visit fires with probability 0.9, so no_visit has probability 0.1."""
     res = simsim.run(simsim.load_scenario("icc_visits_network"), replications=2000, seed=5)
