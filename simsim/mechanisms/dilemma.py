@@ -432,11 +432,15 @@ class DilemmaModel(DiplomacyModel):
             self._dirty = False
         return self.p_options
 
+    def invalidate(self) -> None:
+        """Recompute the propensities (and the expected discount) after inputs changed in place."""
+        self._disc = None
+        self._dirty = True
+
     def on_set_parameter(self, event: Any, mask: np.ndarray | None = None) -> None:
         """Event ``set_parameter``; propensities are recomputed."""
         super().on_set_parameter(event, mask)
-        self._disc = None
-        self._dirty = True
+        self.invalidate()
 
     def on_set_relation(self, event: Any, mask: np.ndarray | None = None) -> None:
         """Event ``set_relation``; propensities are recomputed."""

@@ -87,7 +87,7 @@ def sweep(scn, setter, grid) -> np.ndarray:
     """Option probabilities (K, 3) of HOS toward VIS, one run per grid point, all else fixed."""
     m = DilemmaModel(scn, run_seeds=list(range(len(grid))))
     setter(m, np.asarray(grid, dtype=float))
-    m._dirty = True
+    m.invalidate()
     return m.propensities()[:, HOS, VIS].copy()
 
 
