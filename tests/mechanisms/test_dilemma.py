@@ -332,8 +332,32 @@ def test_every_record_case_names_its_observed_decision():
     from simsim.registry import shipped_scenarios
 
     cases = [n for n, p in shipped_scenarios().items() if p.parent.name == "icc_record"]
-    assert len(cases) >= 14
+    assert len(cases) >= 18
     for name in cases:
         scn = simsim.load_scenario(name)
         host = scn.events[0].host
         assert scn.observed[f"decision.{host}"] in ("declined", "no_arrest"), name
+
+
+def test_case_scenarios_match_the_record():
+    """Each case scenario's observed outcomes and priors are what examples/icc_record.py derives from
+    simsim.data (the rule Beta(1 + k, 1 + n - k), the modelled case left out), and its sources can be
+    checked."""
+    from simsim.data import icc_cases
+    from tests.conftest import load_example
+
+    rec = load_example("icc_record")
+    table = icc_cases()
+    for case_id, case in table.iterrows():
+        scn = simsim.load_scenario(rec.scenario_of(case_id))
+        assert scn.observed == rec.observed(case), case_id
+        pri = rec.record_priors(case_id)
+        for name in ("finding_prob", "referral_prob", "sanction_prob"):
+            q = scn.parameters[name]
+            assert (q.dist, q.a, q.b) == ("beta", *pri[name]), (case_id, name)
+        for name in ("finding_delay", "finding_delay_spread"):
+            assert scn.parameters[name].value == pri[name], (case_id, name)
+        assert all(s.checkable for s in scn.sources), case_id
+    # the flagship leaves itself out: 8 findings of 12 decided non-arrests, 7 of 8 referred
+    assert rec.record_priors("putin_mng_2024")["finding_prob"] == (9, 5)
+    assert rec.record_priors("putin_mng_2024")["referral_prob"] == (8, 2)
