@@ -511,12 +511,33 @@ def check_scenario(scn: Scenario) -> Scenario:
         add(exc)
     problems.raise_any()  # the outcome declarations may rely on the mechanism's check
     # outcomes named as main must exist
-    known = {o.name for o in mech.outcome_specs(scn)}
+    specs = {o.name: o for o in mech.outcome_specs(scn)}
+    known = set(specs)
     for k, name in enumerate(scn.outcomes):
         if name not in known:
             add(scn.error(("outcomes", k), f"unknown outcome '{name}'{did_you_mean(name, known)}"))
+    _check_observed(scn, specs, add)
     problems.raise_any()
     return scn
+
+
+def _check_observed(scn: Scenario, specs: Mapping[str, Any], add: Any) -> None:
+    """``observed:`` names outcomes that exist, each with a value of the outcome's kind (problems to ``add``)."""
+    for name, value in scn.observed.items():
+        path = ("observed", name)
+        spec = specs.get(name)
+        if spec is None:
+            add(scn.error(path, f"unknown outcome '{name}'{did_you_mean(name, specs)}"))
+        elif spec.kind == "category":
+            if not isinstance(value, str) or value not in spec.categories:
+                hint = did_you_mean(str(value), spec.categories) if isinstance(value, str) else ""
+                add(scn.error(path, f"observed value of '{name}' must be one of {', '.join(spec.categories)} "
+                                    f"(got {value!r}){hint}"))
+        elif spec.kind == "bool":
+            if not isinstance(value, bool):
+                add(scn.error(path, f"observed value of '{name}' must be true or false (got {value!r})"))
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            add(scn.error(path, f"observed value of '{name}' must be a number (got {value!r})"))
 
 
 def _with_events(scn: Scenario, events: tuple[Any, ...]) -> Scenario:

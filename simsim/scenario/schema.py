@@ -143,6 +143,12 @@ class Scenario(StrictModel):
     )
     events: tuple[GenericEvent, ...] = ()
     outcomes: tuple[str, ...] = Field((), description="Main outcomes, shown first and plotted.")
+    observed: dict[str, Any] = Field(
+        default_factory=dict,
+        description="What actually happened, for cases from the record: outcome name -> observed value "
+        "(a category of a category outcome, true/false for a bool, a number for a number outcome). "
+        "Used by prior predictive checks and calibration; it does not change a run.",
+    )
     sources: tuple[Source, ...] = ()
     extends: str | None = Field(None, description="Base scenario this one changes (path relative to this file).")
     strict: bool = Field(False, strict=True, description="Require every parameter of the mechanism to be given "

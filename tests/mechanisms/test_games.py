@@ -499,7 +499,9 @@ def test_malformed_games_input_is_one_clear_error(tmp_path: Path, change: dict[s
 
 
 def test_settings_are_rejected_for_mechanisms_that_take_none(tmp_path: Path) -> None:
-    data = yaml.safe_load((SCENARIOS / "mongolia_icc_2024.yaml").read_text())
+    from tests.conftest import MINIMAL
+
+    data = yaml.safe_load(MINIMAL)  # a dilemma scenario without extends:
     data["settings"] = {"game": "chicken"}
     with pytest.raises(ScenarioError, match="takes no settings"):
         scenario_from_data(data, "x.yaml")
