@@ -13,11 +13,12 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import pandas as pd
+from simsim.errors import RunFailedError, SimsimError
 
-from simsim.errors import SimsimError
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -127,6 +128,8 @@ def _command_module(name: str) -> Any:
 # ------------------------------------------------------------------ formatting
 def format_summary(summary: pd.DataFrame, max_categories: int = 6, total: int | None = None) -> str:
     """Human-readable lines for a summary table (``total``: number of runs, to flag undefined values)."""
+    import pandas as pd
+
     lines = []
     # open-ended categorical outcomes (e.g. configuration labels) can have many categories:
     # show the most frequent few
@@ -432,6 +435,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in COMMANDS:
             return COMMANDS[args.command](args)
         return int(_command_module(args.command.replace("-", "_")).run(args))
+    except RunFailedError as exc:  # a mechanism raised: not bad input, exit 1
+        if exc.details:
+            print(exc.details.rstrip(), file=sys.stderr)
+        print(f"simsim: error: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
     except SimsimError as exc:
         print(f"simsim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
