@@ -126,6 +126,8 @@ def build_metadata(scenario: Scenario, settings: dict[str, Any]) -> dict[str, An
         "main_outcomes": main,
         "main_reporters": list(mech.main_reporters),
         "scenario_content": scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
+        # the validated input data (after extends: and --set), from which rerun rebuilds the scenario
+        "scenario_data": _plain(getattr(scenario, "_raw", None)),
     }
 
 
@@ -337,6 +339,13 @@ class Results:
 def _has_table(directory: Path, table: str) -> bool:
     p = directory / table
     return p.is_file() or (p.is_dir() and any(p.glob("part-*.parquet")))
+
+
+def _plain(obj: Any) -> Any:
+    """``obj`` as plain JSON data (the loader's line-tracking dicts and lists become dict and list)."""
+    if obj is None:
+        return None
+    return json.loads(json.dumps(obj, default=_json_default))
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
