@@ -13,6 +13,7 @@ import math
 import platform
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,12 +54,20 @@ def summarise(runs: pd.DataFrame, outcomes: list[dict[str, Any]]) -> pd.DataFram
     ``estimate`` is the probability (bool, category) with a Wilson 95% interval, or the mean
     (number) with a normal 95% interval of the mean, plus ``sd`` and quantiles.
     """
+    return summarise_columns(lambda name: runs[name] if name in runs.columns else None, outcomes)
+
+
+def summarise_columns(column: Callable[[str], pd.Series | None], outcomes: list[dict[str, Any]]) -> pd.DataFrame:
+    """:func:`summarise`, reading each outcome's column with ``column(name)`` (None: not recorded).
+
+    Results on disk pass a reader of one column at a time, so memory holds one column, not the table.
+    """
     rows: list[dict[str, Any]] = []
     for spec in outcomes:
         name, kind = spec["name"], spec["kind"]
-        if name not in runs.columns:
+        col = column(name)
+        if col is None:
             continue
-        col = runs[name]
         if kind == "bool":
             vals = col.dropna().astype(bool)
             n, k = len(vals), int(vals.sum())
@@ -206,7 +215,15 @@ class Results:
         files = part_files(self.directory, table)
         pieces = []
         for f in files:
-            t = pq.read_table(f, columns=columns)
+            if columns is None:
+                t = pq.read_table(f)
+            else:  # a part may lack a column (an outcome no run of its chunk defined)
+                names = set(pq.read_schema(f).names)
+                t = pq.read_table(f, columns=[c for c in columns if c in names])
+                for c in columns:
+                    if c not in names:
+                        t = t.append_column(c, pa.nulls(t.num_rows))
+                t = t.select(columns)
             if limit is not None and "run" in t.column_names:
                 import pyarrow.compute as pc
 
@@ -216,7 +233,7 @@ class Results:
             pieces.append(t)
         if not pieces:
             return pd.DataFrame(columns=columns or [])
-        return pa.concat_tables(pieces).to_pandas()
+        return pa.concat_tables(pieces, promote_options="permissive").to_pandas()
 
     def runs_columns(self, columns: list[str]) -> pd.DataFrame:
         """Only the given columns of ``runs`` (reads only those from disk)."""
@@ -277,10 +294,8 @@ class Results:
 
         from simsim.experiment.store import part_files
 
-        present = set(pq.read_schema(part_files(self.directory, "runs.parquet")[0]).names)
-        tables = [summarise(self.runs_columns([s["name"]]), [s]) for s in specs if s["name"] in present]
-        tables = [t for t in tables if len(t)]
-        return pd.concat(tables, ignore_index=True) if tables else summarise(pd.DataFrame(), [])
+        present = set().union(*(pq.read_schema(f).names for f in part_files(self.directory, "runs.parquet")))
+        return summarise_columns(lambda name: self.runs_columns([name])[name] if name in present else None, specs)
 
     def save(self, directory: str | Path) -> Path:
         """Write ``runs.parquet``, ``timeseries.parquet``, ``metadata.json`` and ``summary.json``.

@@ -72,6 +72,10 @@ _WORKER_SCENARIO: Scenario | None = None
 def _init_worker(scenario: Scenario) -> None:
     global _WORKER_SCENARIO
     _WORKER_SCENARIO = scenario
+    # Ctrl-C is the main process's to handle: it stops submitting and keeps what was written
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _worker_compute(chunk: Chunk) -> Outcome:

@@ -369,6 +369,11 @@ def run(
                 collected[res.start] = res
             if bar is not None:
                 bar.update(len(res.runs["run"]))
+    except SimsimError as exc:
+        if out_dir is None:
+            raise
+        raise type(exc)(f"{exc}\nThe chunks completed so far are in {out_dir}: finish with "
+                        f"`simsim run SCENARIO --resume {out_dir}`") from None
     finally:
         if bar is not None:
             bar.close()
