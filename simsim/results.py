@@ -31,6 +31,8 @@ Z95 = 1.959963984540054
 FORMAT_VERSION = 2
 #: formats :meth:`Results.load` reads: 1 (single Parquet files), 2 (folders of parts allowed)
 SUPPORTED_FORMATS = (1, 2)
+#: values read at once when results on disk are summarised (bounds the memory of a summary)
+SUMMARY_VALUES = 4_000_000
 
 
 def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -295,7 +297,23 @@ class Results:
         from simsim.experiment.store import part_files
 
         present = set().union(*(pq.read_schema(f).names for f in part_files(self.directory, "runs.parquet")))
-        return summarise_columns(lambda name: self.runs_columns([name])[name] if name in present else None, specs)
+        order = [s["name"] for s in specs if s["name"] in present]
+        # read a few columns at a time: about 4 million values (32 MB of numbers) per read
+        per_read = max(1, SUMMARY_VALUES // max(1, len(self)))
+        cache: dict[str, pd.Series] = {}
+
+        def column(name: str) -> pd.Series | None:
+            if name not in present:
+                return None
+            if name not in cache:
+                cache.clear()
+                i = order.index(name)
+                group = order[i:i + per_read]
+                frame = self.runs_columns(group)
+                cache.update({c: frame[c] for c in group})
+            return cache[name]
+
+        return summarise_columns(column, specs)
 
     def save(self, directory: str | Path) -> Path:
         """Write ``runs.parquet``, ``timeseries.parquet``, ``metadata.json`` and ``summary.json``.
