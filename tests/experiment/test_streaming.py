@@ -21,7 +21,6 @@ TIES = "rel.ties.HOS->VIS"
 LIMIT = 0.58  # ties are uniform on [0.2, 0.6]: 5% of runs exceed it
 
 
-@register_mechanism
 class FragileDilemma(DilemmaModel):
     """The dilemma, except that it raises in a run whose sampled ties exceed 0.58 (test only)."""
 
@@ -122,10 +121,19 @@ def test_resume_refuses_another_scenario_or_seed(scn, tmp_path):
 
 @pytest.fixture
 def fragile(write_yaml):
+    from simsim import registry
+
+    registry.mechanisms()  # the built-ins first
+    register_mechanism(FragileDilemma)  # only while the test runs: not a documented mechanism
+    yield from _fragile(write_yaml)
+    registry._MECHANISMS.pop(FragileDilemma.name, None)
+
+
+def _fragile(write_yaml):
     plain = simsim.load_scenario(write_yaml(MINIMAL, "plain.yaml"))
     broken = simsim.load_scenario(write_yaml(MINIMAL.replace("model: dilemma", "model: dilemma_fragile_test"),
                                              "fragile.yaml"))
-    return plain, broken
+    yield plain, broken
 
 
 def test_a_failing_run_is_named_with_its_seed_and_inputs(fragile, tmp_path):
