@@ -22,6 +22,7 @@ that it equals NumPy's own :class:`numpy.random.Philox` word for word.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -79,7 +80,8 @@ def _rounds(x: np.ndarray, k0: np.ndarray, k1: np.ndarray, t: np.ndarray) -> Non
         np.copyto(x3, lo0)
 
 
-def philox_blocks(key0: np.ndarray, key1: np.ndarray, counter: np.ndarray) -> np.ndarray:
+def philox_blocks(key0: np.ndarray | np.uint64, key1: np.ndarray | np.uint64, counter: np.ndarray | np.uint64
+                  ) -> np.ndarray:
     """Philox4x64-10 of counters ``(counter, 0, 0, 0)`` under keys ``(key0, key1)``.
 
     ``key0``, ``key1`` and ``counter`` broadcast together (uint64); returns their broadcast
@@ -125,7 +127,7 @@ def uniforms(seeds: np.ndarray | list[int], stream: str, shape: int | tuple[int,
     return ((flat >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)).reshape(seeds_a.size, *shp)
 
 
-def first_uniforms(seeds: np.ndarray | list[int], streams: list[str]) -> np.ndarray:
+def first_uniforms(seeds: np.ndarray | Sequence[int], streams: list[str]) -> np.ndarray:
     """The first value of each of ``streams`` for every run seed: shape ``(len(seeds), len(streams))``.
 
     Equal to ``uniforms(seeds, stream)`` stream by stream, computed in one pass (the uncertain

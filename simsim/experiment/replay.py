@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -92,7 +93,7 @@ def rerun(results: Results | str | os.PathLike[str], run_id: int) -> Replay:
     """
     from simsim.experiment.runner import run_one
 
-    res = results if isinstance(results, Results) else Results.load(results)
+    res = results if isinstance(results, Results) else Results.load(Path(results))
     n = len(res)
     if isinstance(run_id, bool) or int(run_id) != run_id or not 0 <= int(run_id) < n:
         raise ResultsError(f"run {run_id} is not in these results (runs 0..{n - 1})")

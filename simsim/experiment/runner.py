@@ -309,10 +309,9 @@ def run(
                            "chunk_size": int(plan["chunk_size"])})
     else:
         n = given_n if given_n is not None else scenario.replications
-        master = given_seed if given_seed is not None else scenario.seed
-        seed_drawn = master is None
-        if master is None:
-            master = secrets.randbits(63)
+        chosen = given_seed if given_seed is not None else scenario.seed
+        seed_drawn = chosen is None
+        master = secrets.randbits(63) if chosen is None else chosen
         _whole("replications", n)
         if int(n) < 1:
             raise SimsimError(f"replications must be at least 1 (got {n})")
