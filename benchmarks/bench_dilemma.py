@@ -58,10 +58,10 @@ def bench_idiomatic(path: str, runs: int, seed: int, steps: int) -> tuple[float,
     return time.perf_counter() - t, rows
 
 
-def _agree(name: str, a: np.ndarray, b: np.ndarray) -> str:
+def _agree(name: str, a: np.ndarray, b: np.ndarray, other: str = "idiomatic") -> str:
     se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
     z = (a.mean() - b.mean()) / se if se > 0 else 0.0
-    return f"  {name:<28} simsim {a.mean():.4f}   idiomatic {b.mean():.4f}   z = {z:+.2f}"
+    return f"  {name:<28} simsim {a.mean():.4f}   {other} {b.mean():.4f}   z = {z:+.2f}"
 
 
 def floor_vs_simsim(scn: simsim.Scenario, runs: int, repeats: int, seed: int) -> None:
@@ -87,8 +87,8 @@ def floor_vs_simsim(scn: simsim.Scenario, runs: int, repeats: int, seed: int) ->
     host = next(ev.host for ev in scn.events if ev.type == "visit")
     dec_s, dec_f = res.runs[f"decision.{host}"].to_numpy(), out[f"decision.{host}"]
     for cat in ("declined", "arrest", "no_arrest"):
-        print(_agree(f"P(decision = {cat})", (dec_s == cat).astype(float), (dec_f == cat).astype(float)))
-    print(_agree("final credibility", res.runs["final_credibility"].to_numpy(), out["final_credibility"]))
+        print(_agree(f"P(decision = {cat})", (dec_s == cat).astype(float), (dec_f == cat).astype(float), "floor"))
+    print(_agree("final credibility", res.runs["final_credibility"].to_numpy(), out["final_credibility"], "floor"))
 
 
 def _unblocked_philox(key0: np.ndarray, key1: np.ndarray, counter: np.ndarray) -> np.ndarray:

@@ -30,6 +30,13 @@ from simsim.experiment.executors import DaskExecutor, ProcessExecutor, SerialExe
 HERE = Path(__file__).resolve().parent
 
 
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", default=str(HERE.parent / "scenarios" / "mongolia_icc_2024.yaml"))
@@ -55,6 +62,7 @@ def main() -> None:
         client = Client(cluster)
         configs[f"Dask LocalCluster, {a.jobs} workers"] = DaskExecutor(client)
     times: dict[str, list[float]] = {k: [] for k in configs}
+    cpu: dict[str, list[tuple[float, float]]] = {k: [] for k in configs}  # (main, local workers) CPU seconds
     firsts: dict[str, pd.DataFrame] = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -63,10 +71,12 @@ def main() -> None:
             for rep in range(a.repeats):
                 for k, (name, ex) in enumerate(configs.items()):
                     out = Path(tmp) / f"r{rep}-{k}" if a.out else None
+                    c0, k0 = time.process_time(), _children_cpu()
                     t = time.perf_counter()
                     res = simsim.run(scn, settings=RunSettings(replications=a.runs, seed=a.seed, executor=ex,
                                                                progress=False, out=out))
                     times[name].append(time.perf_counter() - t)
+                    cpu[name].append((time.process_time() - c0, _children_cpu() - k0))
                     if rep == 0:
                         firsts[name] = res.runs_columns(["run", "seed", "final_credibility"])
     finally:
@@ -80,6 +90,11 @@ def main() -> None:
     for name, ts in times.items():
         print(f"{name:<34} {min(ts):8.2f}s {a.runs / min(ts):9.0f} {base / min(ts):8.2f}x   all: "
               + ", ".join(f"{t:.2f}" for t in ts))
+    print("CPU seconds of the fastest repetition, main process + local worker processes (workers of a Dask "
+          "cluster are not counted):")
+    for name, ts in times.items():
+        m, w = cpu[name][ts.index(min(ts))]
+        print(f"  {name:<32} main {m:6.2f}  workers {w:6.2f}  total {m + w:6.2f}")
     ref = firsts["1 process"]
     same = all(f.equals(ref) for f in firsts.values())
     print(f"identical runs across configurations: {same}")
