@@ -56,3 +56,4 @@ def test_dask_local_cluster_equals_local_processes(scn, serial, tmp_path):
         # a Client object works too (in memory this time)
         mem = simsim.run(scn, replications=300, seed=8, executor=client, settings=RunSettings(chunk_size=100))
         pd.testing.assert_frame_equal(mem.runs, serial.runs)
+

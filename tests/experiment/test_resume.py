@@ -17,7 +17,7 @@ from simsim.results import Results
 
 pytestmark = pytest.mark.slow
 
-N, SEED, CHUNK = 3000, 21, 100
+N, SEED, CHUNK = 2000, 21, 100
 
 
 def _cli(*args: str) -> list[str]:
