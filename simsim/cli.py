@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: defines ``NAME`` (the subcommand), ``add_parser(sub)`` and ``run(args) -> int``, and
 #: imports only the standard library at import time (heavy imports go inside ``run``), so
 #: that ``simsim --help`` stays fast.
-COMMAND_MODULES: tuple[str, ...] = ("rerun",)
+COMMAND_MODULES: tuple[str, ...] = ("cases", "rerun")
 
 
 def _command_module(name: str) -> Any:
@@ -351,7 +351,8 @@ def _cmd_describe(args: argparse.Namespace) -> int:
         print(f"  {o.name:<40} {o.kind:<9} {o.doc}")
     print("\nSources:")
     for s in scn.sources:
-        print(f"  [{s.id}] {s.title}" + (f" ({s.year})" if s.year else "") + (f" {s.url}" if s.url else ""))
+        print(f"  [{s.id}] {s.title}" + (f" ({s.year})" if s.year else "") + (f" {s.document}" if s.document else "")
+              + (f" {s.url}" if s.url else "") + (f" [accessed {s.accessed}]" if s.accessed else ""))
     return EXIT_OK
 
 

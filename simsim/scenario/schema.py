@@ -8,6 +8,7 @@ naming the file, line and key.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -20,14 +21,29 @@ ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 
 
 class Source(StrictModel):
-    """A reference that numbers in the scenario cite by ``id``."""
+    """A reference that numbers in the scenario cite by ``id``.
+
+    A source says where it can be checked: a ``url``, a ``document`` identifier (an ICC or UN
+    document number, a press-release number, a DOI or an ISBN), or both; ``accessed`` is the
+    date the URL was read. When neither a URL nor a document identifier exists, or none could
+    be confirmed, ``no_link_reason`` says so. Every source shipped with simsim has one of the
+    three (``tests/scenario/test_sources.py``).
+    """
 
     id: str = Field(pattern=ID_PATTERN)
     title: str
     url: str | None = None
+    document: str | None = Field(None, description="Document number, press-release number, DOI or ISBN.")
+    accessed: datetime.date | None = Field(None, description="Date the URL was read (YYYY-MM-DD).")
+    no_link_reason: str | None = Field(None, description="Why the source has neither a URL nor a document number.")
     year: int | None = None
     publisher: str | None = None
     note: str | None = None
+
+    @property
+    def checkable(self) -> bool:
+        """True if the source gives a URL, a document identifier or a reason why it has neither."""
+        return bool((self.url or "").strip() or (self.document or "").strip() or (self.no_link_reason or "").strip())
 
 
 class Actor(StrictModel):
