@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -398,4 +398,6 @@ def _json_default(o: Any) -> Any:
         return o.tolist()
     if isinstance(o, np.bool_):
         return bool(o)
+    if isinstance(o, (date, datetime)):  # YAML dates in scenario data
+        return o.isoformat()
     raise TypeError(f"not JSON serialisable: {type(o)}")
