@@ -34,6 +34,8 @@ class Chunk:
     design: np.ndarray | None = None
     #: given input values, shape (len(seeds), k) (replaying runs), or None
     given: np.ndarray | None = None
+    #: results folder the worker writes the chunk's parts to itself (same machine), or None to return them
+    write_to: str | None = None
 
     @property
     def stop(self) -> int:
@@ -51,6 +53,8 @@ class ChunkResult:
     start: int
     runs: Columns
     timeseries: Columns = field(default_factory=dict)
+    #: the worker wrote the parts itself (``runs`` then holds only the run ids)
+    written: bool = False
 
 
 @dataclass
@@ -118,9 +122,16 @@ def _compute(scenario: Scenario, chunk: Chunk) -> ChunkResult:
 def compute_chunk(scenario: Scenario, chunk: Chunk) -> ChunkResult | ChunkFailure:
     """Compute a chunk; on an error inside a mechanism, a :class:`ChunkFailure` naming the failing run."""
     try:
-        return _compute(scenario, chunk)
+        res = _compute(scenario, chunk)
     except Exception as exc:  # noqa: BLE001 - reported with the run that raised
         first = (type(exc).__name__, str(exc), traceback.format_exc())
+    else:
+        if chunk.write_to is None:
+            return res
+        from simsim.experiment.store import PartStore
+
+        PartStore(chunk.write_to).write_chunk(res.start, res.runs, res.timeseries)
+        return ChunkResult(res.start, {"run": res.runs["run"]}, {}, written=True)
     for i in range(len(chunk)) if len(chunk) > 1 else ():
         one = Chunk(chunk.start + i, chunk.seeds[i:i + 1], chunk.timeseries,
                     None if chunk.design is None else chunk.design[i:i + 1],

@@ -38,6 +38,8 @@ class Executor(Protocol):
 
     #: number of chunks computed at the same time
     jobs: int
+    #: whether workers run on this machine (they then write a chunk's parts to the results folder themselves)
+    local: bool
 
     def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
         """Compute ``chunks``, yielding each result as it completes; submit no more once ``stop()`` is true."""
@@ -52,6 +54,7 @@ class SerialExecutor:
     """Compute chunks one after another in this process."""
 
     jobs = 1
+    local = True
 
     def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
         """Compute each chunk in turn."""
@@ -141,6 +144,7 @@ class ProcessExecutor:
     def __init__(self, jobs: int | None = None, start_method: str | None = None) -> None:
         self.jobs = max(1, int(jobs or os.cpu_count() or 1))
         self.start_method = start_method
+        self.local = True
 
     def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
         """Compute chunks on the pool, at most two per worker in flight."""
@@ -194,6 +198,7 @@ class DaskExecutor:
                 from None
         self.scheduler = scheduler
         self._jobs = jobs
+        self.local = False  # workers may be on other machines: results come back to be written here
         self.jobs = max(1, int(jobs or os.cpu_count() or 1))
 
     def _client(self) -> tuple[Any, Callable[[], None]]:

@@ -351,7 +351,10 @@ def run(
             store.reopen()
             done = store.done_starts()
     todo = split(n, chunk, done)
-    tasks = (Chunk(r.start, seeds[r.start:r.stop], s.timeseries, None if design is None else design[r.start:r.stop])
+    # workers on this machine write their chunks' parts themselves: the main process stays idle
+    write_to = str(out_dir) if out_dir is not None and getattr(ex, "local", False) else None
+    tasks = (Chunk(r.start, seeds[r.start:r.stop], s.timeseries, None if design is None else design[r.start:r.stop],
+                   write_to=write_to)
              for r in todo)
     show = s.progress if s.progress is not None else (sys.stderr.isatty() and n >= 2000)
     bar = _progress(n, bool(show), n - sum(len(r) for r in todo))
@@ -362,7 +365,9 @@ def run(
             if isinstance(res, ChunkFailure):
                 failures.append(res)
                 continue
-            if store is not None:
+            if res.written:
+                pass
+            elif store is not None:
                 store.write_chunk(res.start, res.runs, res.timeseries)
             else:
                 collected[res.start] = res

@@ -11,6 +11,7 @@ import pytest
 import simsim
 from simsim.errors import ResultsError, RunFailedError, SimsimError
 from simsim.experiment import RunSettings
+from simsim.experiment.chunks import compute_chunk
 from simsim.experiment.executors import SerialExecutor
 from simsim.mechanisms.dilemma import DilemmaModel
 from simsim.registry import register_mechanism
@@ -80,10 +81,10 @@ class Interrupting(SerialExecutor):
         self.after = after
 
     def map(self, scenario, chunks, stop):
-        for k, res in enumerate(super().map(scenario, chunks, stop)):
+        for k, chunk in enumerate(chunks):
             if k == self.after:
                 raise KeyboardInterrupt
-            yield res
+            yield compute_chunk(scenario, chunk)
 
 
 def test_resume_after_interrupt_equals_uninterrupted(scn, memory_results, tmp_path):
