@@ -215,7 +215,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     settings = RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs,
                            timeseries=not args.no_timeseries, sampling=args.sampling, memory=args.memory,
                            chunk_size=args.chunk_size, out=out, resume=args.resume is not None,
-                           executor=args.scheduler)
+                           executor=args.scheduler, progress=False if args.quiet else None)
     t0 = time.perf_counter()
     try:
         res = simsim.run(scn, settings=settings)
@@ -233,12 +233,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.no_plot:
         (out / "outcomes.png").unlink(missing_ok=True)  # never leave a plot of other results
     else:
+        from simsim.experiment.progress import stages
         from simsim.plotting import outcomes_figure
 
-        fig_res = res.head(PLOT_RUNS) if total > PLOT_RUNS else res
-        if total > PLOT_RUNS:
-            notes.append(f"outcomes.png shows the first {PLOT_RUNS:,} of {total:,} runs")
-        outcomes_figure(fig_res).savefig(out / "outcomes.png", dpi=110)
+        # the tables were written chunk by chunk while the runs were computed
+        with stages(["drawing outcomes.png"], False if args.quiet else None) as stage:
+            stage.next("drawing outcomes.png")
+            fig_res = res.head(PLOT_RUNS) if total > PLOT_RUNS else res
+            if total > PLOT_RUNS:
+                notes.append(f"outcomes.png shows the first {PLOT_RUNS:,} of {total:,} runs")
+            outcomes_figure(fig_res).savefig(out / "outcomes.png", dpi=110)
     if args.quiet:
         print(out)
         return EXIT_OK
@@ -348,7 +352,8 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     specs = get_mechanism(scn.model).outcome_specs(scn)
     print(f"\nOutcomes per run ({len(specs)}; main: {', '.join(scn.outcomes) or 'none named'}):")
     for o in specs:
-        print(f"  {o.name:<40} {o.kind:<9} {o.doc}")
+        unit = f" [{o.unit}]" if o.unit else ""
+        print(f"  {o.name:<40} {o.kind:<9} {o.doc}{unit}")
     print("\nSources:")
     for s in scn.sources:
         print(f"  [{s.id}] {s.title}" + (f" ({s.year})" if s.year else "") + (f" {s.document}" if s.document else "")
@@ -438,14 +443,14 @@ def _results_or_run(arg: str, args: argparse.Namespace) -> object:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from simsim.analysis import compare
-    from simsim.plotting import comparison_figure
+    from simsim.plotting import comparison_figure, distinct_labels
 
     if args.out:
         _writable_folder(args.out)
     a: Any = _results_or_run(args.a, args)
     b: Any = _results_or_run(args.b, args)
     table = compare(a, b, args.outcome)
-    na, nb = a.metadata["scenario"]["name"], b.metadata["scenario"]["name"]
+    na, nb = distinct_labels(a, b)  # the scenario names, with the overrides a variant was made with
     print(f"a = {na}, b = {nb}: estimates with 95% intervals; difference b - a")
     if (a.seed, len(a.runs)) != (b.seed, len(b.runs)):
         print(f"  note: a has {len(a.runs)} runs with seed {a.seed}, b {len(b.runs)} runs with seed {b.seed}")
@@ -456,7 +461,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.out / "comparison.csv", index=False)
-        comparison_figure(a, b, args.outcome).savefig(args.out / "comparison.png", dpi=110)
+        comparison_figure(a, b, args.outcome, table=table).savefig(args.out / "comparison.png", dpi=110)
         print(f"Wrote {args.out}/comparison.csv, comparison.png")
     return EXIT_OK
 

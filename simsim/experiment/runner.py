@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from simsim.errors import RunFailedError, SimsimError
+from simsim.experiment import progress
 from simsim.experiment.chunks import Chunk, ChunkFailure, ChunkResult, compute_chunk, split
 from simsim.experiment.executors import make_executor
 from simsim.model import design_of
@@ -66,7 +66,8 @@ class RunSettings:
     timeseries
         Whether to record the per-step timeseries.
     progress
-        Show a progress bar (``None``: when stderr is a terminal and the experiment is large).
+        Show a progress bar (``None``: in a terminal or a notebook, once a run takes more than
+        half a second; see :mod:`simsim.experiment.progress`).
     sampling
         How uncertain inputs are sampled: ``random`` (each run from its own streams) or ``lhs``
         (a Latin hypercube over all runs, see :func:`design_uniforms`; fewer runs for the same
@@ -259,6 +260,7 @@ def run(
     settings: RunSettings | None = None,
     out: str | os.PathLike[str] | None = None,
     executor: Any = None,
+    quiet: bool = False,
 ) -> Results:
     """Run ``scenario`` ``replications`` times and collect the results.
 
@@ -271,6 +273,8 @@ def run(
         Shortcuts for the fields of ``settings`` (they win over it); see :class:`RunSettings`.
     settings
         All options.
+    quiet
+        No progress bar, whatever ``settings.progress`` says.
 
     Returns
     -------
@@ -356,8 +360,9 @@ def run(
     tasks = (Chunk(r.start, seeds[r.start:r.stop], s.timeseries, None if design is None else design[r.start:r.stop],
                    write_to=write_to)
              for r in todo)
-    show = s.progress if s.progress is not None else (sys.stderr.isatty() and n >= 2000)
-    bar = _progress(n, bool(show), n - sum(len(r) for r in todo))
+    bar = progress.bar(n, False if quiet else s.progress)
+    if bar is not None and len(todo) < len(split(n, chunk)):
+        bar.update(n - sum(len(r) for r in todo))  # resumed: the chunks already on disk
     collected: dict[int, ChunkResult] = {}
     failures: list[ChunkFailure] = []
     try:
@@ -418,11 +423,3 @@ def _raise_failure(f: ChunkFailure, out_dir: Path | None) -> None:
         f"run {f.run_id} failed inside the mechanism: {f.error}\n  seed {f.seed}; inputs: {shown or 'none'}{more}\n"
         f"  replay it with `simsim rerun DIR {f.run_id}` once results exist, or "
         f"simsim.run_one(scenario, {f.seed}, {f.run_id}){kept}", f.run_id, f.seed, f.inputs, f.details)
-
-
-def _progress(total: int, enabled: bool, initial: int = 0) -> Any:
-    if not enabled:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, initial=initial, unit="run", file=sys.stderr, leave=False, dynamic_ncols=True)

@@ -150,6 +150,7 @@ class Scenario(StrictModel):
     _raw: Any = PrivateAttr(None)
     _hash: str | None = PrivateAttr(None)
     _design: Any = PrivateAttr(None)
+    _overrides: tuple[str, ...] = PrivateAttr(())
 
     @field_validator("relations", "parameters")
     @classmethod
@@ -197,3 +198,22 @@ class Scenario(StrictModel):
         loc = locate(self._raw, path) if self._raw is not None else None
         file, line = loc if loc else (self._origin, None)
         return ScenarioError(message, file, line, format_path(path))
+
+    # -- display (notebooks and the console) ---------------------------------------------------
+    @property
+    def overrides(self) -> tuple[str, ...]:
+        """The ``--set`` style overrides applied when loading (``"path.to.key=value"``), if any."""
+        return self._overrides
+
+    def __repr__(self) -> str:
+        over = f", overrides={list(self._overrides)!r}" if self._overrides else ""
+        return (f"Scenario(name={self.name!r}, model={self.model!r}, actors={len(self.actors)}, "
+                f"steps={self.steps}{over})")
+
+    def __str__(self) -> str:
+        return self.__repr__()
+
+    def _repr_html_(self) -> str:
+        from simsim.display import scenario_html
+
+        return scenario_html(self)
