@@ -21,7 +21,7 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ import pandas as pd
 
 from simsim.errors import RunFailedError, SimsimError
 from simsim.experiment import progress
+from simsim.experiment.checks import check_inputs, check_run
 from simsim.experiment.chunks import Chunk, ChunkFailure, ChunkResult, compute_chunk, split
 from simsim.experiment.executors import make_executor
 from simsim.model import design_of
@@ -130,9 +131,7 @@ def run_one(scenario: Scenario, seed: int, run_id: int = 0,
     given = None
     if inputs is not None:
         cols = [u.column for u in design_of(scenario).uncertain]
-        missing = [c for c in cols if c not in inputs]
-        if missing:
-            raise SimsimError(f"inputs lack {', '.join(missing)}")
+        check_inputs(cols, inputs)  # unknown, missing or non-numeric names: a SimsimError
         given = np.array([[float(inputs[c]) for c in cols]])
     res = compute_chunk(scenario, Chunk(int(run_id), np.array([int(seed)], dtype=np.int64), True, given=given))
     if isinstance(res, ChunkFailure):
@@ -292,8 +291,12 @@ def run(
         from simsim.scenario import load_scenario
 
         scenario = load_scenario(scenario)
+    check_run(scenario, replications, seed, jobs, settings)  # misuse and memory, before anything runs
     s = settings or RunSettings()
-    out_dir = Path(out) if out is not None else (Path(s.out) if s.out is not None else None)
+    if out is not None:
+        s = replace(s, out=out)
+    check_run(scenario, replications, seed, jobs, s)  # misuse and memory, before anything runs
+    out_dir = Path(s.out) if s.out is not None else None
     executor = executor if executor is not None else s.executor
     given_n = replications if replications is not None else s.replications
     given_seed = seed if seed is not None else s.seed

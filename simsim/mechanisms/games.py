@@ -637,6 +637,13 @@ def _rstp(scn: Scenario, path: tuple[Any, ...], spec: Any) -> np.ndarray:
     return payoff_matrix(**v)
 
 
+def _name(scn: Scenario, path: tuple[Any, ...], value: Any) -> str:
+    """``value`` if it is a name (text); a list, mapping or number where a name belongs is a located error."""
+    if not isinstance(value, str):
+        raise scn.error(path, f"expected a name, not {type(value).__name__} ({value!r})")
+    return value
+
+
 def parse_settings(scn: Scenario) -> GamesConfig:
     """Validate a scenario's ``settings:`` for the ``games`` mechanism.
 
@@ -660,14 +667,14 @@ def parse_settings(scn: Scenario) -> GamesConfig:
         if key not in _SETTINGS_KEYS:
             raise scn.error(("settings", key),
                             f"unknown setting '{key}' for mechanism 'games'; known: {', '.join(_SETTINGS_KEYS)}")
-    game = raw.get("game", "prisoners_dilemma")
+    game = _name(scn, ("settings", "game"), raw.get("game", "prisoners_dilemma"))
     if game not in NAMED_GAMES:
         raise scn.error(("settings", "game"), f"unknown game {game!r}; known: {', '.join(NAMED_GAMES)}")
     rel_names = set(scn.relations)
     names: dict[str, str | None] = {}
     for key in ("network", "dependence"):
         val = raw.get(key)
-        if val is not None and val not in rel_names:
+        if val is not None and _name(scn, ("settings", key), val) not in rel_names:
             raise scn.error(("settings", key), f"'{val}' is not a relation of this scenario; "
                                                f"known: {', '.join(sorted(rel_names)) or 'none'}")
         names[key] = val
@@ -676,7 +683,7 @@ def parse_settings(scn: Scenario) -> GamesConfig:
         raise scn.error(("settings", "self_play"), "self_play must be true or false")
     known = _behaviour_classes()
     default_beh = raw.get("behaviour")
-    if default_beh is not None and default_beh not in known:
+    if default_beh is not None and _name(scn, ("settings", "behaviour"), default_beh) not in known:
         raise scn.error(("settings", "behaviour"), f"unknown behaviour {default_beh!r}; known: {', '.join(known)}")
     idx = {a: i for i, a in enumerate(scn.ids)}
     sources = {s.id for s in scn.sources}
@@ -695,7 +702,7 @@ def parse_settings(scn: Scenario) -> GamesConfig:
         if not isinstance(between, (list, tuple)) or len(between) != 2:
             raise scn.error((*path, "between"), "between must list two actor ids, e.g. [USA, CHN]")
         for m, aid in enumerate(between):
-            if aid not in idx:
+            if _name(scn, (*path, "between", m), aid) not in idx:
                 raise scn.error((*path, "between", m), f"unknown actor {aid!r}")
         a, b = between
         if a == b:
@@ -708,10 +715,10 @@ def parse_settings(scn: Scenario) -> GamesConfig:
             raise scn.error(path, "give exactly one of 'game' (a named game) or 'payoffs'")
         if entry.get("source") is None and entry.get("assumption") is not True:
             raise scn.error(path, "say where this game comes from: 'source: <id>' or 'assumption: true'")
-        if entry.get("source") is not None and entry["source"] not in sources:
+        if entry.get("source") is not None and _name(scn, (*path, "source"), entry["source"]) not in sources:
             raise scn.error((*path, "source"), f"unknown source {entry['source']!r}")
         if "game" in entry:
-            if entry["game"] not in NAMED_GAMES:
+            if _name(scn, (*path, "game"), entry["game"]) not in NAMED_GAMES:
                 raise scn.error((*path, "game"), f"unknown game {entry['game']!r}; known: {', '.join(NAMED_GAMES)}")
             m0 = m1 = payoff_matrix(**NAMED_GAMES[entry["game"]])
         else:

@@ -28,7 +28,7 @@ import numpy as np
 from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from simsim.scenario.base import StrictModel
+from simsim.scenario.base import Number, StrictModel
 
 Dist = Literal["uniform", "normal", "triangular", "beta", "choice"]
 
@@ -64,18 +64,18 @@ class Quantity(StrictModel):
                                       {"example": example})
         return data
 
-    value: float | None = Field(None, description="A fixed value.")
+    value: Number | None = Field(None, description="A fixed value.")
     dist: Dist | None = Field(None, description="Distribution to sample once per run.")
-    low: float | None = None
-    high: float | None = None
-    mean: float | None = None
-    sd: float | None = Field(None, gt=0)
-    mode: float | None = None
-    a: float | None = Field(None, gt=0)
-    b: float | None = Field(None, gt=0)
-    values: tuple[float, ...] | None = None
-    weights: tuple[float, ...] | None = None
-    range: tuple[float, float] | None = Field(
+    low: Number | None = None
+    high: Number | None = None
+    mean: Number | None = None
+    sd: Number | None = Field(None, gt=0)
+    mode: Number | None = None
+    a: Number | None = Field(None, gt=0)
+    b: Number | None = Field(None, gt=0)
+    values: tuple[Number, ...] | None = None
+    weights: tuple[Number, ...] | None = None
+    range: tuple[Number, Number] | None = Field(
         None, description="Plausible range of a fixed assumption (for sensitivity analysis)."
     )
     source: str | None = Field(None, description="Id of an entry in the scenario's sources.")
