@@ -27,7 +27,6 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
-from scipy import special, stats
 
 from simsim.scenario.base import Number, StrictModel
 
@@ -174,6 +173,8 @@ class Quantity(StrictModel):
         Every distribution is sampled this way, so one uniform per quantity and run
         determines the value, whatever the batch of runs it is computed in.
         """
+        from scipy import special, stats  # here, not at import: `simsim validate` stays fast
+
         u = np.asarray(u, dtype=float)
         d = self.dist
         if d is None:
