@@ -13,11 +13,12 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import pandas as pd
+from simsim.errors import RunFailedError, SimsimError
 
-from simsim.errors import SimsimError
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -64,9 +65,21 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, help="results folder (default: out/<scenario name>)")
     r.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                    help="override a scenario value, e.g. --set parameters.rationality=2 (repeatable)")
+    r.add_argument("--ranges", action="store_true",
+                   help="sample every fixed value that gives a range: over it (so sensitivity ranks it)")
     r.add_argument("--sampling", choices=("random", "lhs", "sobol", "morris"),
                    help="sampling of uncertain inputs: independent per run (default), a Latin hypercube, "
                         "or a Sobol or Morris design (default: the scenario's experiment: section)")
+    r.add_argument("--memory", metavar="SIZE",
+                   help="memory budget for the chunks computed at once, e.g. 4G (default 2G): sets the chunk size "
+                        "from the number of actors and steps")
+    r.add_argument("--chunk-size", type=_positive, help="runs per chunk (default: from --memory)")
+    r.add_argument("--resume", type=Path, metavar="DIR",
+                   help="finish the interrupted experiment in DIR (same scenario and --set values): only the "
+                        "missing chunks are computed")
+    r.add_argument("--scheduler", metavar="ADDRESS",
+                   help="compute on a Dask cluster: tcp://HOST:PORT of a running scheduler, or 'local' to start "
+                        "a LocalCluster (needs pip install 'simsim[distributed]')")
     r.add_argument("--no-plot", action="store_true", help="do not write outcomes.png")
     r.add_argument("--no-timeseries", action="store_true", help="do not record per-step reporters")
     r.add_argument("--quiet", action="store_true", help="print only the output folder")
@@ -80,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("describe", help="show a scenario's actors, uncertain inputs and sources")
     d.add_argument("scenario")
+    d.add_argument("--ranges", action="store_true", help="as run --ranges: fixed values with a range are sampled")
     d.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
 
     pl = sub.add_parser("plot", help="draw outcomes.png from a results folder")
@@ -116,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: defines ``NAME`` (the subcommand), ``add_parser(sub)`` and ``run(args) -> int``, and
 #: imports only the standard library at import time (heavy imports go inside ``run``), so
 #: that ``simsim --help`` stays fast.
-COMMAND_MODULES: tuple[str, ...] = ("design",)
+COMMAND_MODULES: tuple[str, ...] = ("cases", "design", "explore", "rerun")
 
 
 def _command_module(name: str) -> Any:
@@ -128,6 +142,8 @@ def _command_module(name: str) -> Any:
 # ------------------------------------------------------------------ formatting
 def format_summary(summary: pd.DataFrame, max_categories: int = 6, total: int | None = None) -> str:
     """Human-readable lines for a summary table (``total``: number of runs, to flag undefined values)."""
+    import pandas as pd
+
     lines = []
     # open-ended categorical outcomes (e.g. configuration labels) can have many categories:
     # show the most frequent few
@@ -184,46 +200,73 @@ def _writable_file(path: Path) -> None:
         raise SimsimError(f"--out {path}: folder {path.parent} does not exist")
 
 
+#: the run command's figure and "what drives" ranking use at most this many runs (the first ones)
+PLOT_RUNS = 100_000
+DRIVER_RUNS = 50_000
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     import simsim
     from simsim.experiment import RunSettings
+    from simsim.experiment.checks import check_run
 
-    scn = simsim.load_scenario(args.scenario, args.overrides)
-    out = args.out or Path("out") / scn.name
-    _writable_folder(out)
+    scn = simsim.load_scenario(args.scenario, args.overrides, ranges=args.ranges)
+    if args.resume is not None and args.out is not None and args.out != args.resume:
+        raise SimsimError("--resume DIR writes to DIR: leave out --out")
+    out = args.resume or args.out or Path("out") / scn.name
+    if args.resume is not None and not args.resume.is_dir():
+        raise SimsimError(f"--resume {args.resume}: no such folder")
     settings = RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs,
-                           timeseries=not args.no_timeseries)
+                           timeseries=not args.no_timeseries, sampling=args.sampling or "random", memory=args.memory,
+                           chunk_size=args.chunk_size, out=out, resume=args.resume is not None,
+                           executor=args.scheduler, progress=False if args.quiet else None)
+    check_run(scn, None, None, None, settings)  # e.g. too large for memory: refused before --out is created
+    _writable_folder(out)
     t0 = time.perf_counter()
-    from simsim.designs import run_experiment
+    try:
+        from simsim.designs import run_experiment
 
-    res = run_experiment(scn, settings=settings, design=args.sampling)
+        res = run_experiment(scn, settings=settings, design=args.sampling)
+    except KeyboardInterrupt:
+        print(f"simsim: interrupted; the chunks completed so far are in {out}: finish with\n"
+              f"  simsim run {args.scenario} --resume {out}" + "".join(f" --set {o}" for o in args.overrides),
+              file=sys.stderr)
+        return 130
     elapsed = time.perf_counter() - t0
     s = res.metadata["settings"]
     if s["seed_drawn"]:
         print(f"simsim: no seed given; drew seed {s['seed']} (rerun with --seed {s['seed']})", file=sys.stderr)
-    res.save(out)
+    total = len(res)
+    notes = []
     if args.no_plot:
         (out / "outcomes.png").unlink(missing_ok=True)  # never leave a plot of other results
     else:
+        from simsim.experiment.progress import stages
         from simsim.plotting import outcomes_figure
 
-        outcomes_figure(res).savefig(out / "outcomes.png", dpi=110)
+        # the tables were written chunk by chunk while the runs were computed
+        with stages(["drawing outcomes.png"], False if args.quiet else None) as stage:
+            stage.next("drawing outcomes.png")
+            fig_res = res.head(PLOT_RUNS) if total > PLOT_RUNS else res
+            if total > PLOT_RUNS:
+                notes.append(f"outcomes.png shows the first {PLOT_RUNS:,} of {total:,} runs")
+            outcomes_figure(fig_res).savefig(out / "outcomes.png", dpi=110)
     if args.quiet:
         print(out)
         return EXIT_OK
     print(f"{scn.title or scn.name}")
     print(f"  mechanism {scn.model}; {s['replications']} runs x {scn.steps} steps; seed {s['seed']}; "
           f"{s['sampling']} sampling; "
-          f"{s['jobs']} process(es); {elapsed:.1f} s")
+          f"{s.get('executor', str(s['jobs']) + ' process(es)')}; chunks of {s['chunk_size']}; {elapsed:.1f} s")
     summary = res.summary()
     main, rest = _main_first(summary, res.main_outcomes)
     if len(main):
         print("\nMain outcomes")
-        print(format_summary(main, total=len(res.runs)))
+        print(format_summary(main, total=total))
     if len(rest):
         names = list(dict.fromkeys(rest["outcome"]))
         print(f"\nOther outcomes ({len(names)}; all in {out / 'summary.json'})")
-        print(format_summary(rest[rest["outcome"].isin(names[:10])], total=len(res.runs)))
+        print(format_summary(rest[rest["outcome"].isin(names[:10])], total=total))
         if len(names) > 10:
             print(f"  ... {len(names) - 10} more outcomes")
     design = res.metadata.get("design")
@@ -232,11 +275,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
                          f"{design['replications']} runs; the summary above pools every point)",
                 "sobol": "a Sobol design", "morris": "a Morris design"}[design["kind"]]
         print(f"\nThis experiment is {what}: its analysis and figure: simsim design {out}")
-    if res.main_outcomes and any(c.split(".", 1)[0] in ("param", "attr", "rel") for c in res.runs.columns):
-        name, category, table = _drivers(res, None, None)
+    sample = res.head(DRIVER_RUNS) if total > DRIVER_RUNS else res
+    if res.main_outcomes and any(c.split(".", 1)[0] in ("param", "attr", "rel") for c in sample.runs.columns):
+        name, category, table = _drivers(sample, None, None)
         print("\n" + _format_drivers(name, category, table, top=5))
+        if total > DRIVER_RUNS:
+            print(f"  (ranked on the first {DRIVER_RUNS:,} of {total:,} runs: enough to rank inputs; intervals are "
+                  f"for that sample)")
         print(f"  (all inputs, and other outcomes: simsim sensitivity {out} --outcome NAME)")
-    print(f"\nWrote {out}/: runs.parquet, timeseries.parquet, metadata.json, summary.json"
+    for note in notes:
+        print(f"\nNote: {note}")
+    print(f"\nWrote {out}/: runs.parquet, timeseries.parquet (folders of Parquet parts), metadata.json, summary.json"
           + ("" if args.no_plot else ", outcomes.png"))
     return EXIT_OK
 
@@ -290,7 +339,7 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     import simsim
     from simsim.model import design_of
 
-    scn = simsim.load_scenario(args.scenario, args.overrides)
+    scn = simsim.load_scenario(args.scenario, args.overrides, ranges=args.ranges)
     print(f"{scn.title or scn.name}  (mechanism {scn.model}; {scn.steps} steps; default {scn.replications} runs)")
     print(scn.description.strip())
     print("\nActors:")
@@ -303,32 +352,39 @@ def _cmd_describe(args: argparse.Namespace) -> int:
         prov = f"source {u.quantity.source}" if u.quantity.source else "assumption"
         print(f"  {u.column:<40} {u.quantity.describe():<28} {prov}")
     from simsim.registry import get_mechanism
+    from simsim.scenario.values import used_values
 
-    fixed = []
-    for a in scn.actors:
-        fixed += [(f"attr.{a.id}.{k}", q) for k, q in a.attributes.items() if not q.uncertain]
-    for rname, rel in scn.relations.items():
-        fixed += [(f"rel.{rname}.{e.key}", e) for e in rel.edges if not e.uncertain]
-    fixed += [(f"param.{k}", q) for k, q in scn.parameters.items() if not q.uncertain]
-    print(f"\nFixed inputs ({len(fixed)}):")
-    for name, q in fixed:
-        prov = f"source {q.source}" if q.source else "assumption"
-        print(f"  {name:<40} {q.describe():<28} {prov}")
+    values = [v for v in used_values(scn) if v.value != "derived" or v.origin == "given"]
+    fixed = [v for v in values if v.name not in {u.column for u in unc}]
+    n_default = sum(v.origin == "default" for v in fixed)
+    print(f"\nFixed inputs and other values used ({len(fixed)}; {n_default} at the mechanism's defaults, "
+          f"marked 'default'"
+          f"{'; strict: every parameter given' if scn.strict else ''}):")
+    for v in fixed:
+        mark = "default" if v.origin == "default" else ""
+        print(f"  {v.name:<40} {v.value:<28} {mark:<8} {v.provenance}")
+    derived = [v.name for v in used_values(scn) if v.value == "derived" and v.origin == "default"]
+    if derived:
+        print(f"  derived by the mechanism from other inputs: {', '.join(derived)}")
     specs = get_mechanism(scn.model).outcome_specs(scn)
     print(f"\nOutcomes per run ({len(specs)}; main: {', '.join(scn.outcomes) or 'none named'}):")
     for o in specs:
-        print(f"  {o.name:<40} {o.kind:<9} {o.doc}")
+        unit = f" [{o.unit}]" if o.unit else ""
+        print(f"  {o.name:<40} {o.kind:<9} {o.doc}{unit}")
     print("\nSources:")
     for s in scn.sources:
-        print(f"  [{s.id}] {s.title}" + (f" ({s.year})" if s.year else "") + (f" {s.url}" if s.url else ""))
+        print(f"  [{s.id}] {s.title}" + (f" ({s.year})" if s.year else "") + (f" {s.document}" if s.document else "")
+              + (f" {s.url}" if s.url else "") + (f" [accessed {s.accessed}]" if s.accessed else ""))
     return EXIT_OK
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
     from simsim.plotting import outcomes_figure
     from simsim.results import Results
+    from simsim.results_check import check_outcomes
 
     res = Results.load(args.results)
+    check_outcomes(res, args.outcome)
     out = args.out or args.results / "outcomes.png"
     _writable_file(out)
     outcomes_figure(res, args.outcome).savefig(out, dpi=110)
@@ -338,11 +394,13 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 def _drivers(res: Any, outcome: str | None, category: str | None) -> tuple[str, str | None, pd.DataFrame]:
     from simsim.analysis import sensitivity
+    from simsim.results_check import check_category
 
     specs = {sp["name"]: sp for sp in res.outcome_specs}
     name = outcome or (res.main_outcomes[0] if res.main_outcomes else None)
-    if name is None or name not in specs:
-        raise SimsimError(f"unknown outcome '{name}'; choose with --outcome")
+    if name is None:
+        raise SimsimError("the results name no main outcome; choose one with --outcome")
+    check_category(res, name, category)  # unknown names: an error with a did-you-mean
     if specs[name]["kind"] == "category" and category is None:
         counts = res.runs[name].dropna().astype(str).value_counts()
         category = str(counts.index[0]) if len(counts) else None
@@ -393,7 +451,12 @@ def _cmd_convergence(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _results_or_run(arg: str, args: argparse.Namespace) -> object:
+def _results_or_run(arg: str, args: argparse.Namespace, like: Any = None) -> object:
+    """Results of ``arg`` (a results folder), or of running it (a scenario).
+
+    A scenario run second without ``--seed`` takes the master seed and number of runs of the
+    first result (``like``), so that the two share their seeds and compare pairs them.
+    """
     import simsim
     from simsim.experiment import RunSettings
     from simsim.results import Results
@@ -401,22 +464,28 @@ def _results_or_run(arg: str, args: argparse.Namespace) -> object:
     if Path(arg).is_dir():
         return Results.load(arg)
     scn = simsim.load_scenario(arg)
-    return simsim.run(scn, settings=RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs))
+    seed, n = args.seed, args.replications
+    if like is not None and seed is None:
+        seed, n = like.seed, (n if n is not None else len(like.runs))
+        print(f"b = {scn.name}: run with the seed and number of runs of a ({seed}, {n}), so that runs pair up")
+    return simsim.run(scn, settings=RunSettings(replications=n, seed=seed, jobs=args.jobs))
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from simsim.analysis import compare
-    from simsim.plotting import comparison_figure
+    from simsim.plotting import comparison_figure, distinct_labels
 
     if args.out:
         _writable_folder(args.out)
     a: Any = _results_or_run(args.a, args)
-    b: Any = _results_or_run(args.b, args)
+    b: Any = _results_or_run(args.b, args, like=a)
     table = compare(a, b, args.outcome)
-    na, nb = a.metadata["scenario"]["name"], b.metadata["scenario"]["name"]
+    na, nb = distinct_labels(a, b)  # the scenario names, with the overrides a variant was made with
     print(f"a = {na}, b = {nb}: estimates with 95% intervals; difference b - a")
     if (a.seed, len(a.runs)) != (b.seed, len(b.runs)):
         print(f"  note: a has {len(a.runs)} runs with seed {a.seed}, b {len(b.runs)} runs with seed {b.seed}")
+    for method in dict.fromkeys(table["interval"]):
+        print(f"  intervals of differences: {method}")
     for r in table.itertuples(index=False):
         fmt = ".1%" if r.kind != "number" else ".4g"
         print(f"  {r.label:<34} a {r.estimate_a:{fmt}}  b {r.estimate_b:{fmt}}  "
@@ -424,7 +493,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.out / "comparison.csv", index=False)
-        comparison_figure(a, b, args.outcome).savefig(args.out / "comparison.png", dpi=110)
+        comparison_figure(a, b, args.outcome, table=table).savefig(args.out / "comparison.png", dpi=110)
         print(f"Wrote {args.out}/comparison.csv, comparison.png")
     return EXIT_OK
 
@@ -441,8 +510,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in COMMANDS:
             return COMMANDS[args.command](args)
         return int(_command_module(args.command.replace("-", "_")).run(args))
-    except SimsimError as exc:
+    except RunFailedError as exc:  # a mechanism raised: not bad input, exit 1
+        if exc.details:
+            print(exc.details.rstrip(), file=sys.stderr)
         print(f"simsim: error: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except SimsimError as exc:
+        from simsim.errors import ScenarioError, one_line
+
+        text = str(exc) if isinstance(exc, ScenarioError) else one_line(str(exc))  # problems: one per line
+        print(f"simsim: error: {text}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `simsim list | head`: the reader stopped listening
         devnull = os.open(os.devnull, os.O_WRONLY)

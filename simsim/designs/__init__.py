@@ -23,6 +23,7 @@ import os
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -44,8 +45,14 @@ def _as_scenario(scenario: Scenario | str | os.PathLike[str]) -> Scenario:
 
 
 def _with_experiment(scn: Scenario, exp: Experiment | None) -> Scenario:
+    """``scn`` with another experiment section (its recorded input data changed to match)."""
     new = scn.model_copy(update={"experiment": exp})
-    new._origin, new._raw, new._design, new._hash = scn._origin, scn._raw, scn._design, None
+    raw = scn._raw
+    if raw is not None:
+        raw = type(raw)({k: v for k, v in raw.items() if k != "experiment"})
+        if exp is not None:
+            raw["experiment"] = exp.model_dump(mode="json", exclude_none=True)
+    new._origin, new._raw, new._design, new._hash = scn._origin, raw, scn._design, None
     return new
 
 
@@ -130,30 +137,63 @@ def sweep(scenario: Scenario | str | os.PathLike[str], factors: Mapping[str, Seq
     points = list(itertools.product(*levels))
     # validate every point before running any (a bad path or value fails now, with its location)
     scenarios = [point_scenario(scn, dict(zip(names, combo, strict=True))) for combo in points]
+    reps = int(reps)
+    out_dir = Path(s.out) if s.out is not None else None
+    store = None
+    done: set[int] = set()
+    if out_dir is not None:
+        from simsim.experiment.store import PartStore
+
+        store = PartStore(out_dir)
+        if s.resume:
+            plan = store.plan()
+            if plan.get("content_hash") != scn.content_hash or plan.get("design") != "sweep" \
+                    or plan.get("per_point") != reps or plan.get("points") != [list(c) for c in points]:
+                raise SimsimError(f"--resume {out_dir}: the results there were started from another sweep "
+                                  f"(scenario, factors or replications); resume with the same ones")
+            master, drawn = int(plan["seed"]), bool(plan["seed_drawn"])
+            store.reopen()
+            done = store.done_starts()
+        else:
+            store.start({"format_version": 2, "scenario": scn.name, "content_hash": scn.content_hash,
+                         "design": "sweep", "points": [list(c) for c in points], "per_point": reps,
+                         "replications": reps * len(points), "seed": master, "seed_drawn": drawn,
+                         "sampling": s.sampling, "timeseries": s.timeseries})
+    # each point is one chunk of the results: computed in memory, then written (or kept)
+    point_settings = replace(s, replications=reps, seed=master, out=None, resume=False)
     runs_parts: list[pd.DataFrame] = []
     ts_parts: list[pd.DataFrame] = []
     for p, (combo, pscn) in enumerate(zip(points, scenarios, strict=True)):
-        res = run(pscn, settings=replace(s, replications=int(reps), seed=master))
+        if p * reps in done:
+            continue
+        res = run(pscn, settings=point_settings)
         r = res.runs.copy()
-        r["run"] = r["run"] + p * int(reps)
+        r["run"] = r["run"] + p * reps
         r.insert(1, "point", p)
         for j, (name, v) in enumerate(zip(names, combo, strict=True)):
             r.insert(2 + j, f"sweep.{name}", float(v))
-        runs_parts.append(r)
-        if len(res.timeseries):
-            t = res.timeseries.copy()
-            t["run"] = t["run"] + p * int(reps)
-            ts_parts.append(t)
+        t = res.timeseries.copy() if len(res.timeseries) else pd.DataFrame()
+        if len(t):
+            t["run"] = t["run"] + p * reps
+        if store is not None:
+            store.write_chunk(p * reps, {c: r[c].to_numpy() for c in r.columns},
+                              {c: t[c].to_numpy() for c in t.columns})
+        else:
+            runs_parts.append(r)
+            if len(t):
+                ts_parts.append(t)
+    used = {"replications": reps * len(points), "seed": master, "seed_drawn": drawn, "sampling": s.sampling,
+            "jobs": s.jobs, "chunk_size": reps, "timeseries": s.timeseries}
+    meta = build_metadata(scn, used)
+    meta["design"] = {"kind": "sweep", "factors": names, "levels": levels,
+                      "points": [list(c) for c in points], "replications": reps}
+    if store is not None:
+        assert out_dir is not None
+        on_disk = Results(None, None, meta, directory=out_dir)
+        store.finish(meta, on_disk.summary_record())
+        return on_disk
     runs = pd.concat(runs_parts, ignore_index=True)
     ts = pd.concat(ts_parts, ignore_index=True) if ts_parts else pd.DataFrame()
-    used = {"replications": len(runs), "seed": master, "seed_drawn": drawn, "sampling": s.sampling,
-            "jobs": s.jobs, "chunk_size": s.chunk_size, "timeseries": s.timeseries}
-    meta = build_metadata(_with_experiment(scn, Experiment(design="sweep", replications=int(reps),
-                                                           factors={n: Factor(values=tuple(v))
-                                                                    for n, v in zip(names, levels, strict=True)})),
-                          used)
-    meta["design"] = {"kind": "sweep", "factors": names, "levels": levels,
-                      "points": [list(c) for c in points], "replications": int(reps)}
     return Results(runs, ts, meta)
 
 
@@ -168,10 +208,7 @@ def _salib_design(scn: Scenario, exp: Experiment, seed: int | None, settings: Ru
     else:
         rows = int(exp.trajectories) * (k + 1)  # type: ignore[arg-type]
     s = replace(settings or RunSettings(), replications=rows * reps, sampling=exp.design)
-    res = run(_with_experiment(scn, exp), seed=seed, settings=s)
-    res.metadata["design"] = {"kind": exp.design, "inputs": names, "base_samples": exp.base_samples,
-                              "trajectories": exp.trajectories, "levels": exp.levels, "replications": reps}
-    return res
+    return run(_with_experiment(scn, exp), seed=seed, settings=s)  # the runner records the design
 
 
 def sobol(scenario: Scenario | str | os.PathLike[str], base_samples: int, replications: int = 1,
@@ -220,10 +257,7 @@ def run_experiment(scenario: Scenario | str | os.PathLike[str], replications: in
             raise SimsimError(f"a {kind} design needs its size: give replications (a multiple of "
                               f"{k + 2 if kind == 'sobol' else k + 1})")
         s = replace(settings or RunSettings(), replications=int(n), sampling=kind)
-        res = run(scn, seed=seed, settings=s)
-        res.metadata["design"] = {"kind": kind, "inputs": problem(scn)["names"],
-                                  "levels": exp.levels if kind == "morris" else None}
-        return res
+        return run(scn, seed=seed, settings=s)  # the runner records the design
     if kind == "sweep":
         return sweep(scn, exp.factors, replications, seed, settings=settings)
     if kind in ("sobol", "morris"):

@@ -101,3 +101,13 @@ def design_uniforms(scenario: Scenario, n: int, master_seed: int, sampling: str)
     x = grid(names, n // reps, master_seed, sampling, p)
     u = np.clip(x, EDGE, 1.0 - EDGE) if sampling == "sobol" else 0.5 / p + x * (1.0 - 1.0 / p)
     return np.repeat(u, reps, axis=0)
+
+
+def design_metadata(scenario: Scenario, sampling: str, n: int) -> dict[str, object]:
+    """What the results of a Sobol or Morris design record of it (for the analyses)."""
+    names = problem(scenario)["names"]
+    reps = replications_of(scenario)
+    per = len(names) + (2 if sampling == "sobol" else 1)
+    return {"kind": sampling, "inputs": names, "levels": levels_of(scenario) if sampling == "morris" else None,
+            "replications": reps, "base_samples": n // reps // per if sampling == "sobol" else None,
+            "trajectories": n // reps // per if sampling == "morris" else None}

@@ -1,6 +1,6 @@
 """Numbers that describe the world: fixed values and distributions, with their provenance.
 
-A quantity is written in YAML as a fixed value, ``{value: 0.95, source: rferl_2024}``,
+A quantity is written in YAML as a fixed value, ``{value: 0.97, source: xinhua_2024}``,
 or as a distribution sampled once per run, ``{dist: uniform, low: 0.5, high: 0.9,
 assumption: true}``. Each carries ``source:`` (an id in the scenario's ``sources:``)
 or ``assumption: true``; a fixed assumption may give ``range: [lo, hi]``, the values
@@ -27,9 +27,8 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
-from scipy import special, stats
 
-from simsim.scenario.base import StrictModel
+from simsim.scenario.base import Number, StrictModel
 
 Dist = Literal["uniform", "normal", "triangular", "beta", "choice"]
 
@@ -65,18 +64,18 @@ class Quantity(StrictModel):
                                       {"example": example})
         return data
 
-    value: float | None = Field(None, description="A fixed value.")
+    value: Number | None = Field(None, description="A fixed value.")
     dist: Dist | None = Field(None, description="Distribution to sample once per run.")
-    low: float | None = None
-    high: float | None = None
-    mean: float | None = None
-    sd: float | None = Field(None, gt=0)
-    mode: float | None = None
-    a: float | None = Field(None, gt=0)
-    b: float | None = Field(None, gt=0)
-    values: tuple[float, ...] | None = None
-    weights: tuple[float, ...] | None = None
-    range: tuple[float, float] | None = Field(
+    low: Number | None = None
+    high: Number | None = None
+    mean: Number | None = None
+    sd: Number | None = Field(None, gt=0)
+    mode: Number | None = None
+    a: Number | None = Field(None, gt=0)
+    b: Number | None = Field(None, gt=0)
+    values: tuple[Number, ...] | None = None
+    weights: tuple[Number, ...] | None = None
+    range: tuple[Number, Number] | None = Field(
         None, description="Plausible range of a fixed assumption (for sensitivity analysis)."
     )
     source: str | None = Field(None, description="Id of an entry in the scenario's sources.")
@@ -174,6 +173,8 @@ class Quantity(StrictModel):
         Every distribution is sampled this way, so one uniform per quantity and run
         determines the value, whatever the batch of runs it is computed in.
         """
+        from scipy import special, stats  # here, not at import: `simsim validate` stays fast
+
         u = np.asarray(u, dtype=float)
         d = self.dist
         if d is None:

@@ -8,26 +8,42 @@ naming the file, line and key.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from simsim.errors import ScenarioError
-from simsim.scenario.base import StrictModel
+from simsim.scenario.base import Number, StrictModel, Whole
 from simsim.scenario.quantity import Quantity
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 
 
 class Source(StrictModel):
-    """A reference that numbers in the scenario cite by ``id``."""
+    """A reference that numbers in the scenario cite by ``id``.
+
+    A source says where it can be checked: a ``url``, a ``document`` identifier (an ICC or UN
+    document number, a press-release number, a DOI or an ISBN), or both; ``accessed`` is the
+    date the URL was read. When neither a URL nor a document identifier exists, or none could
+    be confirmed, ``no_link_reason`` says so. Every source shipped with simsim has one of the
+    three (``tests/scenario/test_sources.py``).
+    """
 
     id: str = Field(pattern=ID_PATTERN)
     title: str
     url: str | None = None
-    year: int | None = None
+    document: str | None = Field(None, description="Document number, press-release number, DOI or ISBN.")
+    accessed: datetime.date | None = Field(None, description="Date the URL was read (YYYY-MM-DD).")
+    no_link_reason: str | None = Field(None, description="Why the source has neither a URL nor a document number.")
+    year: Whole | None = None
     publisher: str | None = None
     note: str | None = None
+
+    @property
+    def checkable(self) -> bool:
+        """True if the source gives a URL, a document identifier or a reason why it has neither."""
+        return bool((self.url or "").strip() or (self.document or "").strip() or (self.no_link_reason or "").strip())
 
 
 class Actor(StrictModel):
@@ -60,7 +76,7 @@ class Relation(StrictModel):
 
     description: str | None = None
     symmetric: bool = Field(False, description="If true, each edge sets both directions.")
-    default: float = Field(0.0, description="Value of every pair not listed.")
+    default: Number = Field(0.0, description="Value of every pair not listed.")
     edges: tuple[Edge, ...] = ()
 
 
@@ -73,9 +89,9 @@ class EventSpec(StrictModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     actor_fields: ClassVar[tuple[str, ...]] = ()
 
-    step: int = Field(ge=0)
+    step: Whole = Field(ge=0)
     type: str
-    probability: float = Field(1.0, ge=0.0, le=1.0)
+    probability: Number = Field(1.0, ge=0.0, le=1.0)
     note: str | None = None
 
 
@@ -84,17 +100,17 @@ class GenericEvent(EventSpec):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _unknown_keys(cls, data: Any) -> Any:  # extras are checked by the typed event later
-        return data
+    def _unknown_keys(cls, data: Any, handler: Any) -> Any:  # extras are checked by the typed event later
+        return handler(data)
 
 
 class SetParameter(EventSpec):
     """Set a mechanism parameter to a new value from this step on (e.g. a doctrine change)."""
 
     parameter: str
-    value: float
+    value: Number
 
 
 class SetRelation(EventSpec):
@@ -104,7 +120,7 @@ class SetRelation(EventSpec):
     relation: str
     from_: str = Field(alias="from")
     to: str
-    value: float
+    value: Number
 
 
 class Factor(StrictModel):
@@ -195,16 +211,34 @@ class Scenario(StrictModel):
         description="Mechanism-specific structured settings (e.g. the games of `games`), "
         "validated by the mechanism's check.",
     )
-    events: tuple[GenericEvent | EventSpec, ...] = ()
+    events: tuple[GenericEvent, ...] = ()
     outcomes: tuple[str, ...] = Field((), description="Main outcomes, shown first and plotted.")
+    observed: dict[str, Any] = Field(
+        default_factory=dict,
+        description="What actually happened, for cases from the record: outcome name -> observed value "
+        "(a category of a category outcome, true/false for a bool, a number for a number outcome). "
+        "Used by prior predictive checks and calibration; it does not change a run.",
+    )
     sources: tuple[Source, ...] = ()
     extends: str | None = Field(None, description="Base scenario this one changes (path relative to this file).")
+    strict: bool = Field(False, strict=True, description="Require every parameter of the mechanism to be given "
+                         "(no value silently taken from the mechanism's defaults).")
     experiment: Experiment | None = Field(None, description="How to run it: a design (sweep, sobol, morris...).")
 
     _origin: str | None = PrivateAttr(None)
     _raw: Any = PrivateAttr(None)
     _hash: str | None = PrivateAttr(None)
     _design: Any = PrivateAttr(None)
+    _overrides: tuple[str, ...] = PrivateAttr(())
+
+    @field_validator("events", mode="before")
+    @classmethod
+    def _typed_events(cls, value: Any) -> Any:
+        """Typed events (e.g. from a validated scenario) are validated again from their fields."""
+        if isinstance(value, (list, tuple)):
+            return [ev.model_dump(by_alias=True, exclude_unset=True) | dict(ev.model_extra or {})
+                    if isinstance(ev, EventSpec) and not isinstance(ev, GenericEvent) else ev for ev in value]
+        return value
 
     @field_validator("relations", "parameters")
     @classmethod
@@ -252,3 +286,22 @@ class Scenario(StrictModel):
         loc = locate(self._raw, path) if self._raw is not None else None
         file, line = loc if loc else (self._origin, None)
         return ScenarioError(message, file, line, format_path(path))
+
+    # -- display (notebooks and the console) ---------------------------------------------------
+    @property
+    def overrides(self) -> tuple[str, ...]:
+        """The ``--set`` style overrides applied when loading (``"path.to.key=value"``), if any."""
+        return self._overrides
+
+    def __repr__(self) -> str:
+        over = f", overrides={list(self._overrides)!r}" if self._overrides else ""
+        return (f"Scenario(name={self.name!r}, model={self.model!r}, actors={len(self.actors)}, "
+                f"steps={self.steps}{over})")
+
+    def __str__(self) -> str:
+        return self.__repr__()
+
+    def _repr_html_(self) -> str:
+        from simsim.display import scenario_html
+
+        return scenario_html(self)

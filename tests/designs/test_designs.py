@@ -166,3 +166,41 @@ def test_bad_sweep_factor_is_a_located_error(tmp_path, capsys):
     with pytest.raises(simsim.ScenarioError, match="'factors' belong to design 'sweep'"):
         simsim.load_scenario("mongolia_icc_2024", {"experiment": {"design": "lhs",
                                                                   "factors": {"steps": {"values": [1]}}}})
+
+
+def test_sweep_streams_and_resumes_to_the_uninterrupted_result(linear, tmp_path, monkeypatch):
+    import simsim.designs as designs
+
+    factors = {"parameters.a": [0, 1, 2, 3]}
+    whole = sweep(linear, factors, replications=40, seed=4, settings=simsim.RunSettings(out=tmp_path / "whole"))
+    # interrupt the same sweep after two points (as Ctrl-C would), then resume it
+    real_run, calls = designs.run, []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(designs, "run", interrupted)
+    part = tmp_path / "part"
+    with pytest.raises(KeyboardInterrupt):
+        sweep(linear, factors, replications=40, seed=4, settings=simsim.RunSettings(out=part))
+    assert len(list((part / "runs.parquet").glob("part-*.parquet"))) == 2 and not (part / "metadata.json").exists()
+    monkeypatch.setattr(designs, "run", real_run)
+    resumed = sweep(linear, factors, replications=40, settings=simsim.RunSettings(out=part, resume=True))
+    pd.testing.assert_frame_equal(resumed.runs, whole.runs)
+    pd.testing.assert_frame_equal(resumed.timeseries, whole.timeseries)
+    with pytest.raises(simsim.SimsimError, match="nothing to resume"):
+        sweep(linear, factors, replications=40, settings=simsim.RunSettings(out=part, resume=True))
+
+
+def test_rerun_reproduces_runs_of_a_streamed_sweep_and_a_sobol_design(linear, tmp_path):
+    res = sweep(linear, {"parameters.b": [1, 5]}, replications=10, seed=2,
+                settings=simsim.RunSettings(out=tmp_path / "s"))
+    for run_id in (3, 17):
+        assert simsim.rerun(tmp_path / "s", run_id).differences() == []
+    sob = sobol(linear, base_samples=4, seed=3, settings=simsim.RunSettings(out=tmp_path / "o"))
+    assert sob.metadata["design"]["kind"] == "sobol"
+    assert simsim.rerun(tmp_path / "o", 9).differences() == []
+    assert len(res) == 20
