@@ -28,13 +28,17 @@ def _logistic(x: np.ndarray) -> np.ndarray:
 
 
 def _expected_discount(median: np.ndarray, spread: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    """E[beta**d] per run for d = max(1, round(median * exp(spread * z))), z standard normal."""
+    """E[beta**d] per run for d = max(1, round(median * exp(spread * z))), z standard normal.
+
+    Computed once per distinct (median, spread, beta): (runs, LONGEST) arrays would not fit at 100,000 runs.
+    """
+    triples, back = np.unique(np.stack([median, spread, beta], axis=1), axis=0, return_inverse=True)
     k = np.arange(1, LONGEST + 1, dtype=float)
-    m, s, b = median[:, None], spread[:, None], beta[:, None]
+    m, s, b = triples[:, :1], triples[:, 1:2], triples[:, 2:]
     with np.errstate(divide="ignore", invalid="ignore"):
         cdf = np.where(s > 0, special.ndtr((np.log(k + 0.5) - np.log(m)) / s), (np.rint(m) <= k).astype(float))
     cdf[:, -1] = 1.0
-    return (np.diff(cdf, axis=-1, prepend=0.0) * b ** k).sum(axis=-1)
+    return (np.diff(cdf, axis=-1, prepend=0.0) * b ** k).sum(axis=-1)[back.ravel()]
 
 
 def run_floor(scn: simsim.Scenario, runs: int, seed: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
