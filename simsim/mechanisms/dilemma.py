@@ -428,9 +428,11 @@ class DilemmaModel(DiplomacyModel):
         self.called_off = {h: np.zeros(R, dtype=bool) for h in self.hosts}
         self.shortfall = np.zeros((R, n))
         self.trade_lost = np.zeros((R, n))
-        self.p_options = np.zeros((R, n, n, len(OPTIONS)))
+        # the rows of the hosts: the only rows of the utilities that advance and the reporters read
+        self._rows = np.array(sorted(set(self.hosts)), dtype=np.intp)
+        self._row_of = {h: i for i, h in enumerate(self._rows.tolist())}
         self._disc: np.ndarray | None = None
-        self._dirty = True
+        self._cache: dict[str, np.ndarray] = {}  # propensities, emptied whenever an input changes
 
     def reporters(self) -> dict[str, Any]:
         """Credibility, cumulative counts, and each host's option probabilities, per step."""
@@ -446,30 +448,38 @@ class DilemmaModel(DiplomacyModel):
         return self.counts[key].copy()
 
     def _propensity(self, h: int, option: int) -> np.ndarray:
-        return self.propensities()[:, h, self._host_partner[h], option].copy()
+        return self._host_propensities()[:, self._row_of[h], self._host_partner[h], option].copy()
+
+    def _option_probabilities(self, rows: np.ndarray | slice) -> np.ndarray:
+        """Option probabilities of the hosts in ``rows`` toward every partner: shape (R, rows, n, 3)."""
+        p = self.p
+        if self._disc is None:  # depends on parameters only: recomputed after set_parameter
+            self._disc = expected_discount(p["finding_delay"], p["finding_delay_spread"], p["discount"])
+        rel = self.rel
+        eu = option_utilities(
+            member=self.member[rows], credibility=self.credibility,
+            dependence=rel["energy_dependence"][:, rows], trade=rel["trade_share"][:, rows],
+            ties=rel["ties"][:, rows], support=rel["norm_support"][:, :, self.inst],
+            domestic=self.attr["domestic_compliance"][:, rows], third_mask=self.third_mask, discount=self._disc, p=p,
+        )
+        return softmax(p["rationality"][:, None, None, None] * eu)
+
+    def _host_propensities(self) -> np.ndarray:
+        """:meth:`propensities` for the hosts' rows only (row i: host ``self._rows[i]``), all the model reads."""
+        if "hosts" not in self._cache:
+            self._cache["hosts"] = self._option_probabilities(self._rows)
+        return self._cache["hosts"]
 
     def propensities(self) -> np.ndarray:
         """Probability ``P[r, h, p, k]`` that host h picks option k (:data:`OPTIONS`) toward partner p, now."""
-        if self._dirty:
-            p = self.p
-            support = self.rel["norm_support"][:, :, self.inst]
-            if self._disc is None:  # depends on parameters only: recomputed after set_parameter
-                self._disc = expected_discount(p["finding_delay"], p["finding_delay_spread"], p["discount"])
-            disc = self._disc
-            eu = option_utilities(
-                member=self.member, credibility=self.credibility,
-                dependence=self.rel["energy_dependence"], trade=self.rel["trade_share"],
-                ties=self.rel["ties"], support=support, domestic=self.attr["domestic_compliance"],
-                third_mask=self.third_mask, discount=disc, p=p,
-            )
-            self.p_options = softmax(p["rationality"][:, None, None, None] * eu)
-            self._dirty = False
-        return self.p_options
+        if "all" not in self._cache:
+            self._cache["all"] = self._option_probabilities(slice(None))
+        return self._cache["all"]
 
     def invalidate(self) -> None:
         """Recompute the propensities (and the expected discount) after inputs changed in place."""
         self._disc = None
-        self._dirty = True
+        self._cache.clear()
 
     def on_set_parameter(self, event: Any, mask: np.ndarray | None = None) -> None:
         """Event ``set_parameter``; propensities are recomputed."""
@@ -479,7 +489,7 @@ class DilemmaModel(DiplomacyModel):
     def on_set_relation(self, event: Any, mask: np.ndarray | None = None) -> None:
         """Event ``set_relation``; propensities are recomputed."""
         super().on_set_relation(event, mask)
-        self._dirty = True
+        self._cache.clear()
 
     def on_visit(self, event: Visit, mask: np.ndarray) -> None:
         """Event ``visit``: mark the runs in which the visit is planned; decided in ``advance``."""
@@ -521,12 +531,12 @@ class DilemmaModel(DiplomacyModel):
                 supporters[:, [h, vis]] = False
                 self._shift_ties(sanctioned, h, supporters, -p["third_party_cost"])
                 np.clip(t, -1.0, 1.0, out=t)
-            self._dirty = True
+            self._cache.clear()
         # 2. this step's visits, decided simultaneously against the state at the start of the step
         todo = [(v, ev) for v, (_, ev) in enumerate(self.visits) if ev.step == step and self._fired[:, v].any()]
         if not todo:
             return
-        po_all = self.propensities()
+        po_all = self._host_propensities()
         comply_n = np.zeros(self.R)
         defy_n = np.zeros(self.R)
         trade = self.rel["trade_share"]
@@ -534,7 +544,7 @@ class DilemmaModel(DiplomacyModel):
             h, vis = self.idx[ev.host], self.idx[ev.visitor]
             u = self.u[:, v]
             fired = self._fired[:, v]
-            po = po_all[:, h, vis]  # (R, 3): call off, arrest, no arrest
+            po = po_all[:, self._row_of[h], vis]  # (R, 3): call off, arrest, no arrest
             choice = (u[:, self._U_CHOICE, None] >= np.cumsum(po, axis=-1)[:, :-1]).sum(axis=-1)
             call_off = fired & (choice == 0)
             hosted = po[:, 1] + po[:, 2]
@@ -589,7 +599,7 @@ class DilemmaModel(DiplomacyModel):
         c = 1.0 - (1.0 - self.credibility) * (1.0 - p["compliance_reinforcement"]) ** comply_n
         c = c * (1.0 - p["precedent_erosion"]) ** defy_n
         self.credibility = np.where(comply_n + defy_n > 0, c, self.credibility)
-        self._dirty = True
+        self._cache.clear()
 
     def outcomes(self) -> dict[str, Any]:
         """Per-run outcomes as arrays over the runs of this model."""
