@@ -3,6 +3,7 @@
 Usage (from the repository root)::
 
     python benchmarks/bench_dilemma.py [--runs 2000] [--floor-runs 100000] [--repeats 3] [--big 10000]
+                                       [--rows-runs 0]
                                        [--scenario scenarios/mongolia_icc_2024.yaml]
 
 Both implementations run in one process, in this one run of the script, on the same run seeds
@@ -17,6 +18,8 @@ are printed. Then the cost of the random streams of those runs (every uniform ea
 one per uncertain input, the events, the visits) computed three ways: simsim's streams
 (:mod:`simsim.rng`), the same Philox streams computed without cache blocking (the first version
 of the streams), and one ``numpy.random.default_rng`` per run (the seeding before streams).
+Then (``--rows-runs``) simsim as shipped, computing the hosts' option probabilities only for
+their own rows, against the full actors x actors matrix it computed before, interleaved.
 Finally ``--big`` replications with simsim on every core. It prints figures and asserts nothing
 about time.
 """
@@ -174,12 +177,49 @@ def streams_cost(scn: simsim.Scenario, runs: int, repeats: int, seed: int) -> No
         print(f"  {k:<36} {min(ts):7.3f} s   {min(ts) / total:6.1%} of simsim.run")
 
 
+def host_rows_gain(scn: simsim.Scenario, runs: int, repeats: int, seed: int) -> None:
+    """simsim as shipped (option probabilities for the hosts' rows only) against the full actors x actors matrix."""
+    from simsim.mechanisms.dilemma import DilemmaModel
+
+    shipped = DilemmaModel._host_propensities
+
+    def full_matrix(self: DilemmaModel) -> np.ndarray:  # the computation before: every pair, then the rows
+        return self.propensities()[:, self._rows]
+
+    def once(method: object) -> tuple[float, simsim.Results]:
+        DilemmaModel._host_propensities = method  # type: ignore[method-assign]
+        try:
+            t = time.perf_counter()
+            res = simsim.run(scn, settings=RunSettings(replications=runs, seed=seed, jobs=1, progress=False))
+            return time.perf_counter() - t, res
+        finally:
+            DilemmaModel._host_propensities = shipped  # type: ignore[method-assign]
+
+    once(full_matrix)
+    once(shipped)  # warm-up
+    t_rows: list[float] = []
+    t_full: list[float] = []
+    for _ in range(repeats):
+        dt, res_rows = once(shipped)
+        t_rows.append(dt)
+        dt, res_full = once(full_matrix)
+        t_full.append(dt)
+    same = res_rows.runs.equals(res_full.runs) and res_rows.timeseries.equals(res_full.timeseries)
+    print(f"\nhost rows only vs the full matrix, {runs} runs, 1 process, minimum of {repeats} interleaved runs each "
+          f"(load average now {os.getloadavg()[0]:.2f}):")
+    print(f"  hosts' rows (shipped)   {min(t_rows):7.2f} s   all: " + ", ".join(f"{t:.2f}" for t in t_rows))
+    print(f"  full matrix (before)    {min(t_full):7.2f} s   all: " + ", ".join(f"{t:.2f}" for t in t_full))
+    print(f"  speed-up                {min(t_full) / min(t_rows):7.2f} x   results identical: {same}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", default=str(HERE.parent / "scenarios" / "mongolia_icc_2024.yaml"))
     ap.add_argument("--runs", type=int, default=2000, help="runs for the head-to-head comparison")
     ap.add_argument("--big", type=int, default=10_000, help="runs for the all-cores timing (0: skip)")
     ap.add_argument("--floor-runs", type=int, default=100_000, help="runs for simsim vs the numpy floor (0: skip)")
+    ap.add_argument("--rows-runs", type=int, default=0,
+                    help="runs for the hosts' rows against the full utility matrix (0: skip)")
     ap.add_argument("--repeats", type=int, default=3, help="interleaved repetitions (minimum reported)")
     ap.add_argument("--seed", type=int, default=7)
     a = ap.parse_args()
@@ -188,33 +228,37 @@ def main() -> None:
     print(f"scenario {scn.name}: {len(scn.actors)} actors, {scn.steps} steps; {a.runs} runs; "
           f"{os.cpu_count()} cores; simsim {simsim.__version__}; load average (1, 5, 15 min) "
           + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
-    ts_s, ts_i, res, rows = head_to_head(scn, a.scenario, a.runs, a.repeats, a.seed)
-    t_s, t_i = min(ts_s), min(ts_i)
-    print(f"simsim vs idiomatic Mesa, {a.runs} runs, 1 process, minimum of {a.repeats} interleaved runs each:")
-    print(f"  simsim.run (timeseries, DataFrames)  {a.runs / t_s:9.1f} runs/s   ({t_s:.2f} s; all: "
-          + ", ".join(f"{t:.2f}" for t in ts_s) + ")")
-    print(f"  idiomatic Mesa (batch_run)           {a.runs / t_i:9.1f} runs/s   ({t_i:.2f} s; all: "
-          + ", ".join(f"{t:.2f}" for t in ts_i) + ")")
-    print(f"  simsim speed / idiomatic speed       {t_i / t_s:9.2f} x   (target >= 10)")
+    if a.runs:
+        ts_s, ts_i, res, rows = head_to_head(scn, a.scenario, a.runs, a.repeats, a.seed)
+        t_s, t_i = min(ts_s), min(ts_i)
+        print(f"simsim vs idiomatic Mesa, {a.runs} runs, 1 process, minimum of {a.repeats} interleaved runs each:")
+        print(f"  simsim.run (timeseries, DataFrames)  {a.runs / t_s:9.1f} runs/s   ({t_s:.2f} s; all: "
+              + ", ".join(f"{t:.2f}" for t in ts_s) + ")")
+        print(f"  idiomatic Mesa (batch_run)           {a.runs / t_i:9.1f} runs/s   ({t_i:.2f} s; all: "
+              + ", ".join(f"{t:.2f}" for t in ts_i) + ")")
+        print(f"  simsim speed / idiomatic speed       {t_i / t_s:9.2f} x   (target >= 10)")
 
-    host = next(ev.host for ev in scn.events if ev.type == "visit")
-    out_i = [r["outcomes"] for r in rows]
-    dec_i = np.array([o[f"decision.{host}"] for o in out_i])
-    dec_s = res.runs[f"decision.{host}"].to_numpy()
-    print("agreement in distribution (same inputs; z of the difference of means):")
-    for cat in ("declined", "arrest", "no_arrest"):
-        print(_agree(f"P(decision.{host} = {cat})", (dec_s == cat).astype(float), (dec_i == cat).astype(float)))
-    print(_agree("final credibility", res.runs["final_credibility"].to_numpy(),
-                 np.array([o["final_credibility"] for o in out_i])))
-    start = res.timeseries[res.timeseries.step == 0].set_index("run").loc[res.runs["run"].to_numpy()]
-    gap = max(np.max(np.abs(start[f"{k}.{h}"].to_numpy() - np.array([r[f"{k}_initial"][h] for r in rows])))
-              for h in rows[0]["p_comply_initial"] for k in ("p_comply", "p_call_off"))
-    print(f"  initial option probabilities run by run: max |simsim - idiomatic| = {gap:.1e} "
-          "(same inputs, same utilities)")
+        host = next(ev.host for ev in scn.events if ev.type == "visit")
+        out_i = [r["outcomes"] for r in rows]
+        dec_i = np.array([o[f"decision.{host}"] for o in out_i])
+        dec_s = res.runs[f"decision.{host}"].to_numpy()
+        print("agreement in distribution (same inputs; z of the difference of means):")
+        for cat in ("declined", "arrest", "no_arrest"):
+            print(_agree(f"P(decision.{host} = {cat})", (dec_s == cat).astype(float), (dec_i == cat).astype(float)))
+        print(_agree("final credibility", res.runs["final_credibility"].to_numpy(),
+                     np.array([o["final_credibility"] for o in out_i])))
+        start = res.timeseries[res.timeseries.step == 0].set_index("run").loc[res.runs["run"].to_numpy()]
+        gap = max(np.max(np.abs(start[f"{k}.{h}"].to_numpy() - np.array([r[f"{k}_initial"][h] for r in rows])))
+                  for h in rows[0]["p_comply_initial"] for k in ("p_comply", "p_call_off"))
+        print(f"  initial option probabilities run by run: max |simsim - idiomatic| = {gap:.1e} "
+              "(same inputs, same utilities)")
 
     if a.floor_runs:
         floor_vs_simsim(scn, a.floor_runs, a.repeats, a.seed)
         streams_cost(scn, a.floor_runs, a.repeats, a.seed)
+
+    if a.rows_runs:
+        host_rows_gain(scn, a.rows_runs, a.repeats, a.seed)
 
     if a.big:
         t = time.perf_counter()
