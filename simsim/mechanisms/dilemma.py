@@ -61,11 +61,13 @@ def expected_discount(median: np.ndarray | float, spread: np.ndarray | float,
     r""":math:`E[\beta^d]` for the rounded lognormal delay d of :func:`finding_delay_steps`.
 
     Exact sum over d = 1..``MAX_DELAY`` of :math:`\beta^d P(d)`, the mass beyond counted at
-    ``MAX_DELAY``. Arrays broadcast (one value per run).
+    ``MAX_DELAY``. Arrays broadcast (one value per run); the sum is computed once per distinct
+    (median, spread, discount), as every run of a scenario whose three are fixed shares one value.
     """
-    m = np.atleast_1d(np.asarray(median, dtype=float))[..., None]
-    s = np.atleast_1d(np.asarray(spread, dtype=float))[..., None]
-    b = np.atleast_1d(np.asarray(discount, dtype=float))[..., None]
+    m, s, b = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, dtype=float)) for x in (median, spread, discount)))
+    shape = m.shape
+    triples, back = np.unique(np.stack([m.ravel(), s.ravel(), b.ravel()], axis=1), axis=0, return_inverse=True)
+    m, s, b = triples[:, 0:1], triples[:, 1:2], triples[:, 2:3]
     k = np.arange(1, MAX_DELAY + 1, dtype=float)
     upper = np.log(k + 0.5)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -73,7 +75,7 @@ def expected_discount(median: np.ndarray | float, spread: np.ndarray | float,
         cdf = np.where(s > 0, special.ndtr(zs), (np.rint(m) <= k + 0.0).astype(float))
     cdf[..., -1] = 1.0  # the tail beyond MAX_DELAY is counted at MAX_DELAY
     pmf = np.diff(cdf, axis=-1, prepend=0.0)
-    return (pmf * b ** k).sum(axis=-1)
+    return (pmf * b ** k).sum(axis=-1)[back.ravel()].reshape(shape)
 
 
 def option_utilities(
