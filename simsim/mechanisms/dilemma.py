@@ -433,6 +433,12 @@ class DilemmaModel(DiplomacyModel):
         # the rows of the hosts: the only rows of the utilities that advance and the reporters read
         self._rows = np.array(sorted(set(self.hosts)), dtype=np.intp)
         self._row_of = {h: i for i, h in enumerate(self._rows.tolist())}
+        # the host-partner pairs a step reads: every visit's, and each host's reported partner
+        pairs = dict.fromkeys([(self.idx[ev.host], self.idx[ev.visitor]) for _, ev in self.visits]
+                              + list(self._host_partner.items()))
+        self._pair_of = {hq: i for i, hq in enumerate(pairs)}
+        self._pair_rows = np.array([self._row_of[h] for h, _ in pairs], dtype=np.intp)
+        self._pair_cols = np.array([q for _, q in pairs], dtype=np.intp)
         self._disc: np.ndarray | None = None
         self._cache: dict[str, np.ndarray] = {}  # propensities, emptied whenever an input changes
 
@@ -450,10 +456,14 @@ class DilemmaModel(DiplomacyModel):
         return self.counts[key].copy()
 
     def _propensity(self, h: int, option: int) -> np.ndarray:
-        return self._host_propensities()[:, self._row_of[h], self._host_partner[h], option].copy()
+        return self._host_propensities()[:, self._pair_of[(h, self._host_partner[h])], option].copy()
 
-    def _option_probabilities(self, rows: np.ndarray | slice) -> np.ndarray:
-        """Option probabilities of the hosts in ``rows`` toward every partner: shape (R, rows, n, 3)."""
+    def _option_probabilities(self, rows: np.ndarray | slice, pairs: bool = False) -> np.ndarray:
+        """Option probabilities of the hosts in ``rows`` toward every partner: shape (R, rows, n, 3).
+
+        With ``pairs``, only those of the pairs a step reads (``rows`` must be the hosts' rows):
+        shape (R, pairs, 3). The logit is taken pair by pair, so the values are the same.
+        """
         p = self.p
         if self._disc is None:  # depends on parameters only: recomputed after set_parameter
             self._disc = expected_discount(p["finding_delay"], p["finding_delay_spread"], p["discount"])
@@ -464,12 +474,17 @@ class DilemmaModel(DiplomacyModel):
             ties=rel["ties"][:, rows], support=rel["norm_support"][:, :, self.inst],
             domestic=self.attr["domestic_compliance"][:, rows], third_mask=self.third_mask, discount=self._disc, p=p,
         )
+        if pairs:
+            return softmax(p["rationality"][:, None, None] * eu[:, self._pair_rows, self._pair_cols])
         return softmax(p["rationality"][:, None, None, None] * eu)
 
     def _host_propensities(self) -> np.ndarray:
-        """:meth:`propensities` for the hosts' rows only (row i: host ``self._rows[i]``), all the model reads."""
+        """:meth:`propensities` for the pairs a step reads only (pair i: ``self._pair_of``), shape (R, pairs, 3).
+
+        The utilities are computed for the hosts' rows, the logit for the pairs.
+        """
         if "hosts" not in self._cache:
-            self._cache["hosts"] = self._option_probabilities(self._rows)
+            self._cache["hosts"] = self._option_probabilities(self._rows, pairs=True)
         return self._cache["hosts"]
 
     def propensities(self) -> np.ndarray:
@@ -546,7 +561,7 @@ class DilemmaModel(DiplomacyModel):
             h, vis = self.idx[ev.host], self.idx[ev.visitor]
             u = self.u[:, v]
             fired = self._fired[:, v]
-            po = po_all[:, self._row_of[h], vis]  # (R, 3): call off, arrest, no arrest
+            po = po_all[:, self._pair_of[(h, vis)]]  # (R, 3): call off, arrest, no arrest
             choice = (u[:, self._U_CHOICE, None] >= np.cumsum(po, axis=-1)[:, :-1]).sum(axis=-1)
             call_off = fired & (choice == 0)
             hosted = po[:, 1] + po[:, 2]
