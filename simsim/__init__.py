@@ -13,6 +13,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from simsim.calibration import calibrate
 from simsim.errors import ResultsError, ScenarioError, SimsimError
 from simsim.experiment import RunSettings, run, run_one
 from simsim.registry import (
@@ -29,7 +30,7 @@ from simsim.scenario import Scenario, load_scenario
 
 __all__ = [
     "Results", "ResultsError", "RunSettings", "Scenario", "ScenarioError", "SimsimError",
-    "__version__", "behaviour_names", "get_behaviour", "get_mechanism", "load_scenario",
+    "__version__", "behaviour_names", "calibrate", "get_behaviour", "get_mechanism", "load_scenario",
     "mechanism_names", "register_behaviour", "register_mechanism", "run", "run_one",
     "shipped_scenarios",
 ]

@@ -1,0 +1,280 @@
+"""Cases to calibrate on: a scenario, the outcome that was observed, its category and date.
+
+A case is one scenario (e.g. one visit of the ICC record) with the category of one of its
+outcomes that actually happened. The observed outcome comes from an *observed table*
+(CSV or Parquet, one row per case) or from the scenario itself (a top-level ``observed:``
+mapping, outcome -> value, where the scenario schema has one).
+
+Observed table columns:
+
+========== ==================================================================
+scenario   the scenario's ``name:`` or its file name without ``.yaml``
+outcome    the outcome's name, e.g. ``decision.MNG`` (a category or bool outcome)
+observed   the category that happened (``true``/``false`` for a bool outcome)
+date       optional: when it happened (ISO date), for backtests with a cut-off
+========== ==================================================================
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simsim.errors import SimsimError
+from simsim.scenario.base import did_you_mean
+from simsim.scenario.schema import Scenario
+
+ScenarioLike = Scenario | str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One observed case: a scenario, an outcome of it, the category observed and when.
+
+    Attributes
+    ----------
+    name
+        The case's name (the scenario's ``name:``).
+    scenario
+        The validated scenario.
+    outcome
+        The outcome compared with what happened (a ``category`` or ``bool`` outcome).
+    observed
+        The category that happened (``"true"``/``"false"`` for a bool outcome).
+    categories
+        Every category the outcome can take (the observed one among them).
+    date
+        When it happened (``NaT`` if unknown).
+    """
+
+    name: str
+    scenario: Scenario
+    outcome: str
+    observed: str
+    categories: tuple[str, ...]
+    date: pd.Timestamp | Any = pd.NaT
+
+    def matches(self, values: Any) -> np.ndarray:
+        """Whether each simulated value of the outcome equals the observed category."""
+        return as_categories(values) == self.observed
+
+
+def as_categories(values: Any) -> np.ndarray:
+    """Simulated outcome values as category strings (bools as ``"true"``/``"false"``, missing as ``""``)."""
+    arr = np.asarray(values)
+    if arr.dtype == bool:
+        return np.where(arr, "true", "false")
+    s = pd.Series(arr, dtype=object)
+    out = s.where(s.notna(), "").astype(str).to_numpy()
+    out[out == "True"] = "true"
+    out[out == "False"] = "false"
+    return out
+
+
+def _load(s: ScenarioLike) -> Scenario:
+    if isinstance(s, Scenario):
+        return s
+    from simsim.scenario import load_scenario
+
+    return load_scenario(s)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Scenario files named by ``paths``.
+
+    Files as given; a folder gives its ``*.yaml``; a base file given alone gives the files of
+    its folder that ``extends:`` it (the cases).
+    """
+    import yaml
+
+    out: list[Path] = []
+    items = [Path(p) for p in paths]
+    for p in items:
+        if p.is_dir():
+            out += sorted(p.glob("*.yaml"))
+        elif p.is_file():
+            out.append(p)
+        else:
+            from simsim.registry import shipped_scenarios
+
+            shipped = shipped_scenarios()
+            if str(p) in shipped:
+                out.append(Path(shipped[str(p)]))
+                continue
+            raise SimsimError(f"scenario '{p}' not found{did_you_mean(str(p), shipped)}")
+    if len(items) == 1 and items[0].is_file():
+        base = items[0].resolve()
+        children = []
+        for f in sorted(base.parent.glob("*.yaml")):
+            try:
+                with open(f, encoding="utf-8") as fh:
+                    data = yaml.safe_load(fh)
+            except (OSError, yaml.YAMLError):
+                continue
+            ext = data.get("extends") if isinstance(data, dict) else None
+            if isinstance(ext, str) and (f.parent / ext).resolve() == base:
+                children.append(f)
+        if children:  # a base file: its cases are the files that extend it
+            return children
+    return out
+
+
+def read_observed(table: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
+    """Read and check an observed table (see the module docstring for its columns)."""
+    if isinstance(table, pd.DataFrame):
+        frame, label = table.copy(), "observed table"
+    else:
+        path = Path(table)
+        label = str(path)
+        if not path.is_file():
+            raise SimsimError(f"observed table '{path}' not found")
+        try:
+            frame = pd.read_parquet(path) if path.suffix.lower() in (".parquet", ".pq") else pd.read_csv(
+                path, dtype=str, keep_default_na=False)
+        except Exception as exc:  # unreadable file: one message, no traceback
+            raise SimsimError(f"cannot read observed table '{path}': {exc}") from None
+    needed = ("scenario", "outcome", "observed")
+    for col in needed:
+        if col not in frame.columns:
+            raise SimsimError(f"{label}: missing column '{col}'{did_you_mean(col, frame.columns)}; "
+                              f"needs {', '.join(needed)} (and optionally date)")
+    extra = [c for c in frame.columns if c not in (*needed, "date", "note", "source")]
+    if extra:
+        raise SimsimError(f"{label}: unknown column '{extra[0]}'{did_you_mean(extra[0], ['date', 'note', 'source'])}")
+    frame = frame.astype({"scenario": str, "outcome": str, "observed": str})
+    if "date" in frame.columns:
+        dates = pd.to_datetime(frame["date"].replace("", None), errors="coerce")
+        bad = frame["date"].astype(str).str.strip().ne("") & dates.isna() & frame["date"].notna()
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise SimsimError(f"{label}: row {i + 1}: date '{frame['date'].iloc[i]}' is not a date (YYYY-MM-DD)")
+        frame["date"] = dates
+    dup = frame["scenario"].duplicated()
+    if dup.any():
+        raise SimsimError(f"{label}: scenario '{frame['scenario'][dup].iloc[0]}' appears twice")
+    return frame.reset_index(drop=True)
+
+
+def _scenario_observed(scn: Scenario) -> tuple[str, str] | None:
+    """The (outcome, value) a scenario names as observed (``observed:`` mapping), if any."""
+    obs = getattr(scn, "observed", None)
+    if not obs:
+        return None
+    if isinstance(obs, Mapping):
+        if len(obs) != 1:
+            raise SimsimError(f"scenario '{scn.name}' names {len(obs)} observed outcomes; calibration "
+                              "uses one per case: pass an observed table to choose")
+        (outcome, value), = obs.items()
+        return str(outcome), _as_text(value)
+    return None
+
+
+def _scenario_date(scn: Scenario) -> Any:
+    for attr in ("date", "observed_date"):
+        value = getattr(scn, attr, None)
+        if value is not None:
+            return pd.Timestamp(value)
+    return pd.NaT
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def load_cases(scenarios: Sequence[ScenarioLike] | ScenarioLike,
+               observed: str | os.PathLike[str] | pd.DataFrame | None = None) -> list[Case]:
+    """The cases: scenarios paired with their observed outcomes.
+
+    Parameters
+    ----------
+    scenarios
+        Scenarios (validated, or paths/names to load), a folder of scenario files, or one base
+        file whose cases are the files of its folder that extend it.
+    observed
+        An observed table (path or DataFrame; see the module docstring). ``None``: every
+        scenario must name its observed outcome itself (``observed:``).
+
+    Raises
+    ------
+    SimsimError
+        A scenario has no observed outcome, the table names an unknown scenario, outcome or
+        category (with a did-you-mean), or an outcome is neither categorical nor boolean.
+    """
+    from simsim.registry import get_mechanism
+
+    if isinstance(scenarios, (str, os.PathLike, Scenario)):
+        scenarios = [scenarios]
+    loaded: list[Scenario] = []
+    paths = [s for s in scenarios if not isinstance(s, Scenario)]
+    if paths:
+        files = expand_paths(paths)  # type: ignore[arg-type]
+        loaded += [_load(f) for f in files]
+    loaded += [s for s in scenarios if isinstance(s, Scenario)]
+    if not loaded:
+        raise SimsimError("no scenarios given to calibrate on")
+    table = read_observed(observed) if observed is not None else None
+    by_name: dict[str, Scenario] = {}
+    for scn in loaded:
+        keys = {scn.name}
+        if scn.origin:
+            keys.add(Path(scn.origin).stem)
+        for k in keys:
+            by_name.setdefault(k, scn)
+    cases: list[Case] = []
+    if table is not None:
+        known = sorted({s.name for s in loaded})
+        for row in table.itertuples(index=False):
+            scn = by_name.get(row.scenario)
+            if scn is None:
+                raise SimsimError(f"observed table names scenario '{row.scenario}', which is not among the "
+                                  f"scenarios given{did_you_mean(row.scenario, known)}")
+            date = getattr(row, "date", pd.NaT)
+            cases.append(_case(scn, row.outcome, row.observed, date if pd.notna(date) else _scenario_date(scn),
+                               get_mechanism))
+        used = {c.scenario.name for c in cases}
+        left = [s.name for s in loaded if s.name not in used]
+        if left and len(cases) < len(loaded):
+            # scenarios without an observed row are not cases (e.g. the base file of a folder)
+            pass
+    else:
+        for scn in loaded:
+            obs = _scenario_observed(scn)
+            if obs is None:
+                continue
+            cases.append(_case(scn, obs[0], obs[1], _scenario_date(scn), get_mechanism))
+        if not cases:
+            names = ", ".join(s.name for s in loaded[:5])
+            raise SimsimError(f"none of the scenarios ({names}) names an observed outcome: pass an observed "
+                              "table (--observed TABLE) with columns scenario, outcome, observed[, date]")
+    names = [c.name for c in cases]
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise SimsimError(f"case '{dup}' is given twice")
+    return cases
+
+
+def _case(scn: Scenario, outcome: str, observed: str, date: Any, get_mechanism: Any) -> Case:
+    specs = {o.name: o for o in get_mechanism(scn.model).outcome_specs(scn)}
+    if outcome not in specs:
+        raise SimsimError(f"case '{scn.name}': unknown outcome '{outcome}'{did_you_mean(outcome, specs)}")
+    spec = specs[outcome]
+    if spec.kind == "bool":
+        cats: tuple[str, ...] = ("true", "false")
+        observed = observed.strip().lower()
+    elif spec.kind == "category" and spec.categories:
+        cats = tuple(spec.categories)
+    else:
+        raise SimsimError(f"case '{scn.name}': outcome '{outcome}' is a {spec.kind}; calibration compares "
+                          "categorical or boolean outcomes with what happened")
+    if observed not in cats:
+        raise SimsimError(f"case '{scn.name}': '{observed}' is not a category of '{outcome}'"
+                          f"{did_you_mean(observed, cats)}; categories: {', '.join(cats)}")
+    return Case(scn.name, scn, outcome, observed, cats, pd.Timestamp(date) if pd.notna(date) else pd.NaT)
