@@ -15,7 +15,6 @@ import math
 from functools import lru_cache
 
 import mesa
-import numpy as np
 
 import simsim
 from simsim.model import design_of, sample_inputs
@@ -163,9 +162,10 @@ class IdiomaticDilemma(mesa.Model):
 
     def __init__(self, scenario_path: str, rng: int | None = None) -> None:
         scn = _scenario(scenario_path)
-        gen = np.random.default_rng(rng)  # as simsim: the run's inputs first, then the model
-        inputs = sample_inputs(scn, gen)
-        super().__init__(rng=gen)
+        # the run's inputs as simsim samples them (so the two are compared run by run), then
+        # a plain generator for the model's own draws
+        inputs = sample_inputs(scn, int(rng if rng is not None else 0))
+        super().__init__(rng=rng)
         d = design_of(scn)
         self.p = dict(d.params)
         attr = {k: v.copy() for k, v in d.attr.items()}

@@ -175,29 +175,22 @@ def inputs_from_uniforms(scenario: Scenario, u: np.ndarray) -> dict[str, np.ndar
     return {q.column: q.quantity.from_uniform(u[:, i]) for i, q in enumerate(unc)}
 
 
-def sample_inputs(scenario: Scenario, rng: np.random.Generator) -> dict[str, float]:
-    """Draw one value for every uncertain quantity of ``scenario``.
+def sample_inputs(scenario: Scenario, seed: int) -> dict[str, float]:
+    """Draw one value for every uncertain quantity of ``scenario`` for the run with seed ``seed``.
 
-    One uniform vector is drawn (one entry per uncertain quantity, in declaration order) and
-    each entry is mapped through its quantity's inverse CDF.
+    Each quantity maps the first uniform of its own stream ``input:<column>`` (see
+    :mod:`simsim.rng`) through its inverse CDF, so fixing or changing one input leaves the
+    values of all others unchanged.
     """
-    unc = design_of(scenario).uncertain
-    if not unc:
-        return {}
-    u = rng.random(len(unc))
-    return {q.column: float(q.quantity.from_uniform(u[i : i + 1])[0]) for i, q in enumerate(unc)}
+    return {k: float(v[0]) for k, v in sample_inputs_batch(scenario, [int(seed)]).items()}
 
 
-def sample_inputs_batch(scenario: Scenario, rngs: Sequence[np.random.Generator]) -> dict[str, np.ndarray]:
-    """:func:`sample_inputs` for many runs at once: run ``r`` draws from ``rngs[r]`` only.
+def sample_inputs_batch(scenario: Scenario, seeds: Sequence[int] | np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`sample_inputs` for many runs at once: one array of length ``len(seeds)`` per quantity."""
+    from simsim.rng import uniforms
 
-    Returns one array of length ``len(rngs)`` per uncertain quantity, equal element by element
-    to what :func:`sample_inputs` gives for each generator.
-    """
-    unc = design_of(scenario).uncertain
-    if not unc:
-        return {}
-    return inputs_from_uniforms(scenario, np.stack([g.random(len(unc)) for g in rngs]))
+    return {q.column: q.quantity.from_uniform(uniforms(seeds, f"input:{q.column}"))
+            for q in design_of(scenario).uncertain}
 
 
 # ------------------------------------------------------------------- the base model
@@ -214,11 +207,12 @@ class DiplomacyModel(mesa.Model):
         distribution's mean (see :meth:`Quantity.central`). For a vectorised mechanism,
         each value is an array with one entry per run.
     rng
-        Seed or :class:`numpy.random.Generator` for this run; passed to ``mesa.Model(rng=...)``.
-    run_rngs
-        Vectorised mechanisms only: the generators of the runs this model computes side by
-        side, one per run (see below). Without it the model computes one run, drawing from
-        ``rng``.
+        The run's seed (as recorded in ``Results.runs.seed``), or a :class:`numpy.random.Generator`
+        (a run seed is then drawn from it). Mesa's ``self.rng`` is the run's stream ``model``
+        (see :mod:`simsim.rng`).
+    run_seeds
+        Vectorised mechanisms only: the seeds of the runs this model computes side by side, one
+        per run (see below). Without it the model computes one run, with seed ``rng``.
 
     Attributes
     ----------
@@ -240,10 +234,10 @@ class DiplomacyModel(mesa.Model):
     A mechanism that sets ``vectorised = True`` computes ``R`` runs side by side in one Mesa
     model: ``self.p[name]`` has shape (R,), ``self.attr[name]`` (R, n) and ``self.rel[name]``
     (R, n, n); reporters and outcomes return arrays of length R. Run ``r`` draws only from its
-    own generator ``self.run_rngs[r]`` (after the run's inputs were sampled from it), first one uniform
-    per event (an event fires in run r if that uniform is below its ``probability``), then
-    whatever the mechanism draws in ``setup``. So a run's results do not depend on which
-    other runs share its model: a batch of R runs equals R models of one run. Event handlers
+    own streams (:meth:`uniforms`, keyed by its seed ``self.run_seeds[r]``): the events use stream
+    ``events`` (event k fires in run r if uniform k is below its ``probability``), and a mechanism
+    names its own streams. So a run's results do not depend on which other runs share its model:
+    a batch of R runs equals R models of one run. Event handlers
     receive ``(event, mask)``, the runs in which the event fires. While a handler runs,
     ``self.event_index`` is the event's position in ``scenario.events`` (two identical events
     are still two events).
@@ -268,19 +262,29 @@ class DiplomacyModel(mesa.Model):
         inputs: Mapping[str, Any] | None = None,
         rng: np.random.Generator | int | None = None,
         *,
-        run_rngs: Sequence[np.random.Generator] | None = None,
+        run_seeds: Sequence[int] | np.ndarray | None = None,
     ) -> None:
-        if run_rngs is not None and not self.vectorised:
-            raise TypeError(f"{type(self).__name__} computes one run per model; run_rngs needs vectorised = True")
-        if self.vectorised:
-            # Mesa's own generator is not used by a vectorised mechanism: every draw of run r
-            # comes from run_rngs[r]
-            self.run_rngs = list(run_rngs) if run_rngs is not None else [np.random.default_rng(rng)]
-            super().__init__(rng=rng if run_rngs is not None else None)
-            self.R = len(self.run_rngs)
+        from simsim.rng import generator
+
+        if run_seeds is not None and not self.vectorised:
+            raise TypeError(f"{type(self).__name__} computes one run per model; run_seeds needs vectorised = True")
+        if run_seeds is None:
+            if isinstance(rng, np.random.Generator):
+                seeds = [int(rng.integers(0, 2**63))]
+            elif rng is None:
+                import secrets
+
+                seeds = [secrets.randbits(63)]
+            else:
+                seeds = [int(rng)]
         else:
-            super().__init__(rng=rng)
-            self.R = 1
+            seeds = [int(x) for x in run_seeds]
+        self.run_seeds = np.asarray(seeds, dtype=np.uint64)
+        # Mesa's generator: the run's stream 'model' (a vectorised mechanism draws through
+        # self.uniforms instead, so its Mesa generator serves nothing)
+        mesa_rng = rng if isinstance(rng, np.random.Generator) and run_seeds is None else generator(seeds[0], "model")
+        super().__init__(rng=mesa_rng)
+        self.R = len(seeds) if self.vectorised else 1
         self.spec = scenario
         d = design_of(scenario)
         self.ids = list(d.ids)
@@ -324,9 +328,7 @@ class DiplomacyModel(mesa.Model):
         self._events: dict[int, list[tuple[int, EventSpec]]] = defaultdict(list)
         for k, ev in enumerate(scenario.events):
             self._events[ev.step].append((k, ev))
-        if self.vectorised:
-            n_ev = len(scenario.events)
-            self._event_u = np.stack([g.random(n_ev) for g in self.run_rngs]) if n_ev else np.zeros((self.R, 0))
+        self._event_u = self.uniforms("events", len(scenario.events))
         self.setup()
         self._fire_events(0)
         self.datacollector = mesa.DataCollector(model_reporters=self.reporters())
@@ -358,6 +360,17 @@ class DiplomacyModel(mesa.Model):
         return {}
 
     # -- machinery -----------------------------------------------------------------------
+    def uniforms(self, stream: str, shape: int | tuple[int, ...] = ()) -> np.ndarray:
+        """Each run's uniforms of stream ``stream``: shape ``(R, *shape)`` (``R`` = 1 for one run).
+
+        Values depend only on the run's seed, the stream's name and the position in ``shape``
+        (see :mod:`simsim.rng`). Use one stream name per purpose (e.g. ``"visits"``); asking
+        for the same stream twice returns the same numbers.
+        """
+        from simsim.rng import uniforms
+
+        return uniforms(self.run_seeds, stream, shape)
+
     def step(self) -> None:
         """Fire the events due at this step, advance all actors, record the reporters."""
         self._fire_events(self.steps)
@@ -380,7 +393,7 @@ class DiplomacyModel(mesa.Model):
                 if mask.any():
                     self.fire(ev, mask)
                 continue
-            if ev.probability < 1.0 and not self.rng.random() < ev.probability:
+            if ev.probability < 1.0 and not self._event_u[0, k] < ev.probability:
                 continue
             self.fire(ev)
 

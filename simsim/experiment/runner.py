@@ -2,10 +2,12 @@
 
 Seeding: the master seed feeds a :class:`numpy.random.SeedSequence`; run ``i`` gets the
 ``i``-th 64-bit word of its state, shifted to 63 bits, as its run seed, which is recorded.
-A run's seed alone determines it: the run's generator, ``numpy.random.default_rng(seed)``,
-first draws one uniform per uncertain input (sampled by inverse CDF), then serves the model
-(``mesa.Model(rng=...)``). Results are therefore identical whatever the number of processes
-or the chunking, and any single run can be replayed with :func:`run_one`.
+A run's seed alone determines it: every random number of the run is read from one of the run's
+named streams (:mod:`simsim.rng`): each uncertain input from its own stream (one uniform,
+through the input's inverse CDF), the events and the mechanism from theirs. Results are
+therefore identical whatever the number of processes or the chunking, any single run can be
+replayed with :func:`run_one`, and fixing or changing one input leaves every other input's draws
+unchanged (common random numbers).
 """
 
 from __future__ import annotations
@@ -105,23 +107,22 @@ def run_one(scenario: Scenario, seed: int, run_id: int = 0,
     return row, frame[["step", *[c for c in frame.columns if c != "step"]]]
 
 
-def _inputs(scenario: Scenario, rngs: Sequence[np.random.Generator], u: np.ndarray | None,
+def _inputs(scenario: Scenario, seeds: Sequence[int], u: np.ndarray | None,
             given: np.ndarray | None) -> dict[str, np.ndarray]:
-    """Inputs of a chunk of runs: given values, a design's uniforms, or draws from each run's generator."""
+    """Inputs of a chunk of runs: given values, a design's uniforms, or draws from each run's input streams."""
     if given is not None:
         cols = [q.column for q in design_of(scenario).uncertain]
         return {c: given[:, i] for i, c in enumerate(cols)}
     if u is not None:
         return inputs_from_uniforms(scenario, u)
-    return sample_inputs_batch(scenario, rngs)
+    return sample_inputs_batch(scenario, seeds)
 
 
 def _run(scenario: Scenario, run_id: int, seed: int, timeseries: bool, u: np.ndarray | None = None,
          given: np.ndarray | None = None) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     mech = get_mechanism(scenario.model)
-    rng = np.random.default_rng(seed)
-    inputs = {k: float(v[0]) for k, v in _inputs(scenario, [rng], u, given).items()}
-    model = mech(scenario, inputs, rng=rng)
+    inputs = {k: float(v[0]) for k, v in _inputs(scenario, [seed], u, given).items()}
+    model = mech(scenario, inputs, rng=seed)
     model.run()
     row: dict[str, Any] = {"run": run_id, "seed": seed, **inputs, **model.outcomes()}
     return row, (model.timeseries() if timeseries else {})
@@ -132,9 +133,8 @@ def _run_vectorised(scenario: Scenario, run_ids: Sequence[int], seeds: Sequence[
                     ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Runs of a vectorised mechanism, side by side in one model."""
     mech = get_mechanism(scenario.model)
-    rngs = [np.random.default_rng(int(sd)) for sd in seeds]
-    inputs = _inputs(scenario, rngs, u, given)
-    model = mech(scenario, inputs, rng=np.random.default_rng([int(seeds[0]), 1]), run_rngs=rngs)
+    inputs = _inputs(scenario, seeds, u, given)
+    model = mech(scenario, inputs, rng=int(seeds[0]), run_seeds=seeds)
     model.run()
     cols: dict[str, Any] = {"run": np.asarray(run_ids, dtype=np.int64), "seed": np.asarray(seeds, dtype=np.int64)}
     cols.update(inputs)

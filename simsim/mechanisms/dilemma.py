@@ -294,9 +294,9 @@ class DilemmaModel(DiplomacyModel):
         self._host_partner: dict[int, int] = {}
         for _, ev in self.visits:
             self._host_partner.setdefault(self.idx[ev.host], self.idx[ev.visitor])
-        # every random number a run uses, drawn up front from the run's own generator
+        # every random number a run uses, read up front from the run's own stream 'visits'
         width = self._U_REACT + n
-        self.u = np.stack([g.random((len(self.visits), width)) for g in self.run_rngs])  # (R, V, width)
+        self.u = self.uniforms("visits", (len(self.visits), width))  # (R, V, width)
         self._fired = np.zeros((R, len(self.visits)), dtype=bool)
         self._review_due = np.full((R, len(self.visits)), -1, dtype=np.int64)
         self.counts = {k: np.zeros(R, dtype=np.int64) for k in (

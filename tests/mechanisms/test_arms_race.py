@@ -207,7 +207,7 @@ def scenario(
 
 
 def run_model(scn: Scenario, seed: int = 0) -> ArmsRaceModel:
-    return ArmsRaceModel(scn, sample_inputs(scn, np.random.default_rng(seed)), rng=seed).run()
+    return ArmsRaceModel(scn, sample_inputs(scn, seed), rng=seed).run()
 
 
 @pytest.mark.parametrize(("a", "b", "m", "n", "r", "s", "x0", "y0"), TWO_STATE_STABLE[:3])
