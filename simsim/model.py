@@ -172,7 +172,10 @@ def inputs_from_uniforms(scenario: Scenario, u: np.ndarray) -> dict[str, np.ndar
     u = np.atleast_2d(np.asarray(u, dtype=float))
     if u.shape[1] != len(unc):
         raise ValueError(f"expected {len(unc)} uniforms per run, got {u.shape[1]}")
-    return {q.column: q.quantity.from_uniform(u[:, i]) for i, q in enumerate(unc)}
+    # quantities sampled jointly (empirical, same ``joint:`` name) share the first one's uniform
+    first: dict[str, int] = {}
+    cols = [first.setdefault(q.quantity.stream(q.column), i) for i, q in enumerate(unc)]
+    return {q.column: q.quantity.from_uniform(u[:, cols[i]]) for i, q in enumerate(unc)}
 
 
 def sample_inputs(scenario: Scenario, seed: int) -> dict[str, float]:
@@ -189,7 +192,7 @@ def sample_inputs_batch(scenario: Scenario, seeds: Sequence[int] | np.ndarray) -
     """:func:`sample_inputs` for many runs at once: one array of length ``len(seeds)`` per quantity."""
     from simsim.rng import uniforms
 
-    return {q.column: q.quantity.from_uniform(uniforms(seeds, f"input:{q.column}"))
+    return {q.column: q.quantity.from_uniform(uniforms(seeds, q.quantity.stream(q.column)))
             for q in design_of(scenario).uncertain}
 
 

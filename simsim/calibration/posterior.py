@@ -134,9 +134,8 @@ class Posterior:
 
         The fragment ``extends:`` the cases' common base file (when they share one), and gives
         each calibrated input as ``{dist: empirical, file: posterior.parquet, column: ...,
-        weights: weight}``. Each input is sampled from its own marginal (the runner draws one
-        uniform per input), so correlations between parameters in the posterior are not kept;
-        :meth:`correlations` shows how large they are.
+        weights: weight, joint: posterior}``: a run draws one particle (a row, by weight) and
+        takes all the calibrated parameters from it, so their correlations are kept.
         """
         import yaml
 
@@ -146,7 +145,7 @@ class Posterior:
         relations: dict[str, list[dict[str, Any]]] = {}
         for c in self.columns:
             q = {"dist": "empirical", "file": posterior_file, "column": c, "weights": "weight",
-                 "source": SOURCE_ID}
+                 "joint": "posterior", "source": SOURCE_ID}
             kind, _, rest = c.partition(".")
             if kind == "param":
                 params[rest] = q
@@ -178,9 +177,8 @@ class Posterior:
                     f"cases: {', '.join(self.cases['case'])}; see metadata.json beside this file.",
         }]
         head = ("# Written by `simsim calibrate`. A scenario that `extends:` this file samples the calibrated\n"
-                "# parameters from the posterior in posterior.parquet instead of their priors.\n"
-                "# Each parameter is sampled from its own marginal: correlations between them are not kept\n"
-                "# (see summary.csv and docs/calibration.md).\n")
+                "# parameters from the posterior in posterior.parquet instead of their priors: each run\n"
+                "# draws one particle (row) by weight, so the parameters keep their joint distribution.\n")
         if not base:
             head += "# The cases share no base file: add this file's keys to a scenario, or extend it from one.\n"
         return head + yaml.safe_dump(doc, sort_keys=False, width=100, allow_unicode=True)

@@ -4,8 +4,9 @@ The calibrated parameters are uncertain inputs shared by the cases (``param.w_ob
 ...). For a population of P particles, each case is run once per particle as one chunk of
 the runner with the particles' values given (``given=``), so a vectorised mechanism computes
 the whole population side by side. Every other uncertain input of a case keeps its prior: its
-values come from the same inverse CDFs as in :func:`simsim.run`, fed by uniforms drawn from a
-generator keyed by (master seed, population, batch, case). Run seeds come from the same key.
+values are sampled exactly as :func:`simsim.run` samples them, from each run's own input
+streams. Run seeds come from a :class:`numpy.random.SeedSequence` keyed by (master seed,
+population, batch, case).
 Nothing depends on the number of processes: a task is one (case, chunk) pair and its result
 depends only on its key and its inputs.
 """
@@ -26,7 +27,7 @@ from scipy import special
 from simsim.calibration.cases import Case, as_categories
 from simsim.errors import SimsimError
 from simsim.experiment.runner import _context, _run_chunk
-from simsim.model import design_of
+from simsim.model import design_of, sample_inputs_batch
 from simsim.scenario.base import did_you_mean
 from simsim.scenario.quantity import Quantity
 
@@ -132,20 +133,18 @@ def _seeds(key: Sequence[int], n: int) -> np.ndarray:
     return (words >> np.uint64(1)).astype(np.int64)
 
 
-def _given(case: Case, values: dict[str, np.ndarray], key: Sequence[int]) -> np.ndarray:
-    """The (P, k) input matrix of a case: calibrated columns given, the others drawn from their priors."""
+def _given(case: Case, values: dict[str, np.ndarray], seeds: np.ndarray) -> np.ndarray:
+    """The (P, k) input matrix of a case: calibrated columns given, the others sampled as simsim.run does.
+
+    The other inputs come from each run's own input streams (:func:`simsim.model.sample_inputs_batch`),
+    so a case run here with a particle's values is the run :func:`simsim.run_one` gives for the
+    same seed with those values.
+    """
     unc = design_of(case.scenario).uncertain
-    n = len(next(iter(values.values())))
-    others = [i for i, u in enumerate(unc) if u.column not in values]
-    u_other = np.random.default_rng([int(k) for k in key] + [1]).random((n, len(others))) if others else None
-    given = np.empty((n, len(unc)))
-    j = 0
+    sampled = sample_inputs_batch(case.scenario, seeds)
+    given = np.empty((len(seeds), len(unc)))
     for i, u in enumerate(unc):
-        if u.column in values:
-            given[:, i] = values[u.column]
-        else:
-            given[:, i] = u.quantity.from_uniform(u_other[:, j])  # type: ignore[index]
-            j += 1
+        given[:, i] = values[u.column] if u.column in values else sampled[u.column]
     return given
 
 
@@ -234,8 +233,8 @@ class CaseSimulator:
         tasks = []
         for c in idx:
             k = (*[int(v) for v in key], c)
-            given = _given(self.cases[c], values, k)
             seeds = _seeds(k, n)
+            given = _given(self.cases[c], values, seeds)
             for start in range(0, n, CHUNK):
                 tasks.append((c, k, given[start:start + CHUNK], seeds[start:start + CHUNK]))
         self.simulations += n * len(idx)

@@ -17,9 +17,10 @@ Two ways to map a uniform to a value (``Quantity.from_uniform``):
   hypercubes stratify it and rank sensitivities read it);
 - with ``joint: NAME``, through the cumulative weights of the rows in file order, so that a
   uniform picks a *row*. Quantities that share ``joint: NAME`` and the same file and weights
-  take their values from the same row when their uniforms are equal. Whether they are equal
-  is up to the sampler: see :mod:`simsim.calibration` (docs/calibration.md) for what the
-  runner does today.
+  take their values from the same row: the runner gives them the same uniform, from the
+  run's stream ``joint:NAME`` (see ``Quantity.stream``), so a posterior's parameters keep
+  their correlations. Every row must then come from the same file and weights (checked
+  when the scenario is loaded).
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def resolve(file: str, written_in: str | None) -> Path:
     return Path(written_in).parent / p
 
 
-def _read_columns(path: Path, columns: list[str]) -> Any:
+def _read_columns(path: Path, columns: list[str], name: str) -> Any:
     import pandas as pd
 
     if path.suffix.lower() in PARQUET_SUFFIXES:
@@ -104,23 +105,23 @@ def _read_columns(path: Path, columns: list[str]) -> Any:
         names = pq.read_schema(path).names
         missing = [c for c in columns if c not in names]
         if missing:
-            raise ValueError(_no_column(missing[0], names, path))
+            raise ValueError(_no_column(missing[0], names, name))
         return pd.read_parquet(path, columns=columns)
     if path.suffix.lower() == ".csv":
         header = pd.read_csv(path, nrows=0).columns.tolist()
         missing = [c for c in columns if c not in header]
         if missing:
-            raise ValueError(_no_column(missing[0], header, path))
+            raise ValueError(_no_column(missing[0], header, name))
         return pd.read_csv(path, usecols=columns)
-    raise ValueError(f"empirical file '{path}' must be Parquet (.parquet, .pq) or CSV (.csv)")
+    raise ValueError(f"empirical file '{name}' must be Parquet (.parquet, .pq) or CSV (.csv)")
 
 
-def _no_column(name: str, names: list[str], path: Path) -> str:
+def _no_column(column: str, names: list[str], name: str) -> str:
     shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
-    return f"no column '{name}' in '{path}'{did_you_mean(name, names)}; columns: {shown}"
+    return f"no column '{column}' in '{name}'{did_you_mean(column, names)}; columns: {shown}"
 
 
-def load_samples(path: Path, column: str, weights: str | None) -> Samples:
+def load_samples(path: Path, column: str, weights: str | None, name: str | None = None) -> Samples:
     """Read and check the samples of an empirical quantity (cached by path, size and mtime).
 
     Raises
@@ -128,46 +129,48 @@ def load_samples(path: Path, column: str, weights: str | None) -> Samples:
     ValueError
         The file is missing or unreadable, a column is missing, or a value or weight is not a
         finite number (weights must also be non-negative with a positive sum). The message
-        names the file, the column and the first bad row.
+        names the file (``name``, as written in the scenario), the column and the first bad row.
     """
+    name = name or str(path)
     if not path.is_file():
-        raise ValueError(f"empirical file '{path}' not found")
+        where = "" if name == str(path) else f" (looked for {path})"
+        raise ValueError(f"empirical file '{name}' not found{where}")
     stat = path.stat()
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, column, weights)
     if key in _CACHE:
         return _CACHE[key]
     cols = [column] if weights is None or weights == column else [column, weights]
     try:
-        frame = _read_columns(path, cols)
+        frame = _read_columns(path, cols, name)
     except ValueError:
         raise
     except Exception as exc:  # pyarrow / pandas parse errors: report them, never a traceback
-        raise ValueError(f"cannot read empirical file '{path}': {exc}") from None
+        raise ValueError(f"cannot read empirical file '{name}': {exc}") from None
     if len(frame) == 0:
-        raise ValueError(f"empirical file '{path}' has no rows")
-    values = _numeric(frame[column], path, column)
+        raise ValueError(f"empirical file '{name}' has no rows")
+    values = _numeric(frame[column], name, column)
     if weights is None:
         w = np.ones(len(values))
     else:
-        w = _numeric(frame[weights], path, weights)
+        w = _numeric(frame[weights], name, weights)
         if (w < 0).any():
             row = int(np.flatnonzero(w < 0)[0])
-            raise ValueError(f"weight column '{weights}' of '{path}' has a negative weight (row {row + 1})")
+            raise ValueError(f"weight column '{weights}' of '{name}' has a negative weight (row {row + 1})")
         if not w.sum() > 0:
-            raise ValueError(f"weight column '{weights}' of '{path}' sums to zero")
+            raise ValueError(f"weight column '{weights}' of '{name}' sums to zero")
     samples = Samples.from_arrays(values, w)
     _CACHE[key] = samples
     return samples
 
 
-def _numeric(series: Any, path: Path, column: str) -> np.ndarray:
+def _numeric(series: Any, name: str, column: str) -> np.ndarray:
     import pandas as pd
 
     x = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(x)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"column '{column}' of '{path}' must hold finite numbers; row {row + 1} "
+        raise ValueError(f"column '{column}' of '{name}' must hold finite numbers; row {row + 1} "
                          f"holds {series.iloc[row]!r}")
     return x
 
@@ -180,3 +183,33 @@ def weighted_mean(samples: Samples) -> float:
 def effective_size(samples: Samples) -> float:
     """Kish's effective sample size of the weights, ``1 / sum(w_i^2)`` for normalised weights."""
     return float(1.0 / np.sum(samples.weights ** 2)) if len(samples.weights) else math.nan
+
+
+def check_joint(scenario: Any) -> None:
+    """Check that empirical quantities sharing a ``joint:`` name read the same file and weights.
+
+    Raises the scenario's located :class:`~simsim.errors.ScenarioError` otherwise.
+    """
+    from simsim.model import design_of
+
+    groups: dict[str, tuple[str, Any, Any]] = {}
+    for u in design_of(scenario).uncertain:
+        q = u.quantity
+        if q.dist != "empirical" or not q.joint:
+            continue
+        ident = (q._path, q.weights)
+        if q.joint in groups and groups[q.joint][1] != ident:
+            first, (_, w), shown = groups[q.joint]
+            raise scenario.error(_path_of(u.target), f"joint '{q.joint}' samples whole rows: every quantity in "
+                                 f"it must read the same file and weights as {first} ({shown}, weights {w})")
+        groups.setdefault(q.joint, (u.column, ident, q.file))
+
+
+def _path_of(target: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Key path in the scenario file of an input's target (for error locations)."""
+    if target[0] == "param":
+        return ("parameters", target[1])
+    if target[0] in ("attr", "bparam"):
+        section = "attributes" if target[0] == "attr" else "behaviour_params"
+        return ("actors", target[2], section, target[1])
+    return ("relations", target[1])

@@ -420,6 +420,9 @@ def check_scenario(scn: Scenario) -> Scenario:
     if scn.settings and not getattr(mech, "uses_settings", False):
         raise scn.error(("settings",), f"mechanism '{scn.model}' takes no settings")
     mech.check(scn)
+    from simsim.scenario.empirical import check_joint
+
+    check_joint(scn)
     # outcomes named as main must exist
     known = {o.name for o in mech.outcome_specs(scn)}
     for k, name in enumerate(scn.outcomes):

@@ -169,7 +169,7 @@ class Quantity(StrictModel):
         if self.weights is not None and not isinstance(self.weights, str):
             raise ValueError("empirical weights name a column of the file (e.g. weights: weight), not a list")
         path = empirical.resolve(self.file, _WRITTEN_IN.get())  # type: ignore[arg-type]
-        self._samples = empirical.load_samples(path, self.column, self.weights)  # type: ignore[arg-type]
+        self._samples = empirical.load_samples(path, self.column, self.weights, self.file)  # type: ignore[arg-type]
         self._path = str(path)
 
     @property
@@ -178,6 +178,15 @@ class Quantity(StrictModel):
         if self._samples is None:
             raise ValueError(f"a {self.dist or 'fixed'} quantity has no samples")
         return self._samples
+
+    def stream(self, column: str) -> str:
+        """The random stream (:mod:`simsim.rng`) the input in ``column`` is sampled from.
+
+        ``input:<column>``: each input its own stream; ``joint:<name>`` for an empirical quantity
+        with ``joint: name``, so that quantities sharing the name read the same uniform and
+        therefore the same row of their file (a posterior's parameters keep their correlations).
+        """
+        return f"joint:{self.joint}" if self.joint else f"input:{column}"
 
     @property
     def uncertain(self) -> bool:

@@ -32,7 +32,7 @@ class BernoulliModel(DiplomacyModel):
                 OutcomeSpec("draw", "number", "the uniform")]
 
     def setup(self) -> None:
-        self.u = np.array([g.random() for g in self.run_rngs])
+        self.u = self.uniforms("result")
 
     def advance(self) -> None:
         pass
