@@ -1,9 +1,9 @@
 """Cases to calibrate on: a scenario, the outcome that was observed, its category and date.
 
 A case is one scenario (e.g. one visit of the ICC record) with the category of one of its
-outcomes that actually happened. The observed outcome comes from an *observed table*
-(CSV or Parquet, one row per case) or from the scenario itself (a top-level ``observed:``
-mapping, outcome -> value, where the scenario schema has one).
+outcomes that actually happened. The observed outcome comes from the scenario itself (its
+top-level ``observed:`` mapping, outcome -> value) or from an *observed table* (CSV or
+Parquet, one row per case), which can also give each case's date.
 
 Observed table columns:
 
@@ -11,8 +11,13 @@ Observed table columns:
 scenario   the scenario's ``name:`` or its file name without ``.yaml``
 outcome    the outcome's name, e.g. ``decision.MNG`` (a category or bool outcome)
 observed   the category that happened (``true``/``false`` for a bool outcome)
-date       optional: when it happened (ISO date), for backtests with a cut-off
+date       when it happened (ISO date), for backtests with a cut-off
 ========== ==================================================================
+
+``scenario`` is required; ``outcome`` and ``observed`` go together (without them the
+scenario's ``observed:`` is used); ``date`` is optional. A scenario whose ``observed:`` names
+several outcomes is compared on one: the one named by ``outcome=`` (a name, or a prefix such
+as ``decision``), else the first listed.
 """
 
 from __future__ import annotations
@@ -139,15 +144,17 @@ def read_observed(table: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
                 path, dtype=str, keep_default_na=False)
         except Exception as exc:  # unreadable file: one message, no traceback
             raise SimsimError(f"cannot read observed table '{path}': {exc}") from None
-    needed = ("scenario", "outcome", "observed")
-    for col in needed:
-        if col not in frame.columns:
-            raise SimsimError(f"{label}: missing column '{col}'{did_you_mean(col, frame.columns)}; "
-                              f"needs {', '.join(needed)} (and optionally date)")
-    extra = [c for c in frame.columns if c not in (*needed, "date", "note", "source")]
+    known = ("scenario", "outcome", "observed", "date", "note", "source")
+    extra = [c for c in frame.columns if c not in known]
     if extra:
-        raise SimsimError(f"{label}: unknown column '{extra[0]}'{did_you_mean(extra[0], ['date', 'note', 'source'])}")
-    frame = frame.astype({"scenario": str, "outcome": str, "observed": str})
+        raise SimsimError(f"{label}: unknown column '{extra[0]}'{did_you_mean(extra[0], known)}; "
+                          f"columns: scenario, outcome and observed (together), date, note, source")
+    if "scenario" not in frame.columns:
+        raise SimsimError(f"{label}: missing column 'scenario' (the scenario's name)")
+    if ("outcome" in frame.columns) != ("observed" in frame.columns):
+        have, lack = ("outcome", "observed") if "outcome" in frame.columns else ("observed", "outcome")
+        raise SimsimError(f"{label}: column '{have}' needs column '{lack}' too")
+    frame = frame.astype({c: str for c in ("scenario", "outcome", "observed") if c in frame.columns})
     if "date" in frame.columns:
         dates = pd.to_datetime(frame["date"].replace("", None), errors="coerce")
         bad = frame["date"].astype(str).str.strip().ne("") & dates.isna() & frame["date"].notna()
@@ -161,18 +168,21 @@ def read_observed(table: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _scenario_observed(scn: Scenario) -> tuple[str, str] | None:
+def _scenario_observed(scn: Scenario, outcome: str | None) -> tuple[str, str] | None:
     """The (outcome, value) a scenario names as observed (``observed:`` mapping), if any."""
     obs = getattr(scn, "observed", None)
-    if not obs:
+    if not obs or not isinstance(obs, Mapping):
         return None
-    if isinstance(obs, Mapping):
-        if len(obs) != 1:
-            raise SimsimError(f"scenario '{scn.name}' names {len(obs)} observed outcomes; calibration "
-                              "uses one per case: pass an observed table to choose")
-        (outcome, value), = obs.items()
-        return str(outcome), _as_text(value)
-    return None
+    names = list(obs)
+    if outcome is None:
+        name = names[0]
+    else:
+        matching = [n for n in names if n == outcome or n.startswith(outcome + ".")]
+        if not matching:
+            raise SimsimError(f"scenario '{scn.name}' observes no outcome '{outcome}'"
+                              f"{did_you_mean(outcome, names)}; it observes {', '.join(names)}")
+        name = matching[0]
+    return str(name), _as_text(obs[name])
 
 
 def _scenario_date(scn: Scenario) -> Any:
@@ -190,7 +200,8 @@ def _as_text(value: Any) -> str:
 
 
 def load_cases(scenarios: Sequence[ScenarioLike] | ScenarioLike,
-               observed: str | os.PathLike[str] | pd.DataFrame | None = None) -> list[Case]:
+               observed: str | os.PathLike[str] | pd.DataFrame | None = None,
+               outcome: str | None = None) -> list[Case]:
     """The cases: scenarios paired with their observed outcomes.
 
     Parameters
@@ -199,8 +210,11 @@ def load_cases(scenarios: Sequence[ScenarioLike] | ScenarioLike,
         Scenarios (validated, or paths/names to load), a folder of scenario files, or one base
         file whose cases are the files of its folder that extend it.
     observed
-        An observed table (path or DataFrame; see the module docstring). ``None``: every
-        scenario must name its observed outcome itself (``observed:``).
+        An observed table (path or DataFrame; see the module docstring). ``None``: the cases
+        are the scenarios that name their observed outcome (``observed:``).
+    outcome
+        Which observed outcome to compare when a scenario's ``observed:`` names several: a name
+        or a prefix (``decision`` matches ``decision.MNG``). Default: the first listed.
 
     Raises
     ------
@@ -237,16 +251,18 @@ def load_cases(scenarios: Sequence[ScenarioLike] | ScenarioLike,
                 raise SimsimError(f"observed table names scenario '{row.scenario}', which is not among the "
                                   f"scenarios given{did_you_mean(row.scenario, known)}")
             date = getattr(row, "date", pd.NaT)
-            cases.append(_case(scn, row.outcome, row.observed, date if pd.notna(date) else _scenario_date(scn),
-                               get_mechanism))
-        used = {c.scenario.name for c in cases}
-        left = [s.name for s in loaded if s.name not in used]
-        if left and len(cases) < len(loaded):
-            # scenarios without an observed row are not cases (e.g. the base file of a folder)
-            pass
+            date = date if pd.notna(date) else _scenario_date(scn)
+            if "outcome" in table.columns:
+                obs: tuple[str, str] | None = (row.outcome, row.observed)
+            else:
+                obs = _scenario_observed(scn, outcome)
+                if obs is None:
+                    raise SimsimError(f"scenario '{scn.name}' names no observed outcome (observed:) and the "
+                                      "observed table has no outcome and observed columns")
+            cases.append(_case(scn, obs[0], obs[1], date, get_mechanism))  # type: ignore[index]
     else:
         for scn in loaded:
-            obs = _scenario_observed(scn)
+            obs = _scenario_observed(scn, outcome)
             if obs is None:
                 continue
             cases.append(_case(scn, obs[0], obs[1], _scenario_date(scn), get_mechanism))

@@ -139,6 +139,7 @@ def calibrate(
     observed: str | os.PathLike[str] | pd.DataFrame | None = None,
     parameters: Sequence[str] | None = None,
     *,
+    outcome: str | None = None,
     seed: int | None = None,
     settings: CalibrationSettings | None = None,
     progress: Callable[[str], None] | None = None,
@@ -157,6 +158,9 @@ def calibrate(
         Parameters to infer (``w_obligation`` or input columns such as ``attr.MNG.x``); each must
         be an uncertain input of every case with the same prior. ``None``: every uncertain
         mechanism parameter the cases share.
+    outcome
+        The observed outcome to compare when a scenario's ``observed:`` names several: a name or
+        a prefix (``decision``); default: the first listed.
     seed
         Master seed; ``None`` draws one (recorded in the metadata).
     settings
@@ -172,7 +176,7 @@ def calibrate(
     """
     s = settings or CalibrationSettings()
     s.check()
-    cases = load_cases(scenarios, observed) if not (
+    cases = load_cases(scenarios, observed, outcome) if not (
         isinstance(scenarios, Sequence) and scenarios and all(isinstance(c, Case) for c in scenarios)
     ) else list(scenarios)  # type: ignore[arg-type]
     return calibrate_cases(cases, parameters, seed=seed, settings=s, progress=progress)
