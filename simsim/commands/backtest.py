@@ -30,8 +30,8 @@ def run(args: argparse.Namespace) -> int:
     if args.cutoff is None and not args.loo:
         raise SimsimError("give --cutoff YYYY-MM-DD, --loo, or both")
     seed = 0 if args.seed is None else args.seed
-    bt = backtest(args.cases, args.observed, args.parameters, outcome=args.outcome, cutoff=args.cutoff, loo=args.loo, seed=seed,
-                  draws=args.draws, settings=settings_from(args), progress=_say(args.quiet))
+    bt = backtest(args.cases, args.observed, args.parameters, outcome=args.outcome, cutoff=args.cutoff,
+                  loo=args.loo, seed=seed, draws=args.draws, settings=settings_from(args), progress=_say(args.quiet))
     print(bt.format())
     cal = bt.calibrations
     approx = cal[cal["final_tolerance"] > 0]
