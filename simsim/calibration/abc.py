@@ -1,6 +1,14 @@
 r"""ABC-SMC: approximate Bayesian computation by sequential Monte Carlo, a whole population at a time.
 
-The sampler of Beaumont, Cornuet, Marin & Robert (2009), "Adaptive approximate Bayesian
+Two samplers share the adaptive tolerance schedule below: ``mcmc`` (Del Moral,
+Doucet & Jasra 2012, see :func:`_run_mcmc`), which resamples the particles that are within the
+new tolerance and moves them by Metropolis-Hastings steps, so that weights stay equal however
+many parameters there are; and ``pmc``, described here, whose importance weights degenerate
+when there are many parameters (measured: 25 parameters, 500 particles, ESS 2) but which needs
+fewer simulations for one to three (measured on the Beta-Bernoulli test: about a quarter).
+``auto`` (the default) takes ``pmc`` up to 3 parameters and ``mcmc`` above.
+
+The ``pmc`` sampler of Beaumont, Cornuet, Marin & Robert (2009), "Adaptive approximate Bayesian
 computation", *Biometrika* 96(4):983-990 (doi:10.1093/biomet/asp052), also known as ABC-PMC
 (Toni et al. 2009), with the tolerance schedule chosen adaptively from the previous
 population's distances as in Del Moral, Doucet & Jasra (2012), "An adaptive sequential Monte
@@ -62,6 +70,16 @@ class SMCSettings:
         Budget of case simulations (runs); ``None``: unlimited.
     min_batch, max_batch
         Candidates simulated at once (the next batch is sized from the acceptance rate so far).
+    kernel
+        ``mcmc`` (Del Moral et al. 2012: resample, then Metropolis-Hastings moves; equal weights,
+        suited to many parameters), ``pmc`` (Beaumont et al. 2009: importance weights; fewer
+        simulations for one to three parameters), or ``auto``: ``pmc`` up to 3 parameters,
+        ``mcmc`` above.
+    mcmc_target
+        ``mcmc``: keep moving until each particle has had about this probability of moving at
+        least once (Drovandi & Pettitt 2011's rule for the number of moves).
+    max_moves
+        ``mcmc``: at most this many moves per population.
     """
 
     particles: int = 1000
@@ -71,6 +89,9 @@ class SMCSettings:
     max_simulations: int | None = 5_000_000
     min_batch: int = 1000
     max_batch: int = 50_000
+    kernel: str = "auto"
+    mcmc_target: float = 0.99
+    max_moves: int = 200
 
 
 @dataclass
@@ -84,7 +105,8 @@ class Population:
     z, weights, distances
         Particles in z-space (N, d), normalised weights, distances.
     candidates
-        Candidates examined up to the N-th acceptance (acceptance rate = N / candidates).
+        ``pmc``: candidates examined up to the N-th acceptance (acceptance rate = N / candidates);
+        ``mcmc``: proposals made (acceptance rate = accepted moves / proposals).
     simulated
         Candidates simulated (includes those of the last batch after the N-th acceptance).
     seconds
@@ -99,11 +121,19 @@ class Population:
     candidates: int
     simulated: int
     seconds: float
+    accepted: int | None = None
+    moves: int = 0
 
     @property
     def acceptance_rate(self) -> float:
-        """Accepted particles per candidate."""
-        return len(self.weights) / self.candidates if self.candidates else math.nan
+        """Accepted particles (``pmc``) or accepted moves (``mcmc``) per candidate."""
+        acc = len(self.weights) if self.accepted is None else self.accepted
+        return acc / self.candidates if self.candidates else math.nan
+
+    @property
+    def unique(self) -> int:
+        """Distinct particles."""
+        return len(np.unique(self.z, axis=0))
 
     @property
     def ess(self) -> float:
@@ -122,6 +152,16 @@ class SMCResult:
     def final(self) -> Population:
         """The last complete population (the posterior sample)."""
         return self.populations[-1]
+
+
+KERNELS = ("auto", "mcmc", "pmc")
+
+
+def resolve_kernel(kernel: str, dim: int) -> str:
+    """The kernel ``auto`` stands for with ``dim`` parameters (``pmc`` up to 3, ``mcmc`` above)."""
+    if kernel not in KERNELS:
+        raise ValueError(f"unknown kernel '{kernel}' ({', '.join(KERNELS)})")
+    return ("pmc" if dim <= 3 else "mcmc") if kernel == "auto" else kernel
 
 
 def _next_epsilon(prev: Population, s: SMCSettings) -> float:
@@ -201,6 +241,9 @@ def run_smc(distance: DistanceFn, dim: int, seed: int, settings: SMCSettings | N
     result.populations.append(pop)
     if progress:
         progress(pop)
+    kernel = resolve_kernel(s.kernel, dim)
+    if kernel == "mcmc":
+        return _run_mcmc(distance, dim, seed, s, result, used, progress, cost)
     for t in range(1, s.max_populations + 1):
         prev = result.populations[-1]
         if prev.epsilon <= s.min_epsilon:
@@ -244,6 +287,72 @@ def run_smc(distance: DistanceFn, dim: int, seed: int, settings: SMCSettings | N
         w_t = _new_weights(z_t, prev, chol)
         pop = Population(t, eps, z_t, w_t, np.concatenate(acc_d), candidates, simulated,
                          time.perf_counter() - t1)
+        result.populations.append(pop)
+        if progress:
+            progress(pop)
+    result.stopped = "min_epsilon" if result.final.epsilon <= s.min_epsilon else "max_populations"
+    return result
+
+
+def _systematic(weights: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    cdf = np.cumsum(weights / weights.sum())
+    u = (rng.random() + np.arange(n)) / n
+    return np.minimum(np.searchsorted(cdf, u, side="right"), len(weights) - 1)
+
+
+def _run_mcmc(distance: DistanceFn, dim: int, seed: int, s: SMCSettings, result: SMCResult, used: int,
+              progress: Callable[[Population], None] | None, cost: int) -> SMCResult:
+    r"""Del Moral, Doucet & Jasra (2012): resample the particles within the new tolerance, then move them.
+
+    Each move proposes :math:`z^* = z + L e` for every particle at once (:math:`L L^T = (2.38^2 / d)
+    \mathrm{Cov}(z)`, the scale of Roberts, Gelman & Gilks 1997) and accepts it with probability
+    :math:`\min(1, \phi(z^*) / \phi(z))` if its simulation is within the tolerance (a
+    Metropolis-Hastings step whose invariant law is the ABC posterior at that tolerance), so the
+    weights stay equal. Moves repeat until each particle has had probability ``mcmc_target`` of
+    moving at least once, :math:`R = \lceil \ln(1 - c) / \ln(1 - p) \rceil` with :math:`p` the
+    acceptance rate of the first move (Drovandi & Pettitt 2011, *Biometrics* 67:225-233).
+    """
+    n = s.particles
+    for t in range(1, s.max_populations + 1):
+        prev = result.populations[-1]
+        if prev.epsilon <= s.min_epsilon:
+            result.stopped = "min_epsilon"
+            return result
+        eps = _next_epsilon(prev, s)
+        t1 = time.perf_counter()
+        alive = prev.distances <= eps
+        if not alive.any():  # cannot happen with the quantile rule; keep the guard explicit
+            result.stopped = "no_particle_within_tolerance"
+            return result
+        rng = np.random.default_rng([seed, t, 0])
+        w = np.where(alive, prev.weights, 0.0)
+        idx = _systematic(w, n, rng)
+        z, d = prev.z[idx].copy(), prev.distances[idx].copy()
+        cov = np.cov(prev.z[alive].T, aweights=prev.weights[alive]) if alive.sum() > 1 else np.eye(dim)
+        cov = np.atleast_2d(cov) * (2.38 ** 2 / dim) + np.eye(dim) * 1e-9
+        chol = np.linalg.cholesky(cov)
+        proposals = accepted = 0
+        moves, planned = 0, 1
+        while moves < planned:
+            if s.max_simulations is not None and used + n * cost > s.max_simulations:
+                result.stopped = "max_simulations"
+                return result
+            mv = np.random.default_rng([seed, t, moves + 1])
+            z_new = z + mv.standard_normal((n, dim)) @ chol.T
+            d_new = np.asarray(distance(z_new, (seed, t, moves + 1)), dtype=float)
+            used += n * cost
+            log_ratio = -0.5 * (np.sum(z_new ** 2, axis=1) - np.sum(z ** 2, axis=1))
+            ok = (d_new <= eps) & (np.log(mv.random(n)) < log_ratio)
+            z[ok], d[ok] = z_new[ok], d_new[ok]
+            proposals += n
+            accepted += int(ok.sum())
+            moves += 1
+            if moves == 1:
+                p = max(accepted / n, 1e-3)
+                planned = 1 if p >= 1 else int(min(s.max_moves, math.ceil(math.log(1 - s.mcmc_target)
+                                                                            / math.log(1 - p))))
+        pop = Population(t, eps, z, np.full(n, 1.0 / n), d, proposals, proposals, time.perf_counter() - t1,
+                         accepted=accepted, moves=moves)
         result.populations.append(pop)
         if progress:
             progress(pop)

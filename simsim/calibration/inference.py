@@ -21,12 +21,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simsim.calibration.abc import Population, SMCSettings, run_smc
+from simsim.calibration.abc import KERNELS, Population, SMCSettings, resolve_kernel, run_smc
 from simsim.calibration.cases import Case, ScenarioLike, load_cases
 from simsim.calibration.diagnostics import predictive_table
 from simsim.calibration.posterior import Posterior
 from simsim.calibration.simulate import CaseSimulator, Prior, shared_prior
 from simsim.errors import SimsimError
+from simsim.scenario.base import did_you_mean
 
 DISTANCE_DOC = ("number of cases whose simulated outcome category differs from the observed one "
                 "(one simulation per case and particle)")
@@ -50,6 +51,9 @@ class CalibrationSettings:
         Budget of case simulations (runs); the last complete population is kept if it runs out.
     predictive_draws
         Draws for the prior and posterior predictive check per case (0: skip it).
+    kernel
+        ``auto``, ``mcmc`` or ``pmc``: how particles move between populations (see
+        :mod:`simsim.calibration.abc`).
     jobs
         Worker processes (``None``: one unless a population needs 20,000 runs or more).
     start_method
@@ -62,6 +66,7 @@ class CalibrationSettings:
     max_populations: int = 10
     max_simulations: int | None = 5_000_000
     predictive_draws: int = 2000
+    kernel: str = "auto"
     jobs: int | None = None
     start_method: str | None = None
 
@@ -83,6 +88,9 @@ class CalibrationSettings:
             raise SimsimError(f"predictive_draws must be at least 0 (got {self.predictive_draws})")
         if self.max_simulations is not None and self.max_simulations < 1:
             raise SimsimError(f"max_simulations must be positive (got {self.max_simulations})")
+        if self.kernel not in KERNELS:
+            raise SimsimError(f"unknown kernel '{self.kernel}'{did_you_mean(self.kernel, KERNELS)}; "
+                              f"known: {', '.join(KERNELS)}")
         if self.jobs is not None and (isinstance(self.jobs, bool) or int(self.jobs) < 1):
             raise SimsimError(f"jobs must be at least 1 (got {self.jobs})")
 
@@ -114,9 +122,9 @@ def common_base(cases: Sequence[Case]) -> Path | None:
 
 
 def _pop_row(pop: Population, n_cases: int) -> dict[str, Any]:
-    return {"population": pop.t, "epsilon": pop.epsilon, "accepted": len(pop.weights),
-            "candidates": pop.candidates, "acceptance_rate": pop.acceptance_rate, "ess": pop.ess,
-            "simulated": pop.simulated * n_cases, "seconds": pop.seconds}
+    return {"population": pop.t, "epsilon": pop.epsilon, "particles": len(pop.weights),
+            "candidates": pop.candidates, "acceptance_rate": pop.acceptance_rate, "moves": pop.moves,
+            "ess": pop.ess, "distinct": pop.unique, "simulated": pop.simulated * n_cases, "seconds": pop.seconds}
 
 
 def _versions() -> dict[str, str]:
@@ -203,13 +211,15 @@ def calibrate_cases(cases: Sequence[Case], parameters: Sequence[str] | None = No
     jobs = s.jobs if s.jobs is not None else (1 if s.particles * n_cases < 20_000 else (os.cpu_count() or 1))
     smc = SMCSettings(particles=int(s.particles), alpha=s.alpha, min_epsilon=s.min_epsilon,
                       max_populations=int(s.max_populations), max_simulations=s.max_simulations,
-                      min_batch=max(int(s.particles), 1000))
+                      min_batch=max(int(s.particles), 1000), kernel=s.kernel)
 
     def report(pop: Population) -> None:
         if progress:
             eps = "inf" if math.isinf(pop.epsilon) else f"{pop.epsilon:g}"
-            progress(f"population {pop.t}: tolerance {eps}, acceptance {pop.acceptance_rate:.3g}, "
-                     f"ESS {pop.ess:.0f}, {pop.simulated * n_cases:,} runs, {pop.seconds:.1f} s")
+            moves = f", {pop.moves} moves" if pop.moves else ""
+            progress(f"population {pop.t}: tolerance {eps}, acceptance {pop.acceptance_rate:.3g}{moves}, "
+                     f"ESS {pop.ess:.0f}, {pop.unique} distinct, {pop.simulated * n_cases:,} runs, "
+                     f"{pop.seconds:.1f} s")
 
     with CaseSimulator(cases, jobs=int(jobs), start_method=s.start_method) as sim:
         def distance(z: np.ndarray, key: tuple[int, ...]) -> np.ndarray:
@@ -236,8 +246,10 @@ def calibrate_cases(cases: Sequence[Case], parameters: Sequence[str] | None = No
             "format_version": 1,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "versions": _versions(),
-            "method": "ABC-SMC (Beaumont et al. 2009 population Monte Carlo; adaptive tolerance as in "
-                      "Del Moral et al. 2012), simsim.calibration.abc",
+            "method": "ABC-SMC with adaptive tolerance, simsim.calibration.abc: kernel "
+                      + {"pmc": "pmc (Beaumont et al. 2009 population Monte Carlo)",
+                         "mcmc": "mcmc (Del Moral, Doucet & Jasra 2012 resample-move)"}[resolve_kernel(s.kernel,
+                                                                                                     prior.dim)],
             "parameters": list(prior.columns),
             "prior": prior.describe(),
             "distance": DISTANCE_DOC,

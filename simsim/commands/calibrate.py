@@ -50,6 +50,9 @@ def add_calibration_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-populations", type=_nonneg, default=10, help="populations after the prior (default 10)")
     p.add_argument("--max-simulations", type=_whole, default=5_000_000,
                    help="budget of case runs (default 5,000,000)")
+    p.add_argument("--kernel", choices=("auto", "mcmc", "pmc"), default="auto",
+                   help="particle moves: mcmc (Del Moral et al. 2012), pmc (Beaumont et al. 2009); "
+                        "auto: pmc up to 3 parameters")
     p.add_argument("--jobs", type=_whole, help="worker processes (default: 1 unless populations are large)")
     p.add_argument("--quiet", action="store_true", help="print no progress")
 
@@ -71,7 +74,7 @@ def settings_from(args: argparse.Namespace, predictive_draws: int = 0) -> Any:
 
     return CalibrationSettings(particles=args.particles, min_epsilon=args.min_epsilon,
                                max_populations=args.max_populations, max_simulations=args.max_simulations,
-                               predictive_draws=predictive_draws, jobs=args.jobs)
+                               predictive_draws=predictive_draws, kernel=args.kernel, jobs=args.jobs)
 
 
 def _say(quiet: bool) -> Any:
@@ -93,10 +96,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"  note: the posterior is approximate: particles may miss up to {m['final_tolerance']:g} case(s); "
               "raise --max-simulations or --max-populations to go further")
     pops = post.populations
-    print("\npopulation  tolerance  acceptance    ESS        runs")
+    print("\npopulation  tolerance  acceptance  moves    ESS  distinct        runs")
     for r in pops.itertuples(index=False):
         eps = "inf" if r.epsilon == float("inf") else f"{r.epsilon:g}"
-        print(f"{r.population:>10}  {eps:>9}  {r.acceptance_rate:>10.4f}  {r.ess:>5.0f}  {r.simulated:>10,}")
+        print(f"{r.population:>10}  {eps:>9}  {r.acceptance_rate:>10.4f}  {r.moves:>5}  {r.ess:>5.0f}  "
+              f"{r.distinct:>8}  {r.simulated:>10,}")
     print("\nparameter                         prior                          prior mean  posterior mean "
           "[5%, 95%]")
     for r in post.summary().itertuples(index=False):
