@@ -90,21 +90,39 @@ def _load(s: ScenarioLike) -> Scenario:
     return load_scenario(s)
 
 
+def _children(base: Path) -> list[Path]:
+    """The YAML files of ``base``'s folder that ``extends:`` it directly."""
+    import yaml
+
+    base = base.resolve()
+    out = []
+    for f in sorted(base.parent.glob("*.yaml")):
+        if f.resolve() == base:
+            continue
+        try:
+            with open(f, encoding="utf-8") as fh:
+                data = yaml.safe_load(fh)
+        except (OSError, yaml.YAMLError):
+            continue
+        ext = data.get("extends") if isinstance(data, dict) else None
+        if isinstance(ext, str) and (f.parent / ext).resolve() == base:
+            out.append(f)
+    return out
+
+
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Scenario files named by ``paths``.
 
-    Files as given; a folder gives its ``*.yaml``; a base file given alone gives the files of
-    its folder that ``extends:`` it (the cases).
+    A file is taken as given, unless it is a base file: one that other files of its folder
+    ``extends:``; it then stands for those files (the cases). A folder gives its ``*.yaml``.
+    A shipped scenario's name gives its file.
     """
-    import yaml
-
     out: list[Path] = []
-    items = [Path(p) for p in paths]
-    for p in items:
+    for p in (Path(x) for x in paths):
         if p.is_dir():
             out += sorted(p.glob("*.yaml"))
         elif p.is_file():
-            out.append(p)
+            out += _children(p) or [p]
         else:
             from simsim.registry import shipped_scenarios
 
@@ -113,21 +131,8 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                 out.append(Path(shipped[str(p)]))
                 continue
             raise SimsimError(f"scenario '{p}' not found{did_you_mean(str(p), shipped)}")
-    if len(items) == 1 and items[0].is_file():
-        base = items[0].resolve()
-        children = []
-        for f in sorted(base.parent.glob("*.yaml")):
-            try:
-                with open(f, encoding="utf-8") as fh:
-                    data = yaml.safe_load(fh)
-            except (OSError, yaml.YAMLError):
-                continue
-            ext = data.get("extends") if isinstance(data, dict) else None
-            if isinstance(ext, str) and (f.parent / ext).resolve() == base:
-                children.append(f)
-        if children:  # a base file: its cases are the files that extend it
-            return children
-    return out
+    seen: set[Path] = set()
+    return [f for f in out if not (f.resolve() in seen or seen.add(f.resolve()))]  # type: ignore[func-returns-value]
 
 
 def read_observed(table: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
