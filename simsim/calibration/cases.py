@@ -259,6 +259,9 @@ def load_cases(scenarios: Sequence[ScenarioLike] | ScenarioLike,
             date = date if pd.notna(date) else _scenario_date(scn)
             if "outcome" in table.columns:
                 obs: tuple[str, str] | None = (row.outcome, row.observed)
+                if outcome is not None and not (row.outcome == outcome or row.outcome.startswith(outcome + ".")):
+                    raise SimsimError(f"the observed table gives outcome '{row.outcome}' for '{row.scenario}', "
+                                      f"not '{outcome}'")
             else:
                 obs = _scenario_observed(scn, outcome)
                 if obs is None:
