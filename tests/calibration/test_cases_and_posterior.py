@@ -56,8 +56,8 @@ def test_parameters_must_be_shared_uncertain_inputs_with_one_prior(bernoulli_mec
         calibrate(tmp_path / "base.yaml", table, ["offset"], seed=1, settings=FAST)
     with pytest.raises(SimsimError, match=r"'param.thet' is not an uncertain input .*did you mean 'param.theta'"):
         calibrate(tmp_path / "base.yaml", table, ["thet"], seed=1, settings=FAST)
-    (tmp_path / "case02.yaml").write_text((tmp_path / "case02.yaml").read_text()
-                                          + "parameters:\n  theta: {dist: uniform, low: 0, high: 1, assumption: true}\n")
+    other = "parameters:\n  theta: {dist: uniform, low: 0, high: 1, assumption: true}\n"
+    (tmp_path / "case02.yaml").write_text((tmp_path / "case02.yaml").read_text() + other)
     with pytest.raises(SimsimError, match="'param.theta' has different priors in the cases"):
         calibrate(tmp_path / "base.yaml", table, ["theta"], seed=1, settings=FAST)
 
