@@ -75,6 +75,7 @@ def test_bad_settings_are_clear_errors(bernoulli_mechanism, tmp_path, kw, fragme
     assert fragment in str(err.value)
 
 
+@pytest.mark.slow
 def test_posterior_folder_round_trip_and_fragment_runs(bernoulli_mechanism, tmp_path):
     table = cases(tmp_path / "cases")
     post = calibrate(tmp_path / "cases" / "base.yaml", table, ["theta"], seed=3, settings=FAST)
@@ -93,12 +94,12 @@ def test_posterior_folder_round_trip_and_fragment_runs(bernoulli_mechanism, tmp_
     (tmp_path / "use.yaml").write_text("extends: out/fragment.yaml\nname: use\n")
     scn = simsim.load_scenario(tmp_path / "use.yaml")
     assert scn.parameters["theta"].dist == "empirical"
-    res = simsim.run(scn, 4000, seed=2)
+    res = simsim.run(scn, 2000, seed=2)
     x = res.runs["param.theta"].to_numpy()
     assert set(np.unique(x)) <= set(post.particles["param.theta"])
     w, v = post.particles["weight"].to_numpy(), post.particles["param.theta"].to_numpy()
     mean, sd = float(np.dot(w, v)), float(np.sqrt(np.dot(w, (v - np.dot(w, v)) ** 2)))
-    assert x.mean() == pytest.approx(mean, abs=4.5 * sd / np.sqrt(4000))
+    assert x.mean() == pytest.approx(mean, abs=4.5 * sd / np.sqrt(2000))
 
 
 def test_scores_match_hand_calculations():
@@ -120,6 +121,7 @@ def test_base_rate_counts_training_cases_with_the_same_categories(bernoulli_mech
     np.testing.assert_allclose(base_rate(loaded[:3], loaded[3]), [0.625, 0.375])
 
 
+@pytest.mark.slow
 def test_backtest_scores_every_method_on_the_same_cases(bernoulli_mechanism, tmp_path):
     table = cases(tmp_path, ["success", "success", "failure", "success", "success"])
     bt = backtest(tmp_path / "base.yaml", table, ["theta"], cutoff="2003-01-01", loo=True, seed=1, draws=200,
@@ -142,6 +144,7 @@ def test_backtest_scores_every_method_on_the_same_cases(bernoulli_mechanism, tmp
         backtest(tmp_path / "base.yaml", table, ["theta"], settings=FAST)
 
 
+@pytest.mark.slow
 def test_cli_calibrate_and_backtest(bernoulli_mechanism, tmp_path, capsys):
     table = cases(tmp_path / "c")
     base = str(tmp_path / "c" / "base.yaml")
