@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 import simsim
 from simsim.analysis import compare, sensitivity
-from simsim.plotting import comparison_figure, outcomes_figure, plot_comparison, sensitivity_figure
+from simsim.plotting import comparison_figure, outcomes_figure, sensitivity_figure
 
 HERE = Path(__file__).resolve().parent
 SCENARIOS = HERE.parent / "scenarios"
@@ -29,26 +29,6 @@ SCENARIOS = HERE.parent / "scenarios"
 def ceiling_end(scn: simsim.Scenario) -> int:
     """First step without the New START ceiling."""
     return next(int(e.end) for e in scn.events if getattr(e, "id", None) == "new_start")
-
-
-UNITS = {"final.USA": "deployed warheads, December 2035", "final.RUS": "deployed warheads, December 2035",
-         "final.CHN": "deployed warheads, December 2035",
-         "above_limit_after_expiry_step": "month (1 = January 2024), runs in which it happens"}
-
-
-def panels_figure(table: pd.DataFrame, labels: tuple[str, str]) -> Figure:
-    """The comparison with one panel per outcome, each on its own scale (warheads, months, probabilities)."""
-    fig = Figure(figsize=(8, 1.25 * len(table) + 0.8), layout="constrained")
-    axes = fig.subplots(len(table), 1, squeeze=False)[:, 0]
-    for ax, (_, row) in zip(axes, table.iterrows(), strict=True):
-        plot_comparison(row.to_frame().T, labels, ax)
-        ax.set_ylim(-0.6, 0.6)
-        ax.set_xlabel(UNITS.get(row["label"], "probability" if row["kind"] != "number" else row["label"]), fontsize=8)
-        ax.tick_params(labelsize=8)
-        ax.get_legend().remove()
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=8)
-    fig.suptitle(f"{labels[0]} (a) vs {labels[1]} (b): estimates with 95% intervals", fontsize=10)
-    return fig
 
 
 def arsenals_figure(results: dict[str, simsim.Results], ends: dict[str, int]) -> Figure:
@@ -85,10 +65,9 @@ def main(runs: int = 500, seed: int = 2024, out: Path = Path("out/example_new_st
     res_ext.save(out / "extended")
     table.to_csv(out / "comparison.csv", index=False)
     drivers.to_csv(out / "sensitivity_final_USA.csv", index=False)
-    labels = (base.name, extended.name)
-    # simsim's comparison figure puts every outcome on one axis; group outcomes of one scale
+    # every outcome on its own scale, labelled with its declared unit, and the difference b - a
+    comparison_figure(res, res_ext, table=table).savefig(out / "comparison.png", dpi=100)
     comparison_figure(res, res_ext, ["stable", "breach"]).savefig(out / "comparison_probabilities.png", dpi=100)
-    panels_figure(table, labels).savefig(out / "comparison.png", dpi=100)
     outcomes_figure(res).savefig(out / "base_outcomes.png", dpi=100)
     sensitivity_figure(res, "final.USA").savefig(out / "sensitivity_final_USA.png", dpi=100)
     ends = {base.name: ceiling_end(base), extended.name: ceiling_end(extended)}

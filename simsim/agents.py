@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING
 
-import mesa
+with warnings.catch_warnings():
+    # Mesa's batch runner imports tqdm.auto, which warns "IProgress not found" in a Jupyter
+    # kernel without ipywidgets; only that warning is silenced, and only during this import
+    warnings.filterwarnings("ignore", message="IProgress not found", module="tqdm")
+    import mesa
 import numpy as np
 
 if TYPE_CHECKING:

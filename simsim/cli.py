@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: defines ``NAME`` (the subcommand), ``add_parser(sub)`` and ``run(args) -> int``, and
 #: imports only the standard library at import time (heavy imports go inside ``run``), so
 #: that ``simsim --help`` stays fast.
-COMMAND_MODULES: tuple[str, ...] = ("calibrate", "backtest")
+COMMAND_MODULES: tuple[str, ...] = ("cases", "calibrate", "backtest")
 
 
 def _command_module(name: str) -> Any:
@@ -191,20 +191,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out = args.out or Path("out") / scn.name
     _writable_folder(out)
     settings = RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs,
-                           timeseries=not args.no_timeseries, sampling=args.sampling)
+                           timeseries=not args.no_timeseries, sampling=args.sampling,
+                           progress=False if args.quiet else None)
     t0 = time.perf_counter()
     res = simsim.run(scn, settings=settings)
     elapsed = time.perf_counter() - t0
     s = res.metadata["settings"]
     if s["seed_drawn"]:
         print(f"simsim: no seed given; drew seed {s['seed']} (rerun with --seed {s['seed']})", file=sys.stderr)
-    res.save(out)
-    if args.no_plot:
-        (out / "outcomes.png").unlink(missing_ok=True)  # never leave a plot of other results
-    else:
-        from simsim.plotting import outcomes_figure
+    from simsim.experiment.progress import stages
 
-        outcomes_figure(res).savefig(out / "outcomes.png", dpi=110)
+    with stages(["writing tables"] + ([] if args.no_plot else ["drawing outcomes.png"]),
+                False if args.quiet else None) as stage:
+        stage.next("writing tables")
+        res.save(out)
+        if args.no_plot:
+            (out / "outcomes.png").unlink(missing_ok=True)  # never leave a plot of other results
+        else:
+            from simsim.plotting import outcomes_figure
+
+            stage.next("drawing outcomes.png")
+            outcomes_figure(res).savefig(out / "outcomes.png", dpi=110)
     if args.quiet:
         print(out)
         return EXIT_OK
@@ -308,10 +315,12 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     specs = get_mechanism(scn.model).outcome_specs(scn)
     print(f"\nOutcomes per run ({len(specs)}; main: {', '.join(scn.outcomes) or 'none named'}):")
     for o in specs:
-        print(f"  {o.name:<40} {o.kind:<9} {o.doc}")
+        unit = f" [{o.unit}]" if o.unit else ""
+        print(f"  {o.name:<40} {o.kind:<9} {o.doc}{unit}")
     print("\nSources:")
     for s in scn.sources:
-        print(f"  [{s.id}] {s.title}" + (f" ({s.year})" if s.year else "") + (f" {s.url}" if s.url else ""))
+        print(f"  [{s.id}] {s.title}" + (f" ({s.year})" if s.year else "") + (f" {s.document}" if s.document else "")
+              + (f" {s.url}" if s.url else "") + (f" [accessed {s.accessed}]" if s.accessed else ""))
     return EXIT_OK
 
 
@@ -397,14 +406,14 @@ def _results_or_run(arg: str, args: argparse.Namespace) -> object:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from simsim.analysis import compare
-    from simsim.plotting import comparison_figure
+    from simsim.plotting import comparison_figure, distinct_labels
 
     if args.out:
         _writable_folder(args.out)
     a: Any = _results_or_run(args.a, args)
     b: Any = _results_or_run(args.b, args)
     table = compare(a, b, args.outcome)
-    na, nb = a.metadata["scenario"]["name"], b.metadata["scenario"]["name"]
+    na, nb = distinct_labels(a, b)  # the scenario names, with the overrides a variant was made with
     print(f"a = {na}, b = {nb}: estimates with 95% intervals; difference b - a")
     if (a.seed, len(a.runs)) != (b.seed, len(b.runs)):
         print(f"  note: a has {len(a.runs)} runs with seed {a.seed}, b {len(b.runs)} runs with seed {b.seed}")
@@ -415,7 +424,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.out / "comparison.csv", index=False)
-        comparison_figure(a, b, args.outcome).savefig(args.out / "comparison.png", dpi=110)
+        comparison_figure(a, b, args.outcome, table=table).savefig(args.out / "comparison.png", dpi=110)
         print(f"Wrote {args.out}/comparison.csv, comparison.png")
     return EXIT_OK
 

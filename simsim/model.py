@@ -10,12 +10,17 @@ that ``advance()`` computes a step for all actors at once.
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-import mesa
+with warnings.catch_warnings():
+    # Mesa's batch runner imports tqdm.auto, which warns "IProgress not found" in a Jupyter
+    # kernel without ipywidgets; only that warning is silenced, and only during this import
+    warnings.filterwarnings("ignore", message="IProgress not found", module="tqdm")
+    import mesa
 import numpy as np
 
 from simsim.agents import StateAgent
@@ -76,12 +81,36 @@ class OutcomeSpec:
 
     ``kind`` is ``number`` (summarised by mean, sd, quantiles), ``bool`` (probability with
     a Wilson interval) or ``category`` (probability of each of ``categories``).
+
+    ``label`` is what a reader sees in figures and tables instead of ``name`` (a short phrase
+    that names the actors, e.g. "Mongolia: change in ties with China"). ``unit`` is the unit of
+    a number outcome as written on an axis ("warheads", "share of fuel supply (0-1)",
+    "months"). The empty string ``""`` is allowed only for a dimensionless count whose label
+    says what is counted ("number of local minima") or for a ``bool`` or ``category`` outcome,
+    which figures show as probabilities over runs. ``None`` means not declared: figures then
+    fall back to the name, and ``tests/test_plotting.py`` rejects it for shipped mechanisms.
     """
 
     name: str
     kind: OutcomeKind
     doc: str = ""
     categories: tuple[str, ...] = field(default_factory=tuple)
+    label: str = ""
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class ReporterSpec:
+    """Declaration of a per-step reporter (a column of ``Results.timeseries``).
+
+    ``label`` and ``unit`` follow the same rules as in :class:`OutcomeSpec`; fan charts use
+    them for titles and y-axes. Mechanisms declare them in :meth:`DiplomacyModel.reporter_specs`.
+    """
+
+    name: str
+    label: str = ""
+    unit: str | None = None
+    doc: str = ""
 
 
 # ------------------------------------------------------------------- inputs of one run
@@ -341,6 +370,11 @@ class DiplomacyModel(mesa.Model):
     @classmethod
     def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
         """The per-run outcomes this mechanism reports for ``scenario``."""
+        return []
+
+    @classmethod
+    def reporter_specs(cls, scenario: Scenario) -> list[ReporterSpec]:
+        """Labels and units of the per-step reporters this mechanism records for ``scenario``."""
         return []
 
     @classmethod

@@ -1,20 +1,29 @@
-"""Figures of outcome distributions.
+"""Figures of outcome distributions, comparisons, sensitivity and convergence.
 
-A leaf module: nothing in simsim imports it except the CLI. Each plot function takes data
-and an optional ``ax``, returns the figure or axes, never calls ``show()`` and never touches
-pyplot's global state (figures are built with :class:`matplotlib.figure.Figure`). The data
-each figure shows is prepared by a separate pure function that tests check without drawing.
+A leaf module: nothing in simsim imports it except the CLI, the display helpers and users.
+Each plot function takes data and an optional ``ax``, returns the figure or axes, never calls
+``show()`` and never touches pyplot's global state. Figures are :class:`SimsimFigure`, a
+:class:`matplotlib.figure.Figure` that displays itself as a PNG in Jupyter without
+``%matplotlib inline``. The data each figure shows is prepared by a separate pure function
+that tests check without drawing.
+
+Titles and axes come from the declarations of outcomes and reporters (``label`` and ``unit``,
+see :class:`simsim.model.OutcomeSpec`); ids appear only where nothing better was declared
+(results saved before labels existed).
 """
 
 from __future__ import annotations
 
+import io
 import math
+import textwrap
 import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from simsim.results import wilson_interval
 
@@ -23,21 +32,129 @@ if TYPE_CHECKING:
 
     from simsim.results import Results
 
+BLUE, RED, GREEN, PURPLE = "#4C72B0", "#C44E52", "#55A868", "#8172B2"
+#: numeric outcomes with at most this many distinct values are drawn as bars of their values
+MAX_DISTINCT_VALUES = 12
+#: a value held by at least this share of runs is reported apart from the histogram of the rest
+SPIKE_SHARE = 0.5
+
+
+class SimsimFigure(Figure):
+    """A matplotlib figure that shows itself in a notebook.
+
+    Jupyter displays the last value of a cell through its ``_repr_png_``; a plain
+    :class:`~matplotlib.figure.Figure` made without pyplot has none until ``%matplotlib
+    inline`` registers one. This subclass renders itself (Agg, tight bounding box) so the
+    figure appears in a fresh kernel, and pyplot's list of figures is never touched.
+    """
+
+    def _repr_png_(self) -> bytes:
+        buf = io.BytesIO()
+        self.savefig(buf, format="png", dpi=self.dpi, bbox_inches="tight")
+        return buf.getvalue()
+
+
+def _new_axes(figsize: tuple[float, float]) -> Axes:
+    return SimsimFigure(figsize=figsize, layout="constrained").subplots()
+
+
+# ------------------------------------------------------------------ labels from declarations
+def _specs(results: Results) -> dict[str, dict[str, Any]]:
+    return {s["name"]: s for s in results.outcome_specs}
+
+
+def outcome_label(spec: dict[str, Any] | None, name: str) -> str:
+    """What a reader sees for an outcome: its declared label, else its id."""
+    return (spec or {}).get("label") or name
+
+
+def value_label(spec: dict[str, Any] | None, name: str) -> str:
+    """Axis label for the values of a numeric outcome or reporter: its unit, else a fallback."""
+    spec = spec or {}
+    unit = spec.get("unit")
+    if unit:
+        return str(unit)
+    if unit == "":  # a declared dimensionless count
+        return "count"
+    return name  # undeclared (results saved before units existed): the id is all there is
+
+
+def reporter_spec(results: Results, name: str) -> dict[str, Any] | None:
+    """The declaration (label, unit) of a per-step reporter, if the results carry one."""
+    for r in results.metadata.get("reporters", []):
+        if r.get("name") == name:
+            return r
+    return None
+
+
+def category_text(category: str) -> str:
+    """A category as shown in figures (``no_arrest`` -> ``no arrest``)."""
+    return str(category).replace("_", " ")
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def results_label(results: Results) -> str:
+    """A short name for a set of results: the scenario name and any overrides it was made with."""
+    sc = results.metadata.get("scenario", {})
+    label = str(sc.get("name") or "results")
+    over = sc.get("overrides") or []
+    if over:
+        label += " with " + ", ".join(over)
+    return label
+
+
+def distinct_labels(a: Results, b: Results) -> tuple[str, str]:
+    """Legend labels for two results that are never the same text.
+
+    The scenario name, with the overrides each was made with; if that still does not tell them
+    apart (the same scenario run twice), the seed and number of runs are added.
+    """
+    la, lb = results_label(a), results_label(b)
+    if la == lb:
+        la, lb = f"{la} (seed {a.seed}, {len(a.runs)} runs)", f"{lb} (seed {b.seed}, {len(b.runs)} runs)"
+    if la == lb:
+        la, lb = f"a: {la}", f"b: {lb}"
+    return la, lb
+
+
+def input_label(results: Results, column: str) -> str:
+    """A readable name for an uncertain input column.
+
+    ``attr.MNG.domestic_compliance`` -> ``Mongolia: domestic_compliance``; ``rel.ties.MNG->RUS``
+    -> ``ties: Mongolia -> Russian Federation``; ``param.x`` -> ``parameter x``.
+    """
+    actors = {a.get("id"): a.get("name") for a in results.metadata.get("scenario_content", {}).get("actors", [])}
+    parts = column.split(".")
+    if parts[0] in ("attr", "bparam") and len(parts) >= 3:
+        return f"{actors.get(parts[1], parts[1])}: {'.'.join(parts[2:])}"
+    if parts[0] == "rel" and len(parts) >= 3:
+        ends = ".".join(parts[2:]).split("->")
+        if len(ends) == 2:
+            return f"{parts[1]}: {actors.get(ends[0], ends[0])} -> {actors.get(ends[1], ends[1])}"
+    if parts[0] == "param" and len(parts) == 2:
+        return f"parameter {parts[1]}"
+    return column
+
 
 # ------------------------------------------------------------------ data preparation
 def probability_table(results: Results, outcomes: list[str] | None = None, max_categories: int = 8
                       ) -> pd.DataFrame:
     """Probabilities with 95% Wilson intervals of the boolean and categorical main outcomes.
 
-    Returns a frame with ``label``, ``estimate``, ``ci_low``, ``ci_high``: one row per boolean
-    outcome and per category of a categorical outcome; beyond ``max_categories`` categories,
-    the most frequent ones and one row pooling the others.
+    Returns a frame with ``outcome``, ``label``, ``estimate``, ``ci_low``, ``ci_high``: one row
+    per boolean outcome and per category of a categorical outcome (labelled with the outcome's
+    declared label); beyond ``max_categories`` categories, the most frequent ones and one row
+    pooling the others.
     """
     names = outcomes or results.main_outcomes
-    specs = {s["name"]: s for s in results.outcome_specs}
+    specs = _specs(results)
     names = [n for n in names if n in specs and specs[n]["kind"] in ("bool", "category")]
+    cols = ["outcome", "label", "estimate", "ci_low", "ci_high"]
     if not names:
-        return pd.DataFrame(columns=["label", "estimate", "ci_low", "ci_high"])
+        return pd.DataFrame(columns=cols)
     summ = results.summary(names)
     # an open-ended categorical outcome: its most frequent categories, the rest pooled
     parts = []
@@ -54,20 +171,52 @@ def probability_table(results: Results, outcomes: list[str] | None = None, max_c
         else:
             parts.append(g)
     summ = pd.concat(parts, ignore_index=True)
-    labels = [f"{o}: {c}" if isinstance(c, str) else o for o, c in zip(summ["outcome"], summ["category"], strict=True)]
-    return pd.DataFrame({"label": labels, "estimate": summ["estimate"].to_numpy(),
-                         "ci_low": summ["ci_low"].to_numpy(), "ci_high": summ["ci_high"].to_numpy()})
+    labels = [f"{outcome_label(specs.get(o), o)}: {category_text(c)}" if isinstance(c, str)
+              else outcome_label(specs.get(o), o)
+              for o, c in zip(summ["outcome"], summ["category"], strict=True)]
+    return pd.DataFrame({"outcome": summ["outcome"].to_numpy(), "label": labels,
+                         "estimate": summ["estimate"].to_numpy(dtype=float),
+                         "ci_low": summ["ci_low"].to_numpy(dtype=float),
+                         "ci_high": summ["ci_high"].to_numpy(dtype=float)})
 
 
 def numeric_outcomes(results: Results, outcomes: list[str] | None = None) -> dict[str, np.ndarray]:
     """Values over runs of the numeric main outcomes (NaNs dropped), by name."""
     names = outcomes or results.main_outcomes
-    specs = {s["name"]: s for s in results.outcome_specs}
+    specs = _specs(results)
     out = {}
     for n in names:
         if n in specs and specs[n]["kind"] == "number" and n in results.runs:
             out[n] = pd.to_numeric(results.runs[n], errors="coerce").dropna().to_numpy(dtype=float)
     return out
+
+
+def value_distribution(values: np.ndarray, max_distinct: int = MAX_DISTINCT_VALUES,
+                       spike_share: float = SPIKE_SHARE) -> dict[str, Any]:
+    """How to draw the distribution of a numeric outcome over runs.
+
+    Returns a dict with ``kind``:
+
+    - ``"empty"``: no values;
+    - ``"bars"``: at most ``max_distinct`` distinct values (a point mass, a count over a few
+      visits): ``values`` and the ``shares`` of runs holding each, to be drawn as one bar per value;
+    - ``"spike"``: one value holds at least ``spike_share`` of the runs and the rest vary:
+      ``value`` and ``share`` of the spike and ``rest``, the other runs' values, to be drawn as a
+      histogram (a histogram of all runs would be one bar and nothing else);
+    - ``"histogram"``: ``rest`` holds all values.
+    """
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    if n == 0:
+        return {"kind": "empty", "n": 0}
+    uniq, counts = np.unique(values, return_counts=True)
+    if len(uniq) <= max_distinct:
+        return {"kind": "bars", "n": n, "values": uniq, "shares": counts / n}
+    top = int(np.argmax(counts))
+    if counts[top] / n >= spike_share:
+        return {"kind": "spike", "n": n, "value": float(uniq[top]), "share": counts[top] / n,
+                "rest": values[values != uniq[top]]}
+    return {"kind": "histogram", "n": n, "rest": values}
 
 
 def fan_data(timeseries: pd.DataFrame, reporter: str, quantiles: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -88,69 +237,117 @@ def fan_data(timeseries: pd.DataFrame, reporter: str, quantiles: tuple[float, ..
 def plot_probabilities(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Horizontal bars of probabilities with their 95% intervals."""
     if ax is None:
-        ax = Figure(figsize=(6, 0.4 * max(len(table), 2) + 1)).subplots()
+        ax = _new_axes((7, 0.4 * max(len(table), 2) + 1))
     y = np.arange(len(table))[::-1]
     est = table["estimate"].to_numpy(dtype=float)
     err = np.clip(np.vstack([est - table["ci_low"].to_numpy(dtype=float),
                              table["ci_high"].to_numpy(dtype=float) - est]), 0.0, None)
-    ax.barh(y, est, color="#4C72B0", alpha=0.8)
+    ax.barh(y, est, color=BLUE, alpha=0.8)
     ax.errorbar(est, y, xerr=err, fmt="none", ecolor="black", capsize=3, lw=1)
-    for yi, e, hi in zip(y, est, est + err[1], strict=True):
+    for yi, e, lo_err, hi in zip(y, est, err[0], est + err[1], strict=True):
         if hi > 0.85:  # no room to the right: write inside the bar, left of the interval
-            ax.text(max(e - err[0][list(y).index(yi)] - 0.01, 0.02), yi, f"{e:.1%}", va="center", ha="right",
-                    fontsize=8, color="white")
+            ax.text(max(e - lo_err - 0.01, 0.02), yi, f"{e:.1%}", va="center", ha="right", fontsize=8, color="white")
         else:
             ax.text(hi + 0.01, yi, f"{e:.1%}", va="center", fontsize=8)
     ax.set_yticks(y, table["label"].tolist(), fontsize=8)
     ax.set_xlim(0, 1)
-    ax.set_xlabel("probability, with 95% Wilson interval (the categories of one outcome sum to 100%)")
+    ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
+    ax.set_xlabel("probability over runs, with 95% Wilson interval (the categories of one outcome sum to 100%)",
+                  fontsize=8)
     return ax
 
 
-def plot_histogram(values: np.ndarray, name: str, ax: Axes | None = None) -> Axes:
-    """Histogram of one numeric outcome over runs, with its mean and 5-95% range marked."""
+def _percent_axis(axis: Any, top: float) -> None:
+    """Ticks of a share axis as percentages with as many decimals as the scale needs."""
+    axis.set_major_locator(MaxNLocator(nbins=5))
+    axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0 if top >= 0.3 else (1 if top >= 0.03 else 2)))
+
+
+def _format_value(v: float) -> str:
+    """A value as a reader wants it: whole numbers and thousands in full, others to 3 significant digits."""
+    v = float(v)
+    if v.is_integer() or abs(v) >= 1000:
+        return f"{v:,.0f}"
+    return f"{v:.3g}"
+
+
+def plot_histogram(values: np.ndarray, name: str, ax: Axes | None = None, unit: str | None = None) -> Axes:
+    """Distribution of one numeric outcome over runs (see :func:`value_distribution`).
+
+    A few distinct values are drawn as one bar per value with its share of runs; a value most
+    runs share is stated in the title and the histogram shows the others; otherwise a histogram
+    with the mean and the 5-95% range. ``name`` is the title (the outcome's label), ``unit`` the
+    x-axis label.
+    """
     if ax is None:
-        ax = Figure(figsize=(4, 3)).subplots()
-    if len(values) == 0:
-        ax.text(0.5, 0.5, "no values", ha="center", va="center", transform=ax.transAxes)
-    elif np.ptp(values) == 0:  # the same value in every run
-        v = float(values[0])
-        pad = max(abs(v) * 0.05, 0.5)
-        ax.bar([v], [len(values)], width=pad / 5, color="#55A868", alpha=0.85)
-        ax.set_xlim(v - pad, v + pad)
-        ax.text(0.5, 0.9, f"{v:.6g} in every run", ha="center", transform=ax.transAxes, fontsize=8)
+        ax = _new_axes((4.5, 3.2))
+    d = value_distribution(values)
+    note = ""
+    if d["kind"] == "empty":
+        ax.text(0.5, 0.5, "undefined in every run", ha="center", va="center", transform=ax.transAxes)
+        ax.set_yticks([])
+    elif d["kind"] == "bars" and len(d["values"]) == 1:  # a point mass: say the value, draw no bar
+        v = float(d["values"][0])
+        ax.text(0.5, 0.55, _format_value(v), ha="center", va="center", fontsize=20, transform=ax.transAxes)
+        ax.text(0.5, 0.3, _wrap(f"{unit + ', ' if unit else ''}the same in all {d['n']} runs", 40), ha="center",
+                va="center", fontsize=8, color="#555555", transform=ax.transAxes)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        unit = None
+    elif d["kind"] == "bars":
+        x = np.arange(len(d["values"]))
+        ax.bar(x, d["shares"], color=GREEN, alpha=0.85, width=0.7)
+        for xi, s in zip(x, d["shares"], strict=True):
+            ax.text(float(xi), float(s), f"{s:.1%}", ha="center", va="bottom", fontsize=7)
+        ax.set_xticks(x, [_format_value(v) for v in d["values"]])
+        top = float(d["shares"].max())
+        ax.set_ylim(0, top * 1.15 + 0.02)  # room for the labels above the bars
+        _percent_axis(ax.yaxis, top)
+        ax.set_yticks([t for t in ax.get_yticks() if 0 <= t <= 1])
+        ax.set_ylabel("share of runs", fontsize=8)
     else:
-        uniq = np.unique(values)
-        bins: Any = (np.append(uniq, uniq[-1] + 1) - 0.5) if len(uniq) <= 12 and np.all(uniq == np.round(uniq)) else 30
-        ax.hist(values, bins=bins, color="#55A868", alpha=0.85)
-        ax.axvline(values.mean(), color="black", lw=1, label=f"mean {values.mean():.3g}")
+        rest = d["rest"]
+        weights = np.full(len(rest), 1.0 / d["n"])
+        ax.hist(rest, bins=30, weights=weights, color=GREEN, alpha=0.85)
+        mean = float(np.asarray(values, dtype=float).mean())
+        ax.axvline(mean, color="black", lw=1, label=f"mean {_format_value(mean)}")
         lo, hi = np.quantile(values, [0.05, 0.95])
-        ax.axvspan(lo, hi, color="grey", alpha=0.15, label="5-95%")
-        ax.legend(fontsize=7)
-    ax.set_title(name, fontsize=9)
-    ax.set_ylabel("runs", fontsize=8)
+        if d["kind"] == "histogram":
+            ax.axvspan(lo, hi, color="grey", alpha=0.15, label="5-95% of runs")
+        else:
+            note = (f"\n(not drawn: {_format_value(d['value'])} in {d['share']:.1%} of runs; "
+                    f"bars: the other {len(rest)})")
+        _percent_axis(ax.yaxis, float(ax.get_ylim()[1]))
+        ax.set_ylabel("share of runs", fontsize=8)
+        ax.legend(fontsize=7, loc="best")
+    ax.set_title(_wrap(name, 48) + note, fontsize=9 if not note else 8)
+    if unit is not None:
+        ax.set_xlabel(unit, fontsize=8)
     ax.tick_params(labelsize=7)
     return ax
 
 
-def plot_fan(fan: pd.DataFrame, name: str, ax: Axes | None = None) -> Axes:
-    """Median and 50%/90% bands of a reporter over steps."""
+def plot_fan(fan: pd.DataFrame, name: str, ax: Axes | None = None, unit: str | None = None) -> Axes:
+    """Median and 50%/90% bands of a reporter over steps; ``name`` is the title, ``unit`` the y-axis."""
     if ax is None:
-        ax = Figure(figsize=(4, 3)).subplots()
+        ax = _new_axes((4.5, 3.2))
     x = fan.index.to_numpy()
     cols = list(fan.columns)
-    ax.fill_between(x, fan[cols[0]], fan[cols[-1]], color="#8172B2", alpha=0.2, label="5-95%")
-    ax.fill_between(x, fan[cols[1]], fan[cols[-2]], color="#8172B2", alpha=0.4, label="25-75%")
+    ax.fill_between(x, fan[cols[0]], fan[cols[-1]], color=PURPLE, alpha=0.2, label="5-95% of runs")
+    ax.fill_between(x, fan[cols[1]], fan[cols[-2]], color=PURPLE, alpha=0.4, label="25-75% of runs")
     ax.plot(x, fan[cols[len(cols) // 2]], color="#4B3F72", lw=1.5, label="median")
-    ax.set_title(f"{name} over steps", fontsize=9)
-    ax.set_xlabel("step", fontsize=8)
+    ax.set_title(_wrap(f"{name}, over steps", 48), fontsize=9)
+    ax.set_xlabel("step (0 = initial state)", fontsize=8)
+    if unit is not None:
+        ax.set_ylabel(unit, fontsize=8)
     ax.legend(fontsize=7)
     ax.tick_params(labelsize=7)
     return ax
 
 
-def outcomes_figure(results: Results, outcomes: list[str] | None = None) -> Figure:
-    """The distribution of the main outcomes: probabilities, histograms and a fan chart."""
+def outcomes_figure(results: Results, outcomes: list[str] | None = None) -> SimsimFigure:
+    """The distribution of the main outcomes: probabilities, value distributions and fan charts."""
+    specs = _specs(results)
     probs = probability_table(results, outcomes)
     nums = numeric_outcomes(results, outcomes)
     reporters = [r for r in results.metadata.get("main_reporters", []) if r in results.timeseries]
@@ -159,22 +356,29 @@ def outcomes_figure(results: Results, outcomes: list[str] | None = None) -> Figu
     nrows_small = math.ceil(panels / ncols) if panels else 0
     top = 1 if len(probs) else 0
     height_top = 0.35 * max(len(probs), 2) + 1.2 if top else 0
-    fig = Figure(figsize=(12, height_top + 2.8 * nrows_small + 0.8), layout="constrained")
-    title = results.metadata.get("scenario", {}).get("title") or results.metadata.get("scenario", {}).get("name")
-    fig.suptitle(f"{title}\n{len(results.runs)} runs, seed {results.seed}", fontsize=10)
-    grid = fig.add_gridspec(top + nrows_small, ncols, height_ratios=[height_top] * top + [2.8] * nrows_small)
+    fig = SimsimFigure(figsize=(13, height_top + 3.2 * nrows_small + 0.8), layout="constrained")
+    title = results.metadata.get("scenario", {}).get("title") or results_label(results)
+    over = results.metadata.get("scenario", {}).get("overrides") or []
+    sub = f"{len(results.runs)} runs, seed {results.seed}" + (f"; overrides: {', '.join(over)}" if over else "")
+    fig.suptitle(f"{title}\n{sub}", fontsize=10)
+    grid = fig.add_gridspec(top + nrows_small, ncols, height_ratios=[height_top] * top + [3.2] * nrows_small)
     if top:
         plot_probabilities(probs, fig.add_subplot(grid[0, :]))
     k = 0
     for name, vals in nums.items():
-        plot_histogram(vals, name, fig.add_subplot(grid[top + k // ncols, k % ncols]))
+        spec = specs.get(name)
+        plot_histogram(vals, outcome_label(spec, name), fig.add_subplot(grid[top + k // ncols, k % ncols]),
+                       unit=value_label(spec, name))
         k += 1
     for rep in reporters:
-        plot_fan(fan_data(results.timeseries, rep), rep, fig.add_subplot(grid[top + k // ncols, k % ncols]))
+        spec = reporter_spec(results, rep)
+        plot_fan(fan_data(results.timeseries, rep), outcome_label(spec, rep),
+                 fig.add_subplot(grid[top + k // ncols, k % ncols]), unit=value_label(spec, rep))
         k += 1
     return fig
 
 
+# ------------------------------------------------------------------ comparisons
 def comparison_table(a: Results, b: Results, outcomes: list[str] | None = None) -> pd.DataFrame:
     """Estimates of the same outcomes in two results, side by side (see :func:`simsim.analysis.compare`)."""
     from simsim.analysis import compare
@@ -182,100 +386,216 @@ def comparison_table(a: Results, b: Results, outcomes: list[str] | None = None) 
     return compare(a, b, outcomes)
 
 
+def comparison_data(a: Results, b: Results, outcomes: list[str] | None = None,
+                    table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The comparison table with what the figure needs: outcome, display label, unit and axis range.
+
+    Adds ``outcome``, ``display`` (the declared label and category), ``unit`` and, for numeric
+    outcomes, ``range_low`` and ``range_high``: the 5% and 95% quantiles of the outcome over the
+    runs of *both* results. The two means are drawn on that one scale, so that a difference is
+    seen against the spread of the outcome (0.385 vs 0.402 on a credibility that ranges over
+    0.2-0.6 looks as small as it is).
+    """
+    t = (comparison_table(a, b, outcomes) if table is None else table).copy()
+    specs = {**_specs(b), **_specs(a)}
+    outcome, display, unit, rlo, rhi = [], [], [], [], []
+    for label, kind in zip(t["label"], t["kind"], strict=True):
+        name, _, cat = str(label).partition(": ")
+        if name not in specs:  # an outcome id with ': ' in it, or a table from elsewhere
+            name, cat = str(label), ""
+        spec = specs.get(name)
+        outcome.append(name)
+        display.append(outcome_label(spec, name) + (f": {category_text(cat)}" if cat else ""))
+        if kind == "number":
+            unit.append(value_label(spec, name))
+            vals = np.concatenate([pd.to_numeric(r.runs[name], errors="coerce").dropna().to_numpy(dtype=float)
+                                   for r in (a, b) if name in r.runs])
+            lo, hi = (np.quantile(vals, [0.05, 0.95]) if len(vals) else (np.nan, np.nan))
+            if len(vals) and lo == hi:  # most runs share one value: the whole range instead
+                lo, hi = vals.min(), vals.max()
+            rlo.append(float(lo))
+            rhi.append(float(hi))
+        else:
+            unit.append("probability")
+            rlo.append(0.0)
+            rhi.append(1.0)
+    t["outcome"], t["display"], t["unit"], t["range_low"], t["range_high"] = outcome, display, unit, rlo, rhi
+    # the axis range of a numeric outcome: 5-95% of both results' runs (all of them if that is one point)
+    return t
+
+
 def plot_comparison(table: pd.DataFrame, labels: tuple[str, str], ax: Axes | None = None) -> Axes:
-    """Dot plot of two scenarios' estimates with 95% intervals, one row per outcome."""
+    """Dot plot of two results' estimates with 95% intervals, one row per outcome, on one axis.
+
+    Use it for outcomes of one scale (probabilities); :func:`comparison_figure` gives each
+    numeric outcome an axis of its own.
+    """
     if ax is None:
-        ax = Figure(figsize=(7, 0.45 * max(len(table), 2) + 1.2)).subplots()
+        ax = _new_axes((7, 0.45 * max(len(table), 2) + 1.2))
     y = np.arange(len(table))[::-1]
-    for off, side, color, lab in ((0.15, "a", "#4C72B0", labels[0]), (-0.15, "b", "#C44E52", labels[1])):
+    names = table["display"] if "display" in table else table["label"]
+    for off, side, color, lab in ((0.15, "a", BLUE, labels[0]), (-0.15, "b", RED, labels[1])):
         est = table[f"estimate_{side}"].to_numpy(dtype=float)
         lo = table[f"ci_low_{side}"].to_numpy(dtype=float)
         hi = table[f"ci_high_{side}"].to_numpy(dtype=float)
         err = np.clip(np.vstack([est - lo, hi - est]), 0.0, None)
         ax.errorbar(est, y + off, xerr=err, fmt="o", color=color, capsize=3, label=lab)
-    ax.set_yticks(y, table["label"].tolist(), fontsize=8)
-    ax.set_xlabel("estimate (probability or mean) with 95% interval")
+    ax.set_yticks(y, [_wrap(str(s), 45) for s in names], fontsize=8)
+    ax.set_ylim(-0.7, len(table) - 0.3)
+    ax.set_xlabel("estimate (probability or mean) with 95% interval", fontsize=8)
     ax.legend(fontsize=8)
     return ax
 
 
-def comparison_figure(a: Results, b: Results, outcomes: list[str] | None = None) -> Figure:
-    """Figure comparing two results: probabilities on one axis, each numeric outcome on its own."""
-    table = comparison_table(a, b, outcomes)
-    names = (a.metadata["scenario"]["name"], b.metadata["scenario"]["name"])
-    probs = table[table["kind"] != "number"]
-    nums = table[table["kind"] == "number"]
-    ncols = 3
-    nrows = math.ceil(len(nums) / ncols)
-    top = 1 if len(probs) else 0
-    h_top = 0.45 * max(len(probs), 2) + 1.2 if top else 0
-    fig = Figure(figsize=(10, h_top + 1.6 * nrows + 0.8), layout="constrained")
-    grid = fig.add_gridspec(top + nrows, ncols, height_ratios=[h_top] * top + [1.6] * nrows)
-    if top:
-        ax = fig.add_subplot(grid[0, :])
-        plot_comparison(probs, names, ax)
-        ax.set_xlabel("probability with 95% interval")
-    for k, row in enumerate(nums.itertuples(index=False)):
-        ax = fig.add_subplot(grid[top + k // ncols, k % ncols])
-        for yv, side, color in ((1, "a", "#4C72B0"), (0, "b", "#C44E52")):
-            est = getattr(row, f"estimate_{side}")
-            lo, hi = getattr(row, f"ci_low_{side}"), getattr(row, f"ci_high_{side}")
-            ax.errorbar([est], [yv], xerr=[[max(est - lo, 0)], [max(hi - est, 0)]], fmt="o", color=color, capsize=3)
-        ax.set_yticks([1, 0], ["a", "b"], fontsize=8)
-        ax.set_ylim(-0.6, 1.6)
-        ax.set_title(f"{row.label} (mean)", fontsize=8)
-        ax.tick_params(labelsize=7)
-    fig.suptitle(f"a = {names[0]}  vs  b = {names[1]}", fontsize=10)
-    return fig
+def _drop_legend(ax: Axes) -> None:
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.remove()
 
 
-def plot_sensitivity(table: pd.DataFrame, title: str, ax: Axes | None = None, top: int = 15) -> Axes:
-    """Tornado chart of partial rank correlations (see :func:`simsim.analysis.sensitivity`)."""
-    t = table.head(top)
+def plot_difference(table: pd.DataFrame, ax: Axes | None = None, percent: bool = False) -> Axes:
+    """The difference b - a of each row of a comparison table, with its 95% interval and a zero line."""
     if ax is None:
-        ax = Figure(figsize=(7, 0.35 * max(len(t), 2) + 1.2)).subplots()
-    y = np.arange(len(t))[::-1]
-    r = t["prcc"].to_numpy(dtype=float)
-    err = np.clip(np.vstack([r - t["ci_low"].to_numpy(dtype=float), t["ci_high"].to_numpy(dtype=float) - r]), 0, None)
-    ax.barh(y, r, color=np.where(r >= 0, "#4C72B0", "#C44E52"), alpha=0.85)
-    ax.errorbar(r, y, xerr=err, fmt="none", ecolor="black", capsize=3, lw=1)
-    ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(y, t["input"].tolist(), fontsize=8)
-    ax.set_xlim(-1, 1)
-    ax.set_xlabel("partial rank correlation with 95% interval")
-    ax.set_title(title, fontsize=9)
+        ax = _new_axes((4, 0.45 * max(len(table), 2) + 1.2))
+    y = np.arange(len(table))[::-1]
+    d = table["difference"].to_numpy(dtype=float)
+    err = np.clip(np.vstack([d - table["diff_low"].to_numpy(dtype=float),
+                             table["diff_high"].to_numpy(dtype=float) - d]), 0.0, None)
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.errorbar(d, y, xerr=err, fmt="D", color="black", capsize=3, ms=4)
+    ax.set_ylim(-0.7, len(table) - 0.3)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    if percent:
+        ax.xaxis.set_major_formatter(lambda v, _pos: f"{v * 100:+.0f}")
+    ax.tick_params(labelsize=7)
     return ax
 
 
-def sensitivity_figure(results: Results, outcome: str, category: str | None = None) -> Figure:
+def comparison_figure(a: Results, b: Results, outcomes: list[str] | None = None,
+                      labels: tuple[str, str] | None = None, table: pd.DataFrame | None = None) -> SimsimFigure:
+    """Figure comparing two results: estimates on the left, the difference b - a on the right.
+
+    Probabilities share one 0-100% axis. Each numeric outcome gets a row of its own, whose
+    axis spans the 5-95% range of the outcome over both results' runs (see
+    :func:`comparison_data`), labelled with its unit; the difference panel beside it shows
+    b - a with its 95% interval and zero. Legend labels are never equal (:func:`distinct_labels`).
+    """
+    t = comparison_data(a, b, outcomes, table)
+    la, lb = labels or distinct_labels(a, b)
+    probs = t[t["kind"] != "number"].reset_index(drop=True)
+    nums = t[t["kind"] == "number"].reset_index(drop=True)
+    h_top = 0.42 * max(len(probs), 2) + 1.0 if len(probs) else 0.0
+    h_num = 1.35
+    heights = ([h_top] if len(probs) else []) + [h_num] * len(nums)
+    fig = SimsimFigure(figsize=(12, sum(heights) + 1.3), layout="constrained")
+    grid = fig.add_gridspec(len(heights), 2, height_ratios=heights, width_ratios=[3, 1.4])
+    row = 0
+    handles: list[Any] = []  # the legend's markers, taken from the first panel drawn
+    if len(probs):
+        ax = fig.add_subplot(grid[row, 0])
+        plot_comparison(probs, (la, lb), ax)
+        ax.set_xlim(-0.02, 1.02)
+        ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
+        ax.set_xlabel("probability over runs, with 95% interval", fontsize=8)
+        handles = ax.get_legend_handles_labels()[0]
+        _drop_legend(ax)
+        axd = fig.add_subplot(grid[row, 1], sharey=ax)
+        plot_difference(probs, axd, percent=True)
+        axd.tick_params(labelleft=False)
+        axd.set_xlabel("difference b - a, percentage points (95% interval)", fontsize=8)
+        row += 1
+    for r in nums.itertuples(index=False):
+        ax = fig.add_subplot(grid[row, 0])
+        plot_comparison(pd.DataFrame([r._asdict()]), (la, lb), ax)
+        if not handles:
+            handles = ax.get_legend_handles_labels()[0]
+        _drop_legend(ax)
+        lo = min(r.range_low, r.ci_low_a, r.ci_low_b)
+        hi = max(r.range_high, r.ci_high_a, r.ci_high_b)
+        pad = 0.05 * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.05
+        if np.isfinite(lo) and np.isfinite(hi):
+            ax.set_xlim(lo - pad, hi + pad)
+        ax.set_yticks([0], [_wrap(f"{r.display} (mean)", 45)], fontsize=8)
+        ax.set_xlabel(f"{r.unit}  (axis: 5-95% of runs of both)", fontsize=7)
+        ax.tick_params(labelsize=7)
+        axd = fig.add_subplot(grid[row, 1], sharey=ax)
+        plot_difference(pd.DataFrame([r._asdict()]), axd)
+        axd.tick_params(labelleft=False)
+        axd.set_xlabel(f"difference b - a, {r.unit}", fontsize=7)
+        row += 1
+    if handles:
+        fig.legend(handles, [f"a = {la}", f"b = {lb}"], loc="outside lower center", ncols=2, fontsize=8)
+    fig.suptitle("Estimates with 95% intervals, and the difference b - a", fontsize=10)
+    return fig
+
+
+# ------------------------------------------------------------------ sensitivity and convergence
+def plot_sensitivity(table: pd.DataFrame, title: str, ax: Axes | None = None, top: int = 15) -> Axes:
+    """Tornado chart of partial rank correlations (see :func:`simsim.analysis.sensitivity`).
+
+    Rows are labelled by the ``label`` column when the table has one, else by ``input``.
+    """
+    t = table.head(top)
+    if ax is None:
+        ax = _new_axes((8, 0.35 * max(len(t), 2) + 1.2))
+    y = np.arange(len(t))[::-1]
+    r = t["prcc"].to_numpy(dtype=float)
+    err = np.clip(np.vstack([r - t["ci_low"].to_numpy(dtype=float), t["ci_high"].to_numpy(dtype=float) - r]), 0, None)
+    ax.barh(y, r, color=np.where(r >= 0, BLUE, RED), alpha=0.85)
+    ax.errorbar(r, y, xerr=err, fmt="none", ecolor="black", capsize=3, lw=1)
+    ax.axvline(0, color="black", lw=0.8)
+    names = t["label"] if "label" in t else t["input"]
+    ax.set_yticks(y, names.tolist(), fontsize=8)
+    ax.set_xlim(-1, 1)
+    ax.set_xlabel("partial rank correlation with 95% interval (blue: higher input, higher outcome)", fontsize=8)
+    ax.set_title(_wrap(title, 95), fontsize=9)
+    return ax
+
+
+def _outcome_title(results: Results, outcome: str, category: str | None) -> str:
+    label = outcome_label(_specs(results).get(outcome), outcome)
+    return f"{label} = {category_text(category)}" if category else label
+
+
+def sensitivity_figure(results: Results, outcome: str, category: str | None = None) -> SimsimFigure:
     """Figure of what drives ``outcome``: the uncertain inputs ranked by partial rank correlation."""
     from simsim.analysis import sensitivity
 
     table = sensitivity(results, outcome, category)
-    fig = Figure(figsize=(8, 0.35 * max(min(len(table), 15), 2) + 1.6), layout="constrained")
-    label = f"{outcome} = {category}" if category else outcome
-    plot_sensitivity(table, f"What drives {label} ({len(results.runs)} runs)", fig.add_subplot())
+    table = table.assign(label=[input_label(results, c) for c in table["input"]])
+    fig = SimsimFigure(figsize=(8.5, 0.35 * max(min(len(table), 15), 2) + 1.6), layout="constrained")
+    ax = fig.add_subplot()
+    plot_sensitivity(table, f"What drives: {_outcome_title(results, outcome, category)} ({len(results.runs)} runs)",
+                     ax)
+    if table.empty:
+        ax.text(0, 0.5, "not estimable: the outcome or the inputs do not vary, or too few runs",
+                ha="center", va="center", transform=ax.get_yaxis_transform(), fontsize=8)
     return fig
 
 
-def plot_convergence(table: pd.DataFrame, title: str, ax: Axes | None = None) -> Axes:
-    """Estimate and 95% interval against the number of runs (log scale)."""
+def plot_convergence(table: pd.DataFrame, title: str, ax: Axes | None = None, unit: str | None = None) -> Axes:
+    """Estimate and 95% interval against the number of runs (log scale); ``unit`` labels the y-axis."""
     if ax is None:
-        ax = Figure(figsize=(6, 3.5)).subplots()
-    ax.fill_between(table["n"], table["ci_low"], table["ci_high"], color="#4C72B0", alpha=0.25, label="95% interval")
-    ax.plot(table["n"], table["estimate"], color="#4C72B0", lw=1.5, label="estimate")
+        ax = _new_axes((6.5, 3.8))
+    ax.fill_between(table["n"], table["ci_low"], table["ci_high"], color=BLUE, alpha=0.25, label="95% interval")
+    ax.plot(table["n"], table["estimate"], color=BLUE, lw=1.5, label="estimate")
     ax.set_xscale("log")
-    ax.set_xlabel("number of runs")
-    ax.set_title(title, fontsize=9)
+    ax.set_xlabel("number of runs (the first n, log scale)", fontsize=8)
+    if unit is not None:
+        ax.set_ylabel(unit, fontsize=8)
+    ax.set_title(_wrap(title, 70), fontsize=9)
     ax.legend(fontsize=8)
     return ax
 
 
-def convergence_figure(results: Results, outcome: str, category: str | None = None) -> Figure:
+def convergence_figure(results: Results, outcome: str, category: str | None = None) -> SimsimFigure:
     """Figure of how the estimate of ``outcome`` settles as runs accumulate."""
     from simsim.analysis import convergence
 
-    fig = Figure(figsize=(6.5, 3.8), layout="constrained")
-    label = f"{outcome} = {category}" if category else outcome
-    plot_convergence(convergence(results, outcome, category), f"Convergence of {label}", fig.add_subplot())
+    spec = _specs(results).get(outcome)
+    is_number = spec is not None and spec["kind"] == "number"
+    unit = f"mean, {value_label(spec, outcome)}" if is_number else "probability"
+    fig = SimsimFigure(figsize=(6.5, 3.8), layout="constrained")
+    plot_convergence(convergence(results, outcome, category),
+                     f"Convergence of {_outcome_title(results, outcome, category)}", fig.add_subplot(), unit=unit)
     return fig

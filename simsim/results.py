@@ -117,12 +117,13 @@ def build_metadata(scenario: Scenario, settings: dict[str, Any]) -> dict[str, An
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "scenario": {"name": scenario.name, "title": scenario.title, "model": scenario.model,
                      "file": scenario.origin, "content_hash": scenario.content_hash,
-                     "steps": scenario.steps},
+                     "steps": scenario.steps, "overrides": list(scenario.overrides)},
         "seed": settings["seed"],
         "settings": settings,
         "outcomes": specs,
         "main_outcomes": main,
         "main_reporters": list(mech.main_reporters),
+        "reporters": [asdict(r) for r in mech.reporter_specs(scenario)],
         "scenario_content": scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
     }
 
@@ -216,6 +217,12 @@ class Results:
         if meta.get("format_version") != FORMAT_VERSION:
             raise ResultsError(f"{d}: results format {meta.get('format_version')} is not supported")
         return cls(pd.read_parquet(d / "runs.parquet"), pd.read_parquet(d / "timeseries.parquet"), meta)
+
+    # -- display (notebooks) --------------------------------------------------------------------
+    def _repr_html_(self) -> str:
+        from simsim.display import results_html
+
+        return results_html(self)
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:

@@ -84,7 +84,7 @@ def test_list_shows_mechanisms_and_scenarios(capsys):
 def test_describe(capsys):
     assert main(["describe", "mongolia_icc_2024"]) == 0
     out = capsys.readouterr().out
-    assert "rel.energy_dependence.MNG->RUS" in out and "rferl_2024" in out
+    assert "rel.energy_dependence.MNG->RUS" in out and "politico_2024" in out and "xinhua_2024" in out
 
 
 def test_plot_and_compare(tmp_path, capsys):

@@ -28,6 +28,7 @@ import pandas as pd
 from scipy.stats import qmc
 
 from simsim.errors import SimsimError
+from simsim.experiment import progress
 from simsim.model import design_of, inputs_from_uniforms, sample_inputs_batch
 from simsim.registry import get_mechanism
 from simsim.results import Results, build_metadata
@@ -52,7 +53,8 @@ class RunSettings:
     timeseries
         Whether to record the per-step timeseries.
     progress
-        Show a progress bar (``None``: when stderr is a terminal and the experiment is large).
+        Show a progress bar (``None``: in a terminal or a notebook, once a run takes more than
+        half a second; see :mod:`simsim.experiment.progress`).
     sampling
         How uncertain inputs are sampled: ``random`` (each run from its own generator) or ``lhs``
         (a Latin hypercube over all runs, see :func:`design_uniforms`; fewer runs for the same
@@ -209,14 +211,6 @@ def _chunks(n: int, size: int) -> Iterator[range]:
         yield range(start, min(n, start + size))
 
 
-def _progress(total: int, enabled: bool) -> Any:
-    if not enabled:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="run", file=sys.stderr, leave=False, dynamic_ncols=True)
-
-
 def _context(method: str | None) -> multiprocessing.context.BaseContext:
     if method is None:
         # fork where the platform offers it: workers inherit the registry (mechanisms a user
@@ -246,6 +240,7 @@ def run(
     jobs: int | None = None,
     *,
     settings: RunSettings | None = None,
+    quiet: bool = False,
 ) -> Results:
     """Run ``scenario`` ``replications`` times and collect the results.
 
@@ -258,6 +253,8 @@ def run(
         Shortcuts for the fields of ``settings`` (they win over it); see :class:`RunSettings`.
     settings
         All options.
+    quiet
+        No progress bar, whatever ``settings.progress`` says.
 
     Returns
     -------
@@ -296,8 +293,7 @@ def run(
     seeds = run_seeds(int(master), n)
     design = design_uniforms(scenario, n, int(master), s.sampling)
     chunk = s.chunk_size or max(1, min(1000 if vectorised else 250, -(-n // (n_jobs * 8))))
-    show = s.progress if s.progress is not None else (sys.stderr.isatty() and n >= 2000)
-    bar = _progress(n, bool(show))
+    bar = progress.bar(n, False if quiet else s.progress)
     results: dict[int, tuple[pd.DataFrame, dict[str, np.ndarray]]] = {}
     try:
         if n_jobs == 1:

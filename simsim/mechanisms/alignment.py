@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from simsim.model import DiplomacyModel, OutcomeSpec, Param, RelationSpec
+from simsim.model import DiplomacyModel, OutcomeSpec, Param, RelationSpec, ReporterSpec
 from simsim.registry import register_mechanism
 
 if TYPE_CHECKING:
@@ -654,6 +654,15 @@ class AlignmentModel(DiplomacyModel):
     }
     main_reporters = ("energy",)
 
+    @classmethod
+    def reporter_specs(cls, scenario: Scenario) -> list[ReporterSpec]:
+        """Labels and units of the per-step reporters."""
+        return [
+            ReporterSpec("energy", "Energy of start 0", "energy (sum of s_i s_j p_ij d_ij)"),
+            ReporterSpec("mean_energy", "Mean energy over starts", "energy (sum of s_i s_j p_ij d_ij)"),
+            ReporterSpec("unsettled", "Starts not yet at a local minimum", "share of starts (0-1)"),
+        ]
+
     # -- validation ----------------------------------------------------------------------
     @classmethod
     def check(cls, scenario: Scenario) -> None:
@@ -693,42 +702,59 @@ class AlignmentModel(DiplomacyModel):
     def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
         """Per-run outcomes (enumeration outcomes only when n <= ``enumerate_max``)."""
         ids = scenario.ids
+        names = {a.id: a.name for a in scenario.actors}
         specs = [
             OutcomeSpec(
                 "configuration",
                 "category",
                 "Final configuration of start 0: sorted ids of the bloc without the first actor.",
+                label="Final configuration (start 0)", unit="",
             ),
-            OutcomeSpec("energy", "number", "Energy E of start 0's final configuration."),
-            OutcomeSpec("local_minimum", "bool", "Start 0 ended in a local minimum."),
-            OutcomeSpec("moves", "number", "Switches made by start 0."),
-            OutcomeSpec("modal_configuration", "category", "Configuration reached by most starts."),
+            OutcomeSpec("energy", "number", "Energy E of start 0's final configuration.",
+                        label="Energy of the final configuration (start 0)", unit="energy (sum of s_i s_j p_ij d_ij)"),
+            OutcomeSpec("local_minimum", "bool", "Start 0 ended in a local minimum.",
+                        label="Start 0 ended in a local minimum", unit=""),
+            OutcomeSpec("moves", "number", "Switches made by start 0.", label="Bloc switches (start 0)",
+                        unit="switches"),
+            OutcomeSpec("modal_configuration", "category", "Configuration reached by most starts.",
+                        label="Configuration reached by most starts", unit=""),
             OutcomeSpec(
-                "modal_share", "number", "Share of starts reaching the modal configuration."
+                "modal_share", "number", "Share of starts reaching the modal configuration.",
+                label="Starts reaching the modal configuration", unit="share of starts (0-1)",
             ),
-            OutcomeSpec("distinct_configurations", "number", "Distinct end configurations."),
+            OutcomeSpec("distinct_configurations", "number", "Distinct end configurations.",
+                        label="Distinct end configurations", unit="configurations"),
         ]
         if _enumerates(scenario):
             specs += [
-                OutcomeSpec("is_global", "bool", "Start 0 ended in a global minimum."),
+                OutcomeSpec("is_global", "bool", "Start 0 ended in a global minimum.",
+                            label="Start 0 ended in a global minimum", unit=""),
                 OutcomeSpec(
                     "minimum_rank",
                     "number",
                     "Which local minimum start 0 reached: rank by energy (1 = global; 0 = none).",
+                    label="Rank of the minimum start 0 reached", unit="rank (1 = global, 0 = none)",
                 ),
                 OutcomeSpec(
-                    "global_basin", "number", "Share of starts ending in a global minimum."
+                    "global_basin", "number", "Share of starts ending in a global minimum.",
+                    label="Starts ending in a global minimum", unit="share of starts (0-1)",
                 ),
-                OutcomeSpec("global_configuration", "category", "Lowest-energy configuration."),
-                OutcomeSpec("global_energy", "number", "Lowest energy over all configurations."),
-                OutcomeSpec("local_minima", "number", "Number of local minima of the landscape."),
+                OutcomeSpec("global_configuration", "category", "Lowest-energy configuration.",
+                            label="Lowest-energy configuration", unit=""),
+                OutcomeSpec("global_energy", "number", "Lowest energy over all configurations.",
+                            label="Lowest energy over all configurations", unit="energy (sum of s_i s_j p_ij d_ij)"),
+                OutcomeSpec("local_minima", "number", "Number of local minima of the landscape.",
+                            label="Local minima of the landscape", unit="local minima"),
             ]
         specs += [
-            OutcomeSpec(f"frustration.{a}", "number", f"Frustration of {a} (start 0).") for a in ids
+            OutcomeSpec(f"frustration.{a}", "number", f"Frustration of {a} (start 0).",
+                        label=f"Frustration of {names[a]} (start 0)", unit="frustration (sum of s_j p_ij d_ij)")
+            for a in ids
         ]
         specs += [
             OutcomeSpec(
-                f"same_bloc.{ids[i]}.{ids[j]}", "bool", f"{ids[i]} and {ids[j]} end in one bloc."
+                f"same_bloc.{ids[i]}.{ids[j]}", "bool", f"{ids[i]} and {ids[j]} end in one bloc.",
+                label=f"{names[ids[i]]} and {names[ids[j]]} end in one bloc", unit="",
             )
             for i, j in _pairs(ids)
         ]

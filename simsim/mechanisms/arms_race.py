@@ -42,7 +42,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import Field
 
-from simsim.model import DiplomacyModel, OutcomeSpec, Param, RelationSpec
+from simsim.model import DiplomacyModel, OutcomeSpec, Param, RelationSpec, ReporterSpec
 from simsim.registry import register_mechanism
 from simsim.scenario.quantity import Quantity
 from simsim.scenario.schema import ID_PATTERN, EventSpec, Scenario
@@ -300,6 +300,13 @@ def _event_label(event: EventSpec, k: int) -> str:
     return getattr(event, "id", None) or str(k)
 
 
+#: units of the event fields above, for the outcomes that record their sampled values
+_EVENT_QUANTITY_UNITS: dict[str, str] = {
+    "limit": "treaty-counted warheads", "compliance": "share of the excess removed (0-1)",
+    "fear_scale": "multiplier", "fear": "warheads per year per warhead", "fatigue": "per year",
+    "grievance": "warheads per year",
+}
+
 _EVENT_QUANTITY_BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "limit": (0.0, None),
     "compliance": (0.0, 1.0),
@@ -362,39 +369,60 @@ class ArmsRaceModel(DiplomacyModel):
     event_types = {"ceiling": CeilingEvent, "doctrine": DoctrineEvent}
     main_reporters = ("total",)
 
+    @classmethod
+    def reporter_specs(cls, scenario: Scenario) -> list[ReporterSpec]:
+        """Labels and units of the per-step reporters."""
+        specs = [ReporterSpec(f"arsenal.{a.id}", f"Arsenal of {a.name}", "warheads") for a in scenario.actors]
+        return specs + [ReporterSpec("total", "Total arsenal of all states", "warheads"),
+                        ReporterSpec("ceilings_in_force", "Ceilings in force", "ceilings")]
+
     # -- declarations that depend on the scenario -----------------------------------------
 
     @classmethod
     def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
         """Per-run outcomes; names depend on the scenario's actors and uncertain event inputs."""
         ids = scenario.ids
-        out = [OutcomeSpec(f"final.{a}", "number", f"Arsenal of {a} at the last step.") for a in ids]
+        names = {a.id: a.name for a in scenario.actors}
+        out = [OutcomeSpec(f"final.{a}", "number", f"Arsenal of {a} at the last step.",
+                           label=f"Arsenal of {names[a]} at the last step", unit="warheads") for a in ids]
         out += [
-            OutcomeSpec(f"ratio.{a}.{b}", "number", f"Final arsenal of {a} over that of {b} (nan if {b} has none).")
+            OutcomeSpec(f"ratio.{a}.{b}", "number", f"Final arsenal of {a} over that of {b} (nan if {b} has none).",
+                        label=f"Final arsenal of {names[a]} over {names[b]}'s", unit="ratio")
             for i, a in enumerate(ids) for b in ids[i + 1:]
         ]
         out += [
             OutcomeSpec(f"equilibrium.{a}", "number",
-                        f"Linear equilibrium arsenal of {a} under the final coefficients (nan if unstable).")
+                        f"Linear equilibrium arsenal of {a} under the final coefficients (nan if unstable).",
+                        label=f"Equilibrium arsenal of {names[a]} (stable runs)", unit="warheads")
             for a in ids
         ]
         out += [
-            OutcomeSpec("stable", "bool", "Final coefficients satisfy max Re eig(F - diag(m)) < 0."),
-            OutcomeSpec("stable_initial", "bool", "Initial coefficients satisfy max Re eig(F - diag(m)) < 0."),
-            OutcomeSpec("spectral_abscissa", "number", "max Re eig(F - diag(m)), final coefficients, per year."),
-            OutcomeSpec("breach", "bool", "A covered state's counted arsenal exceeded a ceiling in force."),
-            OutcomeSpec("breach_step", "number", "First step with a breach (nan if none)."),
-            OutcomeSpec("breach_size", "number", "Largest excess over a ceiling in force, counted warheads."),
+            OutcomeSpec("stable", "bool", "Final coefficients satisfy max Re eig(F - diag(m)) < 0.",
+                        label="Stable arms race (final coefficients)", unit=""),
+            OutcomeSpec("stable_initial", "bool", "Initial coefficients satisfy max Re eig(F - diag(m)) < 0.",
+                        label="Stable arms race (initial coefficients)", unit=""),
+            OutcomeSpec("spectral_abscissa", "number", "max Re eig(F - diag(m)), final coefficients, per year.",
+                        label="Growth rate of the arms race, max Re eig(F - m)", unit="per year"),
+            OutcomeSpec("breach", "bool", "A covered state's counted arsenal exceeded a ceiling in force.",
+                        label="A ceiling in force was breached", unit=""),
+            OutcomeSpec("breach_step", "number", "First step with a breach (nan if none).",
+                        label="First step with a breach (runs with one)", unit="step"),
+            OutcomeSpec("breach_size", "number", "Largest excess over a ceiling in force, counted warheads.",
+                        label="Largest excess over a ceiling in force", unit="treaty-counted warheads"),
             OutcomeSpec("above_limit_after_expiry_step", "number",
-                        "First step after a ceiling ended with a state it covered above its limit (nan if none)."),
-            OutcomeSpec("crises", "number", "Number of crisis shocks in the run."),
+                        "First step after a ceiling ended with a state it covered above its limit (nan if none).",
+                        label="First step above the former limit after a ceiling ended (runs with one)", unit="step"),
+            OutcomeSpec("crises", "number", "Number of crisis shocks in the run.", label="Crisis shocks",
+                        unit="crises"),
         ]
         for k, ev in enumerate(scenario.events):
             for fname in _EVENT_QUANTITY_BOUNDS:
                 q = getattr(ev, fname, None)
                 if isinstance(q, Quantity) and q.uncertain:
                     out.append(OutcomeSpec(f"event.{_event_label(ev, k)}.{fname}", "number",
-                                           f"Sampled '{fname}' of event {_event_label(ev, k)} (an input)."))
+                                           f"Sampled '{fname}' of event {_event_label(ev, k)} (an input).",
+                                           label=f"Sampled {fname} of event {_event_label(ev, k)}",
+                                           unit=_EVENT_QUANTITY_UNITS[fname]))
         return out
 
     @classmethod

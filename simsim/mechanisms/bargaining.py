@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from simsim.model import DiplomacyModel, OutcomeSpec, Param
+from simsim.model import DiplomacyModel, OutcomeSpec, Param, ReporterSpec
 from simsim.registry import register_mechanism
 
 if TYPE_CHECKING:
@@ -686,27 +686,53 @@ class BargainingModel(DiplomacyModel):
     }
     main_reporters: ClassVar[tuple[str, ...]] = ("mean_position", "median_position")
 
+    @classmethod
+    def reporter_specs(cls, scenario: Scenario) -> list[ReporterSpec]:
+        """Labels and units of the per-step reporters."""
+        unit = "position on the issue scale"
+        specs = [ReporterSpec("mean_position", "Weighted mean position (forecast)", unit),
+                 ReporterSpec("median_position", "Median position", unit)]
+        specs += [ReporterSpec(f"position.{a.id}", f"Position of {a.name}", unit) for a in scenario.actors]
+        for kind in OFFER_KINDS.values():
+            specs += [ReporterSpec(f"offers.{kind}", f"Offers of kind {kind} this round", "offers"),
+                      ReporterSpec(f"accepted.{kind}", f"Accepted offers of kind {kind} this round", "offers")]
+        return specs
+
     # -- scenario-level hooks ------------------------------------------------------------
     @classmethod
     def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
         """Per-run outcomes: the forecast, final median, offer counts and each actor's end."""
         specs = [
-            OutcomeSpec("forecast", "number", "Weighted mean position (B1) after the last round."),
-            OutcomeSpec("final_median", "number", "Median (Condorcet) position (B3) after the last round."),
-            OutcomeSpec("initial_mean", "number", "Weighted mean position (B1) before round 1."),
-            OutcomeSpec("initial_median", "number", "Median (Condorcet) position (B3) before round 1."),
-            OutcomeSpec("confrontations", "number", "Confrontation offers over the run (receiver-challenger pairs)."),
-            OutcomeSpec("compromises", "number", "Compromise offers over the run."),
-            OutcomeSpec("capitulations", "number", "Capitulation offers over the run."),
-            OutcomeSpec("moves", "number", "Offers accepted (actor-rounds in which an actor moved)."),
-            OutcomeSpec("rounds", "number", "Rounds run."),
-            OutcomeSpec("converged", "bool", "Whether positions stopped changing before the step limit."),
+            OutcomeSpec("forecast", "number", "Weighted mean position (B1) after the last round.",
+                        label="Forecast: weighted mean position after the last round",
+                        unit="position on the issue scale"),
+            OutcomeSpec("final_median", "number", "Median (Condorcet) position (B3) after the last round.",
+                        label="Median position after the last round", unit="position on the issue scale"),
+            OutcomeSpec("initial_mean", "number", "Weighted mean position (B1) before round 1.",
+                        label="Weighted mean position before round 1", unit="position on the issue scale"),
+            OutcomeSpec("initial_median", "number", "Median (Condorcet) position (B3) before round 1.",
+                        label="Median position before round 1", unit="position on the issue scale"),
+            OutcomeSpec("confrontations", "number", "Confrontation offers over the run (receiver-challenger pairs).",
+                        label="Confrontation offers", unit="offers"),
+            OutcomeSpec("compromises", "number", "Compromise offers over the run.", label="Compromise offers",
+                        unit="offers"),
+            OutcomeSpec("capitulations", "number", "Capitulation offers over the run.", label="Capitulation offers",
+                        unit="offers"),
+            OutcomeSpec("moves", "number", "Offers accepted (actor-rounds in which an actor moved).",
+                        label="Offers accepted (moves)", unit="moves"),
+            OutcomeSpec("rounds", "number", "Rounds run.", label="Rounds run", unit="rounds"),
+            OutcomeSpec("converged", "bool", "Whether positions stopped changing before the step limit.",
+                        label="Positions settled before the last round", unit=""),
         ]
         for a in scenario.actors:
-            specs.append(OutcomeSpec(f"final_position.{a.id}", "number", f"Position of {a.name} after the last round."))
-            specs.append(OutcomeSpec(f"challenges_made.{a.id}", "number", f"Offers {a.name} made over the run."))
+            specs.append(OutcomeSpec(f"final_position.{a.id}", "number", f"Position of {a.name} after the last round.",
+                                     label=f"Position of {a.name} after the last round",
+                                     unit="position on the issue scale"))
+            specs.append(OutcomeSpec(f"challenges_made.{a.id}", "number", f"Offers {a.name} made over the run.",
+                                     label=f"Offers made by {a.name}", unit="offers"))
             specs.append(
-                OutcomeSpec(f"moves_caused.{a.id}", "number", f"Offers of {a.name} that another actor accepted.")
+                OutcomeSpec(f"moves_caused.{a.id}", "number", f"Offers of {a.name} that another actor accepted.",
+                            label=f"Offers of {a.name} accepted by others", unit="offers")
             )
         return specs
 

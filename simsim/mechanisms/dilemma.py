@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from simsim.model import DiplomacyModel, OutcomeSpec, Param, RelationSpec
+from simsim.model import DiplomacyModel, OutcomeSpec, Param, RelationSpec, ReporterSpec
 from simsim.registry import register_mechanism
 from simsim.scenario.schema import EventSpec, Scenario
 
@@ -204,6 +204,18 @@ class DilemmaModel(DiplomacyModel):
     event_types: ClassVar[dict[str, type[EventSpec]]] = {"visit": Visit}
     main_reporters = ("credibility",)
 
+    @classmethod
+    def reporter_specs(cls, scenario: Scenario) -> list[ReporterSpec]:
+        """Labels and units of the per-step reporters."""
+        names = {a.id: a.name for a in scenario.actors}
+        specs = [ReporterSpec("credibility", "Credibility of the norm", "credibility (0-1)"),
+                 ReporterSpec("visits", "Visits made in person so far", "visits"),
+                 ReporterSpec("arrests", "Arrests so far", "visits"),
+                 ReporterSpec("non_compliances", "Non-compliances so far", "visits"),
+                 ReporterSpec("findings", "Findings of non-compliance so far", "findings")]
+        return specs + [ReporterSpec(f"p_comply.{h}", f"{names[h]}: probability of complying if visited",
+                                     "probability") for h in cls._hosts(scenario)]
+
     # -- declarations that depend on the scenario ------------------------------------------
     @staticmethod
     def _institution(scenario: Scenario) -> str:
@@ -239,30 +251,46 @@ class DilemmaModel(DiplomacyModel):
     def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
         """Counts, credibility, and per host: decision, retaliation, finding, referral, shortfall, ties."""
         specs = [
-            OutcomeSpec("visits", "number", "Visits made in person."),
-            OutcomeSpec("visits_declined", "number", "Planned visits the visitor declined (attended remotely)."),
-            OutcomeSpec("arrests", "number", "Visits at which the host arrested the visitor."),
-            OutcomeSpec("non_compliances", "number", "Visits at which a member host did not comply."),
+            OutcomeSpec("visits", "number", "Visits made in person.", label="Visits made in person", unit="visits"),
+            OutcomeSpec("visits_declined", "number", "Planned visits the visitor declined (attended remotely).",
+                        label="Planned visits declined", unit="visits"),
+            OutcomeSpec("arrests", "number", "Visits at which the host arrested the visitor.",
+                        label="Arrests", unit="visits"),
+            OutcomeSpec("non_compliances", "number", "Visits at which a member host did not comply.",
+                        label="Non-compliances by member hosts", unit="visits"),
             OutcomeSpec("refusals_by_non_members", "number", "Visits at which a host that is not a member "
-                        "did not arrest (no obligation, no precedent)."),
-            OutcomeSpec("retaliations", "number", "Retaliations by the partner after an arrest."),
-            OutcomeSpec("findings", "number", "Findings of non-compliance by the institution."),
-            OutcomeSpec("referrals", "number", "Referrals after a finding."),
-            OutcomeSpec("sanctions", "number", "Sanctions after a referral."),
-            OutcomeSpec("final_credibility", "number", "Norm credibility at the end of the run."),
-            OutcomeSpec("norm_unravelled", "bool", "Final credibility below unravel_threshold."),
+                        "did not arrest (no obligation, no precedent).",
+                        label="Non-arrests by hosts that are not members", unit="visits"),
+            OutcomeSpec("retaliations", "number", "Retaliations by the partner after an arrest.",
+                        label="Retaliations after an arrest", unit="retaliations"),
+            OutcomeSpec("findings", "number", "Findings of non-compliance by the institution.",
+                        label="Findings of non-compliance", unit="findings"),
+            OutcomeSpec("referrals", "number", "Referrals after a finding.", label="Referrals", unit="referrals"),
+            OutcomeSpec("sanctions", "number", "Sanctions after a referral.", label="Sanctions", unit="sanctions"),
+            OutcomeSpec("final_credibility", "number", "Norm credibility at the end of the run.",
+                        label="Credibility of the norm at the end", unit="credibility (0-1)"),
+            OutcomeSpec("norm_unravelled", "bool", "Final credibility below unravel_threshold.",
+                        label="Norm unravelled (credibility below threshold)", unit=""),
         ]
         ids = scenario.ids
+        names = {a.id: a.name for a in scenario.actors}
         inst = cls._institution(scenario)
         for h in cls._hosts(scenario):
+            host = names[h]
             specs += [
-                OutcomeSpec(f"decision.{h}", "category", f"Outcome of the first visit planned to {h}.", DECISIONS),
-                OutcomeSpec(f"retaliation.{h}", "bool", f"The partner retaliated against {h}."),
-                OutcomeSpec(f"finding.{h}", "bool", f"The institution found {h} in non-compliance."),
-                OutcomeSpec(f"referral.{h}", "bool", f"{h}'s non-compliance was referred."),
-                OutcomeSpec(f"energy_shortfall.{h}", "number", f"Share of {h}'s fuel supply cut by retaliation."),
+                OutcomeSpec(f"decision.{h}", "category", f"Outcome of the first visit planned to {h}.", DECISIONS,
+                            label=f"First visit planned to {host}", unit=""),
+                OutcomeSpec(f"retaliation.{h}", "bool", f"The partner retaliated against {h}.",
+                            label=f"{host}: the partner retaliated", unit=""),
+                OutcomeSpec(f"finding.{h}", "bool", f"The institution found {h} in non-compliance.",
+                            label=f"{host}: finding of non-compliance", unit=""),
+                OutcomeSpec(f"referral.{h}", "bool", f"{h}'s non-compliance was referred.",
+                            label=f"{host}: non-compliance referred", unit=""),
+                OutcomeSpec(f"energy_shortfall.{h}", "number", f"Share of {h}'s fuel supply cut by retaliation.",
+                            label=f"{host}: fuel supply cut by retaliation", unit="share of fuel supply (0-1)"),
             ]
-            specs += [OutcomeSpec(f"ties_change.{h}.{j}", "number", f"Change in {h}'s ties with {j}.")
+            specs += [OutcomeSpec(f"ties_change.{h}.{j}", "number", f"Change in {h}'s ties with {j}.",
+                                  label=f"{host}: change in ties with {names[j]}", unit="ties (scale -1..1)")
                       for j in ids if j not in (h, inst)]
         return specs
 

@@ -44,7 +44,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from simsim.behaviours import BUILTIN_BEHAVIOURS, Behaviour, PairHistory
-from simsim.model import DiplomacyModel, OutcomeSpec, Param
+from simsim.model import DiplomacyModel, OutcomeSpec, Param, ReporterSpec
 from simsim.registry import register_mechanism
 from simsim.scenario.schema import EventSpec, Scenario
 
@@ -764,6 +764,16 @@ class GamesModel(DiplomacyModel):
     }
     event_types: ClassVar[dict[str, type[EventSpec]]] = {"set_behaviour": SetBehaviour}
     main_reporters = ("cooperation_rate",)
+
+    @classmethod
+    def reporter_specs(cls, scenario: Scenario) -> list[ReporterSpec]:
+        """Labels and units of the per-round reporters."""
+        specs = [ReporterSpec("cooperation_rate", "Cooperation rate this round", "share of moves (0-1)"),
+                 ReporterSpec("mutual_confrontation_rate", "Mutual confrontations this round",
+                              "share of pairs (0-1)"),
+                 ReporterSpec("mean_payoff", "Mean payoff per state and game this round", "payoff points")]
+        return specs + [ReporterSpec(f"share.{b}", f"States following {b}", "share of states (0-1)")
+                        for b in cls._behaviour_names(scenario)]
     uses_settings: ClassVar[bool] = True  # reads `settings:` (see parse_settings)
     open_relations: ClassVar[bool] = True  # the relations it reads are named in `settings:`
 
@@ -846,18 +856,25 @@ class GamesModel(DiplomacyModel):
     def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
         """Cooperation (overall and per pair), payoffs per state, shares of behaviours, top scorer."""
         ids = scenario.ids
+        names = {a.id: a.name for a in scenario.actors}
         specs = [
-            OutcomeSpec("cooperation_rate", "number", "Share of cooperative moves over all rounds and pairs."),
-            OutcomeSpec("mutual_confrontations", "number", "Pair-rounds in which both sides confronted."),
+            OutcomeSpec("cooperation_rate", "number", "Share of cooperative moves over all rounds and pairs.",
+                        label="Cooperation rate over all rounds and pairs", unit="share of moves (0-1)"),
+            OutcomeSpec("mutual_confrontations", "number", "Pair-rounds in which both sides confronted.",
+                        label="Mutual confrontations", unit="pair-rounds"),
             OutcomeSpec("top_scorer", "category", "State with the highest cumulative payoff (first in order on ties).",
-                        tuple(ids)),
+                        tuple(ids), label="Top scorer", unit=""),
         ]
-        specs += [OutcomeSpec(f"payoff.{a}", "number", f"Cumulative payoff of {a}.") for a in ids]
+        specs += [OutcomeSpec(f"payoff.{a}", "number", f"Cumulative payoff of {a}.",
+                              label=f"Cumulative payoff of {names[a]}", unit="payoff points") for a in ids]
         for i, j in cls._pairs(scenario).tolist():
             if i != j:
                 specs.append(OutcomeSpec(f"cooperation_rate.{ids[i]}-{ids[j]}", "number",
-                                         f"Share of cooperative moves in the game {ids[i]}-{ids[j]}."))
-        specs += [OutcomeSpec(f"share.{b}", "number", f"Share of states following {b} at the end.")
+                                         f"Share of cooperative moves in the game {ids[i]}-{ids[j]}.",
+                                         label=f"Cooperation rate, {names[ids[i]]} - {names[ids[j]]}",
+                                         unit="share of moves (0-1)"))
+        specs += [OutcomeSpec(f"share.{b}", "number", f"Share of states following {b} at the end.",
+                              label=f"States following {b} at the end", unit="share of states (0-1)")
                   for b in cls._behaviour_names(scenario)]
         return specs
 

@@ -486,7 +486,11 @@ def load_scenario(path: str | os.PathLike[str], overrides: Mapping[str, Any] | I
     label = str(path) if Path(path).is_file() or not p.exists() else str(p)
     raw = _resolve_extends(p, label, ())
     raw = apply_overrides(raw, overrides)
-    return scenario_from_data(raw, label)
+    scn = scenario_from_data(raw, label)
+    # recorded so that results, figures and reprs can say which variant this is
+    scn._overrides = tuple(f"{k}={v}" for k, v in overrides.items()) if isinstance(overrides, Mapping) \
+        else tuple(str(o) for o in overrides or ())
+    return scn
 
 
 __all__ = ["load_scenario", "scenario_from_data", "apply_overrides", "merge", "yaml"]

@@ -1,6 +1,6 @@
 """Numbers that describe the world: fixed values and distributions, with their provenance.
 
-A quantity is written in YAML as a fixed value, ``{value: 0.95, source: rferl_2024}``,
+A quantity is written in YAML as a fixed value, ``{value: 0.97, source: xinhua_2024}``,
 or as a distribution sampled once per run, ``{dist: uniform, low: 0.5, high: 0.9,
 assumption: true}``. Each carries ``source:`` (an id in the scenario's ``sources:``)
 or ``assumption: true``; a fixed assumption may give ``range: [lo, hi]``, the values

@@ -8,6 +8,7 @@ naming the file, line and key.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -20,14 +21,29 @@ ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 
 
 class Source(StrictModel):
-    """A reference that numbers in the scenario cite by ``id``."""
+    """A reference that numbers in the scenario cite by ``id``.
+
+    A source says where it can be checked: a ``url``, a ``document`` identifier (an ICC or UN
+    document number, a press-release number, a DOI or an ISBN), or both; ``accessed`` is the
+    date the URL was read. When neither a URL nor a document identifier exists, or none could
+    be confirmed, ``no_link_reason`` says so. Every source shipped with simsim has one of the
+    three (``tests/scenario/test_sources.py``).
+    """
 
     id: str = Field(pattern=ID_PATTERN)
     title: str
     url: str | None = None
+    document: str | None = Field(None, description="Document number, press-release number, DOI or ISBN.")
+    accessed: datetime.date | None = Field(None, description="Date the URL was read (YYYY-MM-DD).")
+    no_link_reason: str | None = Field(None, description="Why the source has neither a URL nor a document number.")
     year: int | None = None
     publisher: str | None = None
     note: str | None = None
+
+    @property
+    def checkable(self) -> bool:
+        """True if the source gives a URL, a document identifier or a reason why it has neither."""
+        return bool((self.url or "").strip() or (self.document or "").strip() or (self.no_link_reason or "").strip())
 
 
 class Actor(StrictModel):
@@ -134,6 +150,7 @@ class Scenario(StrictModel):
     _raw: Any = PrivateAttr(None)
     _hash: str | None = PrivateAttr(None)
     _design: Any = PrivateAttr(None)
+    _overrides: tuple[str, ...] = PrivateAttr(())
 
     @field_validator("relations", "parameters")
     @classmethod
@@ -181,3 +198,22 @@ class Scenario(StrictModel):
         loc = locate(self._raw, path) if self._raw is not None else None
         file, line = loc if loc else (self._origin, None)
         return ScenarioError(message, file, line, format_path(path))
+
+    # -- display (notebooks and the console) ---------------------------------------------------
+    @property
+    def overrides(self) -> tuple[str, ...]:
+        """The ``--set`` style overrides applied when loading (``"path.to.key=value"``), if any."""
+        return self._overrides
+
+    def __repr__(self) -> str:
+        over = f", overrides={list(self._overrides)!r}" if self._overrides else ""
+        return (f"Scenario(name={self.name!r}, model={self.model!r}, actors={len(self.actors)}, "
+                f"steps={self.steps}{over})")
+
+    def __str__(self) -> str:
+        return self.__repr__()
+
+    def _repr_html_(self) -> str:
+        from simsim.display import scenario_html
+
+        return scenario_html(self)
