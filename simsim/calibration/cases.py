@@ -251,10 +251,11 @@ def load_cases(scenarios: Sequence[ScenarioLike] | ScenarioLike,
     if table is not None:
         known = sorted({s.name for s in loaded})
         for row in table.itertuples(index=False):
-            scn = by_name.get(row.scenario)
-            if scn is None:
+            found = by_name.get(row.scenario)
+            if found is None:
                 raise SimsimError(f"observed table names scenario '{row.scenario}', which is not among the "
                                   f"scenarios given{did_you_mean(row.scenario, known)}")
+            scn = found
             date = getattr(row, "date", pd.NaT)
             date = date if pd.notna(date) else _scenario_date(scn)
             if "outcome" in table.columns:
@@ -275,8 +276,8 @@ def load_cases(scenarios: Sequence[ScenarioLike] | ScenarioLike,
                 continue
             cases.append(_case(scn, obs[0], obs[1], _scenario_date(scn), get_mechanism))
         if not cases:
-            names = ", ".join(s.name for s in loaded[:5])
-            raise SimsimError(f"none of the scenarios ({names}) names an observed outcome: pass an observed "
+            shown = ", ".join(s.name for s in loaded[:5])
+            raise SimsimError(f"none of the scenarios ({shown}) names an observed outcome: pass an observed "
                               "table (--observed TABLE) with columns scenario, outcome, observed[, date]")
     names = [c.name for c in cases]
     if len(set(names)) != len(names):

@@ -63,7 +63,7 @@ def plot_parameter(posterior: Posterior, column: str, ax: Axes | None = None, bi
     lo, hi = float(min(prior.min(), x.min())), float(max(prior.max(), x.max()))
     if hi <= lo:
         hi = lo + 1.0
-    edges = np.linspace(lo, hi, bins + 1)
+    edges = np.linspace(lo, hi, bins + 1).tolist()
     ax.hist(prior, bins=edges, density=True, alpha=0.45, color="0.6", label="prior")
     ax.hist(x, bins=edges, weights=w, density=True, alpha=0.6, color="C0", label="posterior")
     ax.axvline(float(np.dot(w, x) / w.sum()), color="C0", lw=1.2)

@@ -28,6 +28,7 @@ from simsim.calibration.posterior import Posterior
 from simsim.calibration.simulate import CaseSimulator, Prior, shared_prior
 from simsim.errors import SimsimError
 from simsim.scenario.base import did_you_mean
+from simsim.scenario.schema import Scenario
 
 DISTANCE_DOC = ("number of cases whose simulated outcome category differs from the observed one "
                 "(one simulation per case and particle)")
@@ -184,9 +185,9 @@ def calibrate(
     """
     s = settings or CalibrationSettings()
     s.check()
-    cases = load_cases(scenarios, observed, outcome) if not (
-        isinstance(scenarios, Sequence) and scenarios and all(isinstance(c, Case) for c in scenarios)
-    ) else list(scenarios)  # type: ignore[arg-type]
+    given = [scenarios] if isinstance(scenarios, (str, os.PathLike, Scenario)) else list(scenarios)
+    cases: list[Case] = ([c for c in given if isinstance(c, Case)] if given and all(isinstance(c, Case) for c in given)
+                         else load_cases(given, observed, outcome))  # type: ignore[arg-type]
     return calibrate_cases(cases, parameters, seed=seed, settings=s, progress=progress)
 
 

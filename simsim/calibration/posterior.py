@@ -213,7 +213,8 @@ class Posterior:
             fig = posterior_figure(self)
             fig.savefig(out / "posterior.png", dpi=110)
             if len(self.predictive):
-                predictive_figure(self.predictive).savefig(out / "predictive.png", dpi=110)
+                pfig = predictive_figure(self.predictive)
+                pfig.savefig(out / "predictive.png", dpi=110)  # type: ignore[union-attr]
         return out
 
     @classmethod

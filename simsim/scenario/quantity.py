@@ -146,7 +146,7 @@ class Quantity(StrictModel):
             if self.dist == "choice":
                 if not self.values:
                     raise ValueError("choice needs at least one value")
-                if self.weights is not None:
+                if self.weights is not None and not isinstance(self.weights, str):
                     if len(self.weights) != len(self.values):
                         raise ValueError("choice weights must match values in length")
                     if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
