@@ -40,7 +40,12 @@ def main(runs: int = 2000, seed: int = 7, out: Path = Path("out/example_mongolia
     print(table[["label", "estimate_a", "estimate_b", "difference", "diff_low", "diff_high"]].to_string(index=False))
     decisions = res.summary(["decision.MNG"]).set_index("category")["estimate"]
     decisions_cf = res_cf.summary(["decision.MNG"]).set_index("category")["estimate"]
-    return {"base": decisions.to_dict(), "half_dependence": decisions_cf.to_dict(), "table": table}
+    # the host's propensity to arrest before the visit, run by run (same seed: same draws)
+    p0 = res.timeseries.loc[res.timeseries.step == 0, "p_comply.MNG"].to_numpy()
+    p0_cf = res_cf.timeseries.loc[res_cf.timeseries.step == 0, "p_comply.MNG"].to_numpy()
+    return {"base": decisions.to_dict(), "half_dependence": decisions_cf.to_dict(), "table": table,
+            "called_off": (res.runs["called_off.MNG"].mean(), res_cf.runs["called_off.MNG"].mean()),
+            "p_arrest": (p0, p0_cf)}
 
 
 if __name__ == "__main__":

@@ -2,9 +2,17 @@
 
 :func:`sensitivity` ranks the uncertain inputs by their partial rank correlation with an
 outcome. :func:`compare` sets two scenarios side by side (e.g. a counterfactual and its
-base): differences of proportions use Newcombe's hybrid score interval (method 10 in
-Newcombe 1998, built from the two Wilson intervals); differences of means use the normal
-approximation with unpooled variances (Welch).
+base). When the two results share their runs' seeds (same master seed and number of runs),
+run ``i`` of one is paired with run ``i`` of the other and the intervals of differences are
+*paired*: for proportions, Newcombe's score interval for paired data (method 10 of Newcombe
+1998b, built from the two Wilson intervals and the correlation of the pairs); for means, the
+normal interval of the mean of the per-run differences. Otherwise the runs are independent
+and the intervals are Newcombe's hybrid score interval for independent proportions (method 10
+of Newcombe 1998a) and the normal approximation with unpooled variances (Welch). The
+``interval`` column of the table says which was used.
+
+Every function that takes outcome or category names checks them first
+(:mod:`simsim.results_check`): an unknown name is an error with a did-you-mean suggestion.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from scipy import stats
 
 from simsim.errors import ResultsError
 from simsim.results import Z95
+from simsim.results_check import check_category, check_outcomes
 
 if TYPE_CHECKING:
     from simsim.results import Results
@@ -35,7 +44,58 @@ def newcombe_interval(p1: float, l1: float, u1: float, p2: float, l2: float, u2:
     return (lo, hi)
 
 
-def compare(a: Results, b: Results, outcomes: list[str] | None = None) -> pd.DataFrame:
+def newcombe_paired_interval(x: np.ndarray, y: np.ndarray, z: float = Z95) -> tuple[float, float, float]:
+    """Difference ``mean(y) - mean(x)`` of paired 0/1 outcomes with its 95% interval.
+
+    Newcombe, R. G. (1998). Improved confidence intervals for the difference between binomial
+    proportions based on paired data. *Statistics in Medicine* 17(22), 2635-2650 (method 10):
+    the Wilson intervals of the two proportions are combined with the correlation ``phi`` of
+    the pairs (``phi`` is 0 when a margin is empty), which narrows the interval when the pairs
+    agree often, as runs with the same seed do.
+
+    Returns
+    -------
+    (difference, low, high)
+    """
+    from simsim.results import wilson_interval
+
+    x = np.asarray(x, dtype=bool)
+    y = np.asarray(y, dtype=bool)
+    n = len(x)
+    if n == 0:
+        return (math.nan, math.nan, math.nan)
+    # 2x2 table of the pairs: e = both 1, f = y only, g = x only, h = neither
+    e = int(np.sum(x & y))
+    f = int(np.sum(~x & y))
+    g = int(np.sum(x & ~y))
+    h = n - e - f - g
+    p1, p2 = (e + f) / n, (e + g) / n  # p1: y (b), p2: x (a)
+    l1, u1 = wilson_interval(e + f, n, z)
+    l2, u2 = wilson_interval(e + g, n, z)
+    denom = (e + f) * (g + h) * (e + g) * (f + h)
+    phi = (e * h - f * g) / math.sqrt(denom) if denom > 0 else 0.0
+    d = p1 - p2
+    dl = math.sqrt(max((p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2, 0.0))
+    du = math.sqrt(max((u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2, 0.0))
+    return (d, max(-1.0, d - dl), min(1.0, d + du))
+
+
+def _paired(a: Results, b: Results) -> bool:
+    """Whether run ``i`` of ``a`` and of ``b`` had the same seed for every ``i`` (common random numbers)."""
+    if a.seed is None or a.seed != b.seed or len(a.runs) != len(b.runs):
+        return False
+    sa = a.runs.sort_values("run")["seed"].to_numpy()
+    sb = b.runs.sort_values("run")["seed"].to_numpy()
+    return bool(np.array_equal(sa, sb))
+
+
+PAIRED_PROPORTION = "paired: Newcombe score interval for paired data (1998b, method 10)"
+PAIRED_MEAN = "paired: normal interval of the mean of per-run differences"
+INDEPENDENT_PROPORTION = "independent: Newcombe hybrid score interval (1998a, method 10)"
+INDEPENDENT_MEAN = "independent: normal interval, unpooled variances (Welch)"
+
+
+def compare(a: Results, b: Results, outcomes: list[str] | None = None, paired: bool | None = None) -> pd.DataFrame:
     """Compare the same outcomes in two results.
 
     Parameters
@@ -44,41 +104,86 @@ def compare(a: Results, b: Results, outcomes: list[str] | None = None) -> pd.Dat
         Results of two scenarios with the same mechanism (e.g. a base case and a counterfactual).
     outcomes
         Outcome names; default: ``a``'s main outcomes that ``b`` also has.
+    paired
+        Pair run ``i`` of ``a`` with run ``i`` of ``b``. ``None`` (default): pair when the runs
+        share their seeds (same master seed and number of runs); ``True`` when they do not is an
+        error.
 
     Returns
     -------
     DataFrame
         One row per outcome (and category): ``label``, ``kind``, ``estimate_a``, ``ci_low_a``,
-        ``ci_high_a``, the same for ``b``, ``difference`` (b - a) and its 95% interval.
+        ``ci_high_a``, the same for ``b``, ``difference`` (b - a), its 95% interval
+        (``diff_low``, ``diff_high``) and ``interval``, the method of that interval.
     """
     specs_b = {s["name"] for s in b.outcome_specs}
+    if outcomes is not None:
+        outcomes = check_outcomes(a, outcomes)
     names = outcomes or [o for o in a.main_outcomes if o in specs_b]
     if not names:
         raise ResultsError(f"the results share no main outcome to compare ('{a.metadata['scenario']['name']}' "
                            f"and '{b.metadata['scenario']['name']}'); name outcomes explicitly")
-    missing = [o for o in names if o not in specs_b]
-    if missing:
-        raise ResultsError(f"outcome(s) not in both results: {', '.join(missing)}")
+    check_outcomes(b, names)
+    can_pair = _paired(a, b)
+    if paired and not can_pair:
+        raise ResultsError("paired=True needs results whose runs share their seeds (same master seed and "
+                           f"number of runs); a has {len(a.runs)} runs with seed {a.seed}, b {len(b.runs)} "
+                           f"with seed {b.seed}")
+    use_pairs = can_pair if paired is None else bool(paired)
     sa, sb = a.summary(names), b.summary(names)
     key = ["outcome", "category"]
     sa["category"] = sa["category"].fillna("")
     sb["category"] = sb["category"].fillna("")
     m = sa.merge(sb, on=key, suffixes=("_a", "_b"))
+    ra = a.runs.sort_values("run").reset_index(drop=True) if use_pairs else None
+    rb = b.runs.sort_values("run").reset_index(drop=True) if use_pairs else None
     rows: list[dict[str, Any]] = []
     for r in m.itertuples(index=False):
-        if r.kind_a == "number":
+        if use_pairs:
+            assert ra is not None and rb is not None
+            if r.kind_a == "number":
+                xa = pd.to_numeric(ra[r.outcome], errors="coerce").to_numpy(dtype=float)
+                xb = pd.to_numeric(rb[r.outcome], errors="coerce").to_numpy(dtype=float)
+                both = np.isfinite(xa) & np.isfinite(xb)
+                diff = xb[both] - xa[both]
+                k = len(diff)
+                d = float(diff.mean()) if k else math.nan
+                se = float(diff.std(ddof=1)) / math.sqrt(k) if k > 1 else math.nan
+                lo, hi = d - Z95 * se, d + Z95 * se
+                method = PAIRED_MEAN
+            else:
+                cat = r.category or None
+                ya = _indicator(ra[r.outcome], cat)
+                yb = _indicator(rb[r.outcome], cat)
+                both = np.isfinite(ya) & np.isfinite(yb)
+                d, lo, hi = newcombe_paired_interval(ya[both] > 0.5, yb[both] > 0.5)
+                method = PAIRED_PROPORTION
+        elif r.kind_a == "number":
             se = math.sqrt((r.sd_a or 0) ** 2 / max(r.n_a, 1) + (r.sd_b or 0) ** 2 / max(r.n_b, 1))
             d = r.estimate_b - r.estimate_a
             lo, hi = d - Z95 * se, d + Z95 * se
+            method = INDEPENDENT_MEAN
         else:
             lo_d, hi_d = newcombe_interval(r.estimate_b, r.ci_low_b, r.ci_high_b,
                                            r.estimate_a, r.ci_low_a, r.ci_high_a)
             d, lo, hi = r.estimate_b - r.estimate_a, lo_d, hi_d
+            method = INDEPENDENT_PROPORTION
         rows.append({"label": f"{r.outcome}: {r.category}" if r.category else r.outcome, "kind": r.kind_a,
                      "estimate_a": r.estimate_a, "ci_low_a": r.ci_low_a, "ci_high_a": r.ci_high_a,
                      "estimate_b": r.estimate_b, "ci_low_b": r.ci_low_b, "ci_high_b": r.ci_high_b,
-                     "difference": d, "diff_low": lo, "diff_high": hi})
+                     "difference": d, "diff_low": lo, "diff_high": hi, "interval": method})
     return pd.DataFrame(rows)
+
+
+def _indicator(col: pd.Series, category: str | None) -> np.ndarray:
+    """0/1 per run (NaN where undefined): the bool value, or membership of ``category``."""
+    defined = col.notna().to_numpy()
+    if category is None:
+        values = np.array([bool(v) if d else False for v, d in zip(col, defined, strict=True)], dtype=float)
+    else:
+        values = np.array(col.astype(str) == category, dtype=float)
+    values[~defined] = np.nan
+    return values
 
 
 def outcome_values(results: Results, outcome: str, category: str | None = None) -> np.ndarray:
@@ -86,9 +191,8 @@ def outcome_values(results: Results, outcome: str, category: str | None = None) 
 
     For a categorical outcome without ``category``, the most frequent category is used.
     """
+    check_category(results, outcome, category)
     specs = {s["name"]: s for s in results.outcome_specs}
-    if outcome not in specs or outcome not in results.runs:
-        raise ResultsError(f"unknown outcome '{outcome}'")
     col = results.runs[outcome]
     kind = specs[outcome]["kind"]
     if kind == "category":
@@ -128,6 +232,7 @@ def sensitivity(results: Results, outcome: str, category: str | None = None) -> 
     DataFrame
         ``input``, ``prcc``, ``ci_low``, ``ci_high``, sorted by ``|prcc|`` (largest first).
     """
+    check_category(results, outcome, category)
     inputs = [c for c in results.runs.columns if c.split(".", 1)[0] in ("param", "attr", "rel", "bparam")]
     y = outcome_values(results, outcome, category)
     x = results.runs[inputs].to_numpy(dtype=float)
@@ -172,6 +277,7 @@ def convergence(results: Results, outcome: str, category: str | None = None, poi
     """
     from simsim.results import wilson_interval
 
+    check_category(results, outcome, category)
     specs = {s["name"]: s for s in results.outcome_specs}
     y = outcome_values(results, outcome, category)
     y = y[np.isfinite(y)]

@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, help="results folder (default: out/<scenario name>)")
     r.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                    help="override a scenario value, e.g. --set parameters.rationality=2 (repeatable)")
+    r.add_argument("--ranges", action="store_true",
+                   help="sample every fixed value that gives a range: over it (so sensitivity ranks it)")
     r.add_argument("--sampling", choices=("random", "lhs"), default="random",
                    help="sampling of uncertain inputs: independent per run, or a Latin hypercube")
     r.add_argument("--no-plot", action="store_true", help="do not write outcomes.png")
@@ -79,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("describe", help="show a scenario's actors, uncertain inputs and sources")
     d.add_argument("scenario")
+    d.add_argument("--ranges", action="store_true", help="as run --ranges: fixed values with a range are sampled")
     d.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
 
     pl = sub.add_parser("plot", help="draw outcomes.png from a results folder")
@@ -115,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: defines ``NAME`` (the subcommand), ``add_parser(sub)`` and ``run(args) -> int``, and
 #: imports only the standard library at import time (heavy imports go inside ``run``), so
 #: that ``simsim --help`` stays fast.
-COMMAND_MODULES: tuple[str, ...] = ("cases", "calibrate", "backtest")
+COMMAND_MODULES: tuple[str, ...] = ("cases", "explore", "calibrate", "backtest")
 
 
 def _command_module(name: str) -> Any:
@@ -186,13 +189,15 @@ def _writable_file(path: Path) -> None:
 def _cmd_run(args: argparse.Namespace) -> int:
     import simsim
     from simsim.experiment import RunSettings
+    from simsim.experiment.checks import check_run
 
-    scn = simsim.load_scenario(args.scenario, args.overrides)
-    out = args.out or Path("out") / scn.name
-    _writable_folder(out)
+    scn = simsim.load_scenario(args.scenario, args.overrides, ranges=args.ranges)
     settings = RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs,
                            timeseries=not args.no_timeseries, sampling=args.sampling,
                            progress=False if args.quiet else None)
+    check_run(scn, None, None, None, settings)  # e.g. too large for memory: refused before --out is created
+    out = args.out or Path("out") / scn.name
+    _writable_folder(out)
     t0 = time.perf_counter()
     res = simsim.run(scn, settings=settings)
     elapsed = time.perf_counter() - t0
@@ -288,7 +293,7 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     import simsim
     from simsim.model import design_of
 
-    scn = simsim.load_scenario(args.scenario, args.overrides)
+    scn = simsim.load_scenario(args.scenario, args.overrides, ranges=args.ranges)
     print(f"{scn.title or scn.name}  (mechanism {scn.model}; {scn.steps} steps; default {scn.replications} runs)")
     print(scn.description.strip())
     print("\nActors:")
@@ -301,17 +306,20 @@ def _cmd_describe(args: argparse.Namespace) -> int:
         prov = f"source {u.quantity.source}" if u.quantity.source else "assumption"
         print(f"  {u.column:<40} {u.quantity.describe():<28} {prov}")
     from simsim.registry import get_mechanism
+    from simsim.scenario.values import used_values
 
-    fixed = []
-    for a in scn.actors:
-        fixed += [(f"attr.{a.id}.{k}", q) for k, q in a.attributes.items() if not q.uncertain]
-    for rname, rel in scn.relations.items():
-        fixed += [(f"rel.{rname}.{e.key}", e) for e in rel.edges if not e.uncertain]
-    fixed += [(f"param.{k}", q) for k, q in scn.parameters.items() if not q.uncertain]
-    print(f"\nFixed inputs ({len(fixed)}):")
-    for name, q in fixed:
-        prov = f"source {q.source}" if q.source else "assumption"
-        print(f"  {name:<40} {q.describe():<28} {prov}")
+    values = [v for v in used_values(scn) if v.value != "derived" or v.origin == "given"]
+    fixed = [v for v in values if v.name not in {u.column for u in unc}]
+    n_default = sum(v.origin == "default" for v in fixed)
+    print(f"\nFixed inputs and other values used ({len(fixed)}; {n_default} at the mechanism's defaults, "
+          f"marked 'default'"
+          f"{'; strict: every parameter given' if scn.strict else ''}):")
+    for v in fixed:
+        mark = "default" if v.origin == "default" else ""
+        print(f"  {v.name:<40} {v.value:<28} {mark:<8} {v.provenance}")
+    derived = [v.name for v in used_values(scn) if v.value == "derived" and v.origin == "default"]
+    if derived:
+        print(f"  derived by the mechanism from other inputs: {', '.join(derived)}")
     specs = get_mechanism(scn.model).outcome_specs(scn)
     print(f"\nOutcomes per run ({len(specs)}; main: {', '.join(scn.outcomes) or 'none named'}):")
     for o in specs:
@@ -327,8 +335,10 @@ def _cmd_describe(args: argparse.Namespace) -> int:
 def _cmd_plot(args: argparse.Namespace) -> int:
     from simsim.plotting import outcomes_figure
     from simsim.results import Results
+    from simsim.results_check import check_outcomes
 
     res = Results.load(args.results)
+    check_outcomes(res, args.outcome)
     out = args.out or args.results / "outcomes.png"
     _writable_file(out)
     outcomes_figure(res, args.outcome).savefig(out, dpi=110)
@@ -338,11 +348,13 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 def _drivers(res: Any, outcome: str | None, category: str | None) -> tuple[str, str | None, pd.DataFrame]:
     from simsim.analysis import sensitivity
+    from simsim.results_check import check_category
 
     specs = {sp["name"]: sp for sp in res.outcome_specs}
     name = outcome or (res.main_outcomes[0] if res.main_outcomes else None)
-    if name is None or name not in specs:
-        raise SimsimError(f"unknown outcome '{name}'; choose with --outcome")
+    if name is None:
+        raise SimsimError("the results name no main outcome; choose one with --outcome")
+    check_category(res, name, category)  # unknown names: an error with a did-you-mean
     if specs[name]["kind"] == "category" and category is None:
         counts = res.runs[name].dropna().astype(str).value_counts()
         category = str(counts.index[0]) if len(counts) else None
@@ -393,7 +405,12 @@ def _cmd_convergence(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _results_or_run(arg: str, args: argparse.Namespace) -> object:
+def _results_or_run(arg: str, args: argparse.Namespace, like: Any = None) -> object:
+    """Results of ``arg`` (a results folder), or of running it (a scenario).
+
+    A scenario run second without ``--seed`` takes the master seed and number of runs of the
+    first result (``like``), so that the two share their seeds and compare pairs them.
+    """
     import simsim
     from simsim.experiment import RunSettings
     from simsim.results import Results
@@ -401,7 +418,11 @@ def _results_or_run(arg: str, args: argparse.Namespace) -> object:
     if Path(arg).is_dir():
         return Results.load(arg)
     scn = simsim.load_scenario(arg)
-    return simsim.run(scn, settings=RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs))
+    seed, n = args.seed, args.replications
+    if like is not None and seed is None:
+        seed, n = like.seed, (n if n is not None else len(like.runs))
+        print(f"b = {scn.name}: run with the seed and number of runs of a ({seed}, {n}), so that runs pair up")
+    return simsim.run(scn, settings=RunSettings(replications=n, seed=seed, jobs=args.jobs))
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -411,12 +432,14 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.out:
         _writable_folder(args.out)
     a: Any = _results_or_run(args.a, args)
-    b: Any = _results_or_run(args.b, args)
+    b: Any = _results_or_run(args.b, args, like=a)
     table = compare(a, b, args.outcome)
     na, nb = distinct_labels(a, b)  # the scenario names, with the overrides a variant was made with
     print(f"a = {na}, b = {nb}: estimates with 95% intervals; difference b - a")
     if (a.seed, len(a.runs)) != (b.seed, len(b.runs)):
         print(f"  note: a has {len(a.runs)} runs with seed {a.seed}, b {len(b.runs)} runs with seed {b.seed}")
+    for method in dict.fromkeys(table["interval"]):
+        print(f"  intervals of differences: {method}")
     for r in table.itertuples(index=False):
         fmt = ".1%" if r.kind != "number" else ".4g"
         print(f"  {r.label:<34} a {r.estimate_a:{fmt}}  b {r.estimate_b:{fmt}}  "
@@ -442,7 +465,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return COMMANDS[args.command](args)
         return int(_command_module(args.command.replace("-", "_")).run(args))
     except SimsimError as exc:
-        print(f"simsim: error: {exc}", file=sys.stderr)
+        from simsim.errors import ScenarioError, one_line
+
+        text = str(exc) if isinstance(exc, ScenarioError) else one_line(str(exc))  # problems: one per line
+        print(f"simsim: error: {text}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `simsim list | head`: the reader stopped listening
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -7,6 +7,16 @@ error (exit code 1).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped, so a message stays one line."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
+
 
 class SimsimError(Exception):
     """Base class of all errors caused by user input."""
@@ -14,6 +24,9 @@ class SimsimError(Exception):
 
 class ScenarioError(SimsimError):
     """A scenario file (or an override) is invalid.
+
+    One error may carry several problems of the same file (see :meth:`collect`): ``problems``
+    lists them all, each located, and ``str()`` shows every one, one per line.
 
     Parameters
     ----------
@@ -30,19 +43,44 @@ class ScenarioError(SimsimError):
     def __init__(
         self, message: str, file: str | None = None, line: int | None = None, key: str | None = None
     ) -> None:
-        self.message = message
-        self.file = file
+        self.message = one_line(message)
+        self.file = None if file is None else one_line(file)
         self.line = line
-        self.key = key
+        self.key = None if key is None else one_line(key)
+        self.problems: list[ScenarioError] = [self]
         super().__init__(str(self))
 
-    def __str__(self) -> str:
+    @classmethod
+    def collect(cls, problems: Sequence[ScenarioError]) -> ScenarioError:
+        """One error for ``problems`` (in order, duplicates dropped): itself if there is only one."""
+        unique: dict[str, ScenarioError] = {}
+        for p in problems:
+            for q in p.problems:
+                unique.setdefault(q.located(), q)
+        items = list(unique.values())
+        if len(items) == 1:
+            return items[0]
+        first = items[0]
+        err = cls(f"{len(items)} problems", first.file, first.line, first.key)
+        err.problems = items
+        err.args = (str(err),)
+        return err
+
+    def located(self) -> str:
+        """``file:line: key: message`` for this one problem."""
         where = ""
         if self.file:
             where = self.file if self.line is None else f"{self.file}:{self.line}"
             where += ": "
         key = f"{self.key}: " if self.key else ""
         return f"{where}{key}{self.message}"
+
+    def __str__(self) -> str:
+        if len(self.problems) <= 1:
+            return self.located()
+        files = {p.file for p in self.problems}
+        head = f"{self.file}: " if len(files) == 1 and self.file else ""
+        return f"{head}{len(self.problems)} problems:\n" + "\n".join(f"  {p.located()}" for p in self.problems)
 
 
 class ResultsError(SimsimError):

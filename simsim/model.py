@@ -219,10 +219,12 @@ def sample_inputs(scenario: Scenario, seed: int) -> dict[str, float]:
 
 def sample_inputs_batch(scenario: Scenario, seeds: Sequence[int] | np.ndarray) -> dict[str, np.ndarray]:
     """:func:`sample_inputs` for many runs at once: one array of length ``len(seeds)`` per quantity."""
-    from simsim.rng import uniforms
+    from simsim.rng import first_uniforms
 
-    return {q.column: q.quantity.from_uniform(uniforms(seeds, q.quantity.stream(q.column)))
-            for q in design_of(scenario).uncertain}
+    unc = design_of(scenario).uncertain
+    # each input its own stream, except quantities sampled jointly (Quantity.stream)
+    u = first_uniforms(seeds, [q.quantity.stream(q.column) for q in unc])
+    return {q.column: q.quantity.from_uniform(u[:, i]) for i, q in enumerate(unc)}
 
 
 # ------------------------------------------------------------------- the base model

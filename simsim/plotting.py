@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from simsim.results import wilson_interval
+from simsim.results_check import check_category, check_outcomes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -149,6 +150,7 @@ def probability_table(results: Results, outcomes: list[str] | None = None, max_c
     declared label); beyond ``max_categories`` categories, the most frequent ones and one row
     pooling the others.
     """
+    check_outcomes(results, outcomes)
     names = outcomes or results.main_outcomes
     specs = _specs(results)
     names = [n for n in names if n in specs and specs[n]["kind"] in ("bool", "category")]
@@ -182,6 +184,7 @@ def probability_table(results: Results, outcomes: list[str] | None = None, max_c
 
 def numeric_outcomes(results: Results, outcomes: list[str] | None = None) -> dict[str, np.ndarray]:
     """Values over runs of the numeric main outcomes (NaNs dropped), by name."""
+    check_outcomes(results, outcomes)
     names = outcomes or results.main_outcomes
     specs = _specs(results)
     out = {}
@@ -347,6 +350,7 @@ def plot_fan(fan: pd.DataFrame, name: str, ax: Axes | None = None, unit: str | N
 
 def outcomes_figure(results: Results, outcomes: list[str] | None = None) -> SimsimFigure:
     """The distribution of the main outcomes: probabilities, value distributions and fan charts."""
+    check_outcomes(results, outcomes)
     specs = _specs(results)
     probs = probability_table(results, outcomes)
     nums = numeric_outcomes(results, outcomes)
@@ -559,6 +563,7 @@ def _outcome_title(results: Results, outcome: str, category: str | None) -> str:
 
 def sensitivity_figure(results: Results, outcome: str, category: str | None = None) -> SimsimFigure:
     """Figure of what drives ``outcome``: the uncertain inputs ranked by partial rank correlation."""
+    check_category(results, outcome, category)
     from simsim.analysis import sensitivity
 
     table = sensitivity(results, outcome, category)
@@ -590,6 +595,7 @@ def plot_convergence(table: pd.DataFrame, title: str, ax: Axes | None = None, un
 
 def convergence_figure(results: Results, outcome: str, category: str | None = None) -> SimsimFigure:
     """Figure of how the estimate of ``outcome`` settles as runs accumulate."""
+    check_category(results, outcome, category)
     from simsim.analysis import convergence
 
     spec = _specs(results).get(outcome)

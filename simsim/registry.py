@@ -116,6 +116,14 @@ def scenarios_dir() -> Path:
 
 
 def shipped_scenarios() -> dict[str, Path]:
-    """Shipped scenario files by name (file stem)."""
+    """Shipped scenario files by name (file stem), including those in subfolders.
+
+    A file in a subfolder is named by its stem too (``scenarios/icc_record/icc_mwi_2011.yaml`` is
+    ``icc_mwi_2011``); files whose stem starts with ``_`` are bases for ``extends:``, not
+    scenarios of their own, and are left out.
+    """
     d = scenarios_dir()
-    return {p.stem: p for p in sorted(d.glob("*.yaml"))} if d.is_dir() else {}
+    if not d.is_dir():
+        return {}
+    files = sorted(d.glob("*.yaml")) + sorted(d.glob("*/*.yaml"))
+    return {p.stem: p for p in files if not p.stem.startswith("_")}

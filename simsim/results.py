@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from simsim.errors import ResultsError
+from simsim.results_check import check_outcomes, check_results_folder
 
 if TYPE_CHECKING:
     from simsim.scenario.schema import Scenario
@@ -33,15 +33,17 @@ FORMAT_VERSION = 1
 def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     """Wilson score interval for a binomial proportion ``k / n`` (95% by default).
 
-    Returns ``(nan, nan)`` when ``n`` is 0.
+    Computed by :meth:`scipy.stats.binomtest(k, n).proportion_ci(method="wilson")
+    <scipy.stats._result_classes.BinomTestResult.proportion_ci>`, so a zero count has a lower
+    bound of exactly 0 (and ``k == n`` an upper bound of exactly 1). Returns ``(nan, nan)``
+    when ``n`` is 0.
     """
     if n <= 0:
         return (math.nan, math.nan)
-    p = k / n
-    denom = 1.0 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    from scipy.stats import binomtest, norm
+
+    ci = binomtest(int(k), int(n)).proportion_ci(confidence_level=float(2 * norm.cdf(z) - 1), method="wilson")
+    return (float(ci.low), float(ci.high))
 
 
 def summarise(runs: pd.DataFrame, outcomes: list[dict[str, Any]]) -> pd.DataFrame:
@@ -105,6 +107,7 @@ def _versions() -> dict[str, str]:
 def build_metadata(scenario: Scenario, settings: dict[str, Any]) -> dict[str, Any]:
     """Metadata recorded with results: versions, scenario identity, settings, outcome declarations."""
     from simsim.registry import get_mechanism
+    from simsim.scenario.values import used_values
 
     mech = get_mechanism(scenario.model)
     specs = [asdict(o) for o in mech.outcome_specs(scenario)]
@@ -125,6 +128,7 @@ def build_metadata(scenario: Scenario, settings: dict[str, Any]) -> dict[str, An
         "main_reporters": list(mech.main_reporters),
         "reporters": [asdict(r) for r in mech.reporter_specs(scenario)],
         "scenario_content": scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
+        "values": [v.as_dict() for v in used_values(scenario)],  # every value used, defaults marked
     }
 
 
@@ -175,9 +179,7 @@ class Results:
         specs = self.outcome_specs
         if outcomes is not None:
             by_name = {s["name"]: s for s in specs}
-            unknown = [o for o in outcomes if o not in by_name]
-            if unknown:
-                raise ResultsError(f"unknown outcome(s): {', '.join(unknown)}")
+            check_outcomes(self, outcomes)
             specs = [by_name[o] for o in outcomes]
         return summarise(self.runs, specs)
 
@@ -206,16 +208,7 @@ class Results:
     def load(cls, directory: str | Path) -> Results:
         """Read results written by :meth:`save`."""
         d = Path(directory)
-        needed = ["runs.parquet", "timeseries.parquet", "metadata.json"]
-        missing = [f for f in needed if not (d / f).is_file()]
-        if missing:
-            raise ResultsError(f"{d}: not a simsim results folder (missing {', '.join(missing)})")
-        try:
-            meta = json.loads((d / "metadata.json").read_text())
-        except json.JSONDecodeError as exc:
-            raise ResultsError(f"{d / 'metadata.json'}: invalid JSON ({exc})") from None
-        if meta.get("format_version") != FORMAT_VERSION:
-            raise ResultsError(f"{d}: results format {meta.get('format_version')} is not supported")
+        meta = check_results_folder(d)  # a damaged folder is a ResultsError naming the file
         return cls(pd.read_parquet(d / "runs.parquet"), pd.read_parquet(d / "timeseries.parquet"), meta)
 
     # -- display (notebooks) --------------------------------------------------------------------

@@ -179,7 +179,7 @@ def test_broken_pipe_is_quiet(tmp_path):
 def test_sensitivity_command(tmp_path, capsys):
     out = tmp_path / "o"
     assert main(["run", "mongolia_icc_2024", "-n", "300", "--seed", "3", "--out", str(out), "--no-plot"]) == 0
-    assert "What drives decision.MNG = no_arrest" in capsys.readouterr().out
+    assert "What drives decision.MNG = declined" in capsys.readouterr().out  # its most likely category
     assert main(["sensitivity", str(out), "--outcome", "final_credibility"]) == 0
     text = capsys.readouterr().out
     # credibility starts from attr.ICC.credibility: it must be the strongest, positive driver

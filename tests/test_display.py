@@ -18,7 +18,7 @@ def test_scenario_repr_is_short_and_names_overrides():
     text = repr(scn)
     # the default pydantic repr dumps every field (several KB)
     assert len(text) < 200
-    assert text == ("Scenario(name='mongolia_icc_2024', model='dilemma', actors=8, steps=6, "
+    assert text == ("Scenario(name='mongolia_icc_2024', model='dilemma', actors=8, steps=36, "
                     "overrides=['parameters.rationality=2'])")
     assert str(scn) == text
     assert scn.overrides == ("parameters.rationality=2",)
@@ -43,7 +43,7 @@ def test_scenario_html_lists_actors_and_uncertain_inputs():
 def test_results_html_shows_identity_and_main_outcomes(base):
     html = base._repr_html_()
     assert "Mongolia and the ICC warrant, September 2024" in html
-    assert "mechanism <code>dilemma</code>" in html and "200 runs x 6 steps" in html and "seed 7" in html
+    assert "mechanism <code>dilemma</code>" in html and "200 runs x 36 steps" in html and "seed 7" in html
     s = base.summary(["decision.MNG"]).set_index("category")
     no_arrest = s.loc["no_arrest"]
     # the row shows the same estimate and Wilson interval as summary()

@@ -110,19 +110,31 @@ def _children(base: Path) -> list[Path]:
     return out
 
 
+def _observes(path: Path) -> bool:
+    """Whether a scenario file names an observed outcome itself (then it is a case, not a base)."""
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError):
+        return False
+    return isinstance(data, dict) and bool(data.get("observed"))
+
+
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Scenario files named by ``paths``.
 
-    A file is taken as given, unless it is a base file: one that other files of its folder
-    ``extends:``; it then stands for those files (the cases). A folder gives its ``*.yaml``.
-    A shipped scenario's name gives its file.
+    A file is taken as given, unless it is a base file: one that names no observed outcome and
+    that other files of its folder ``extends:``; it then stands for those files (the cases).
+    A folder gives its ``*.yaml``. A shipped scenario's name gives its file.
     """
     out: list[Path] = []
     for p in (Path(x) for x in paths):
         if p.is_dir():
             out += sorted(p.glob("*.yaml"))
         elif p.is_file():
-            out += _children(p) or [p]
+            out += ([] if _observes(p) else _children(p)) or [p]
         else:
             from simsim.registry import shipped_scenarios
 

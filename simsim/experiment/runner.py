@@ -29,6 +29,7 @@ from scipy.stats import qmc
 
 from simsim.errors import SimsimError
 from simsim.experiment import progress
+from simsim.experiment.checks import check_inputs, check_run
 from simsim.model import design_of, inputs_from_uniforms, sample_inputs_batch
 from simsim.registry import get_mechanism
 from simsim.results import Results, build_metadata
@@ -102,6 +103,7 @@ def run_one(scenario: Scenario, seed: int, run_id: int = 0,
     given = None
     if inputs is not None:
         cols = [u.column for u in design_of(scenario).uncertain]
+        check_inputs(cols, inputs)  # unknown, missing or non-numeric names: a SimsimError
         given = np.array([[float(inputs[c]) for c in cols]])
     runs, ts = _run_chunk([run_id], [int(seed)], True, scenario, given=given)
     row = runs.iloc[0].to_dict()
@@ -265,6 +267,7 @@ def run(
         from simsim.scenario import load_scenario
 
         scenario = load_scenario(scenario)
+    check_run(scenario, replications, seed, jobs, settings)  # misuse and memory, before anything runs
     s = settings or RunSettings()
     n = replications if replications is not None else (
         s.replications if s.replications is not None else scenario.replications)

@@ -760,22 +760,68 @@ class AlignmentModel(DiplomacyModel):
         ]
         return specs
 
-    # -- state -----------------------------------------------------------------------------
+    # -- state: R runs side by side ----------------------------------------------------------
+    vectorised = True
+
     def setup(self) -> None:
-        """Draw the random start configurations."""
-        m = int(self.p["starts"])
-        self.blocs = self.rng.integers(0, 2, size=(m, self.n), dtype=np.int8)
-        self.moves = np.zeros(m, dtype=np.int64)
+        """Draw the random start configurations of every run (stream ``starts``)."""
+        R, n = self.R, self.n
+        self.p = {k: np.broadcast_to(np.asarray(v, dtype=float), (R,)).copy() for k, v in self.p.items()}
+        self.m = self.p["starts"].astype(np.int64)  # starts per run
+        m_max = int(self.m.max())
+        self.valid = np.arange(m_max)[None, :] < self.m[:, None]  # (R, M): start k exists in run r
+        # start k's bloc of actor i is uniform k * n + i of the run's stream: independent of the
+        # other runs and of their numbers of starts
+        self.blocs = (self.uniforms("starts", (m_max, n)) < 0.5).astype(np.int8)
+        self.moves = np.zeros((R, m_max), dtype=np.int64)
+        self._landscape_changed()
+
+    def _landscape_changed(self) -> None:
+        """Recompute the weights and every start's local field ``h = Q sigma`` from scratch."""
+        size, prop = self._landscape()
+        q = prop * size[:, None, :]
+        d = np.arange(self.n)
+        q[:, d, d] = 0.0
+        self.q = q
+        self.tol = 1e-9 * (np.abs(q).sum(axis=2).max(axis=1, initial=0.0) + 1.0)
+        self.sigma = 1.0 - 2.0 * self.blocs
+        self.h = np.matmul(self.sigma, q.transpose(0, 2, 1))  # (R, M, n)
+        self.active = self.valid.copy()  # starts that may still move
+        self._cache: tuple[np.ndarray, np.ndarray] | None = None
 
     def _landscape(self) -> tuple[np.ndarray, np.ndarray]:
         return self.attr["size"], self.rel["propensity"]
+
+    def _state(self) -> tuple[np.ndarray, np.ndarray]:
+        """Energy (R, M) of every start and whether it is settled (cached until a move or event).
+
+        ``E = sum_i s_i (R_i - sigma_i h_i) / 2``.
+        """
+        if self._cache is None:
+            size = self.attr["size"]
+            sh = self.sigma * self.h
+            rs = (self.q.sum(axis=2) * size).sum(axis=1)
+            e = 0.5 * (rs[:, None] - (sh * size[:, None, :]).sum(axis=2))
+            self._cache = (e, (-sh <= self.tol[:, None, None]).all(axis=2))
+        return self._cache
+
+    def _energies(self) -> np.ndarray:
+        return self._state()[0]
+
+    def _settled(self) -> np.ndarray:
+        return self._state()[1]
+
+    def fire(self, event: Any, mask: np.ndarray | None = None) -> None:
+        """Apply an event (base class); the landscape may have changed."""
+        super().fire(event, mask)
+        self._landscape_changed()
 
     def on_set_relation(self, event: SetRelation, mask: np.ndarray | None = None) -> None:
         """Event ``set_relation``; for ``propensity`` both directions are set (it is symmetric)."""
         super().on_set_relation(event, mask)
         if event.relation == "propensity":
             i, j = self.idx[event.from_], self.idx[event.to]
-            self.rel["propensity"][j, i] = float(event.value)
+            self.rel["propensity"][mask, j, i] = float(event.value)
 
     def reporters(self) -> dict[str, Any]:
         """Per-step energy of start 0, mean energy over starts, share of starts not yet settled."""
@@ -785,61 +831,101 @@ class AlignmentModel(DiplomacyModel):
             "unsettled": AlignmentModel._unsettled,
         }
 
-    def _energy0(self) -> float:
-        return float(energy(self.blocs[0], *self._landscape()))
+    def _energy0(self) -> np.ndarray:
+        return self._energies()[:, 0]
 
-    def _mean_energy(self) -> float:
-        return float(np.mean(energy(self.blocs, *self._landscape())))
+    def _mean_energy(self) -> np.ndarray:
+        e = self._energies()
+        return np.where(self.valid, e, 0.0).sum(axis=1) / self.m
 
-    def _unsettled(self) -> float:
-        return 1.0 - float(np.mean(is_local_minimum(self.blocs, *self._landscape())))
+    def _unsettled(self) -> np.ndarray:
+        return 1.0 - (self._settled() & self.valid).sum(axis=1) / self.m
 
     def advance(self) -> None:
-        """One best-response move in every start that is not at a local minimum."""
-        size, prop = self._landscape()
-        q, _ = _weights(size, prop)
-        moved = descent_move(self.blocs, q, self.rng, _tolerance(q))
-        self.moves += moved
-        if not any(ev.step > self.steps for ev in self.spec.events):
-            # stop as soon as every start is at a local minimum of the current landscape
-            if not moved.any() or np.all(is_local_minimum(self.blocs, size, prop)):
-                self.running = False
+        """One best-response move in every start, of every run, that is not at a local minimum.
+
+        Among the actors that would lower their frustration by switching, start ``k`` of run ``r``
+        moves the ``floor(u * count)``-th (in actor order), ``u`` being uniform ``k`` of the
+        run's stream ``move.<step>``: each improving actor with equal probability, as in
+        :func:`descent_move`. Local fields are updated incrementally (a switch of actor ``a``
+        changes ``h_i`` by ``-2 sigma_a Q_ia``); only starts that moved in the previous step (or
+        all, after an event) are examined.
+        """
+        rr, mm = np.nonzero(self.active)
+        if rr.size == 0:
+            return
+        improving = -self.sigma[rr, mm] * self.h[rr, mm] > self.tol[rr, None]  # (K, n)
+        count = improving.sum(axis=1)
+        moved = count > 0
+        self.active[rr[~moved], mm[~moved]] = False
+        if not moved.any():
+            return
+        rr, mm, improving, count = rr[moved], mm[moved], improving[moved], count[moved]
+        u = self.uniforms(f"move.{self.steps}", (self.blocs.shape[1],))[rr, mm]
+        k = np.minimum((u * count).astype(np.int64), count - 1)
+        aa = np.argmax(np.cumsum(improving, axis=1, dtype=np.int32) > k[:, None], axis=1)
+        old = self.sigma[rr, mm, aa].copy()
+        self.sigma[rr, mm, aa] = -old
+        self.blocs[rr, mm, aa] ^= 1
+        self.h[rr, mm] -= 2.0 * old[:, None] * self.q[rr, :, aa]
+        self.moves[rr, mm] += 1
+        self._cache = None
 
     def outcomes(self) -> dict[str, Any]:
-        """Outcomes of start 0, basins over all starts, and the enumerated landscape."""
+        """Outcomes of start 0, basins over all starts, and the enumerated landscape, per run.
+
+        The enumeration of every configuration is computed run by run (it is cached by landscape,
+        so runs sharing a landscape share one enumeration); see docs/mechanisms/alignment.md.
+        """
         size, prop = self._landscape()
-        ids, n = self.ids, self.n
-        b0 = self.blocs[0]
-        code0 = int(canonical(encode(b0), n))
-        e_all = np.atleast_1d(energy(self.blocs, size, prop))
-        e0 = float(e_all[0])
-        codes = np.asarray(canonical(encode(self.blocs), n)).reshape(-1)
-        uniq, counts = np.unique(codes, return_counts=True)
+        ids, n, R = self.ids, self.n, self.R
+        e_all = self._energies()
+        settled = self._settled()
+        b0 = self.blocs[:, 0]
+        codes = np.asarray(canonical(encode(self.blocs), n)).reshape(R, -1)
+        code0 = codes[:, 0]
+        labels: dict[int, str] = {}
+
+        def label(code: int) -> str:
+            if code not in labels:
+                labels[code] = configuration_label(code, ids)
+            return labels[code]
+
+        modal = np.empty(R, dtype=object)
+        share = np.empty(R)
+        distinct = np.empty(R)
+        for r in range(R):
+            uniq, counts = np.unique(codes[r, : self.m[r]], return_counts=True)
+            modal[r] = label(int(uniq[counts.argmax()]))
+            share[r] = counts.max() / self.m[r]
+            distinct[r] = uniq.size
         out: dict[str, Any] = {
-            "configuration": configuration_label(code0, ids),
-            "energy": e0,
-            "local_minimum": bool(is_local_minimum(b0, size, prop)),
-            "moves": int(self.moves[0]),
-            "modal_configuration": configuration_label(int(uniq[counts.argmax()]), ids),
-            "modal_share": float(counts.max() / codes.size),
-            "distinct_configurations": int(uniq.size),
+            "configuration": np.array([label(int(c)) for c in code0], dtype=object),
+            "energy": e_all[:, 0].copy(),
+            "local_minimum": settled[:, 0].copy(),
+            "moves": self.moves[:, 0].astype(np.int64),
+            "modal_configuration": modal,
+            "modal_share": share,
+            "distinct_configurations": distinct.astype(np.int64),
         }
         if _enumerates(self.spec):
-            s64 = np.ascontiguousarray(size, dtype=np.float64)
-            p64 = np.ascontiguousarray(prop, dtype=np.float64)
-            en = _enumerate_cached(s64.tobytes(), p64.tobytes(), n)
-            q, _ = _weights(size, prop)
-            tol = 2.0 * float(size.sum()) * _tolerance(q)
-            at_global = e_all <= en.global_energy + tol
-            out |= {
-                "is_global": bool(at_global[0]),
-                "minimum_rank": en.rank(code0),
-                "global_basin": float(at_global.mean()),
-                "global_configuration": configuration_label(en.global_minimum, ids),
-                "global_energy": en.global_energy,
-                "local_minima": int(en.minima.size),
-            }
-        f = frustration(b0, size, prop)
-        out |= {f"frustration.{a}": float(f[i]) for i, a in enumerate(ids)}
-        out |= {f"same_bloc.{ids[i]}.{ids[j]}": bool(b0[i] == b0[j]) for i, j in _pairs(ids)}
+            cols: dict[str, list[Any]] = {k: [] for k in (
+                "is_global", "minimum_rank", "global_basin", "global_configuration", "global_energy", "local_minima")}
+            tol = self.tol
+            for r in range(R):
+                s64 = np.ascontiguousarray(size[r], dtype=np.float64)
+                p64 = np.ascontiguousarray(prop[r], dtype=np.float64)
+                en = _enumerate_cached(s64.tobytes(), p64.tobytes(), n)
+                at_global = e_all[r, : self.m[r]] <= en.global_energy + 2.0 * float(s64.sum()) * tol[r]
+                cols["is_global"].append(bool(at_global[0]))
+                cols["minimum_rank"].append(en.rank(int(code0[r])))
+                cols["global_basin"].append(float(at_global.mean()))
+                cols["global_configuration"].append(label(en.global_minimum))
+                cols["global_energy"].append(en.global_energy)
+                cols["local_minima"].append(int(en.minima.size))
+            out |= {k: np.array(v, dtype=object if k == "global_configuration" else None) for k, v in cols.items()}
+        q = self.q
+        f = 0.5 * (q.sum(axis=2) - (1.0 - 2.0 * b0) * np.matmul(q, (1.0 - 2.0 * b0)[:, :, None])[:, :, 0])
+        out |= {f"frustration.{a}": f[:, i].copy() for i, a in enumerate(ids)}
+        out |= {f"same_bloc.{ids[i]}.{ids[j]}": b0[:, i] == b0[:, j] for i, j in _pairs(ids)}
         return out

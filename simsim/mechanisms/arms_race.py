@@ -35,17 +35,17 @@ states at once, with no dependence on the rest of simsim.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import Field
+from scipy import special
 
 from simsim.model import DiplomacyModel, OutcomeSpec, Param, RelationSpec, ReporterSpec
 from simsim.registry import register_mechanism
 from simsim.scenario.quantity import Quantity
-from simsim.scenario.schema import ID_PATTERN, EventSpec, Scenario
+from simsim.scenario.schema import ID_PATTERN, EventSpec, Scenario, SetParameter
 
 FloatArray = NDArray[np.float64]
 
@@ -291,11 +291,6 @@ class DoctrineEvent(EventSpec):
     grievance: Quantity | None = Field(None, description="Set the actor's grievance to this.")
 
 
-def _arsenal_of(model: ArmsRaceModel, index: int) -> float:
-    """Reporter: arsenal of actor ``index``."""
-    return float(model.x[index])
-
-
 def _event_label(event: EventSpec, k: int) -> str:
     return getattr(event, "id", None) or str(k)
 
@@ -317,11 +312,41 @@ _EVENT_QUANTITY_BOUNDS: dict[str, tuple[float | None, float | None]] = {
 }
 
 
+def poisson_from_uniform(u: ArrayLike, lam: ArrayLike) -> NDArray[np.int64]:
+    """Poisson(``lam``) counts by inverting the CDF at uniforms ``u`` (elementwise, vectorised).
+
+    The count is the smallest ``k`` with ``P(K <= k) > u``, so one uniform determines one count
+    whatever the batch it is computed in. Exact up to floating-point rounding of the CDF.
+    """
+    uv = np.asarray(u, dtype=float)
+    lv = np.broadcast_to(np.asarray(lam, dtype=float), uv.shape)
+    k = np.zeros(uv.shape, dtype=np.int64)
+    pmf = np.exp(-lv)
+    cdf = pmf.copy()
+    more = uv >= cdf
+    j = 0
+    while more.any():
+        j += 1
+        k += more
+        pmf = pmf * lv / j
+        new = cdf + pmf
+        if not (new > cdf)[more].any():  # the CDF stopped growing (rounding): stop there
+            break
+        cdf = new
+        more &= uv >= cdf
+    return k
+
+
+def batched_spectral_abscissa(system: ArrayLike) -> FloatArray:
+    """:func:`spectral_abscissa` for a stack of system matrices ``(R, n, n)``: shape (R,)."""
+    return np.max(np.linalg.eigvals(np.asarray(system, dtype=float)).real, axis=-1)
+
+
 @register_mechanism
 class ArmsRaceModel(DiplomacyModel):
     """Richardson arms race for two or more states, with treaty ceilings and doctrine shifts.
 
-    Each step (length ``dt`` years) does, for all states at once:
+    Each step (length ``dt`` years) does, for all states and all runs of the model at once:
 
     1. events due at this step (base class): ``ceiling`` starts a treaty ceiling,
        ``doctrine`` changes one state's coefficients, ``set_parameter`` / ``set_relation``;
@@ -329,7 +354,9 @@ class ArmsRaceModel(DiplomacyModel):
        (see :func:`euler_step`), arsenals floored at zero;
     3. crises: ``K ~ Poisson(shock_rate * dt)``; each picks a pair of states with a non-zero
        fear coefficient between them uniformly and multiplies both arsenals by
-       ``1 + shock_size``;
+       ``1 + shock_size``. Drawn as independent ``Poisson(shock_rate * dt / P)`` counts for
+       each of the ``P`` linked pairs, which is the same distribution (Poisson splitting) and
+       uses a fixed number of uniforms per step;
     4. ceilings in force: a covered state's treaty-counted arsenal ``c_i x_i``
        (``c_i = counted_share``) above the limit ``L`` loses the fraction ``compliance`` of
        its excess, ``x_i -= compliance * max(0, x_i - L / c_i)``;
@@ -337,6 +364,13 @@ class ArmsRaceModel(DiplomacyModel):
 
     Stability is Richardson's condition in matrix form, ``max Re eig(F - diag(m)) < 0``
     (:func:`is_stable`); for two states it is ``m n > a b``.
+
+    The model is vectorised (``vectorised = True``): it computes ``R`` runs side by side,
+    ``x`` has shape (R, n), ``fear`` (R, n, n). Run ``r`` uses only its own streams
+    (:meth:`~simsim.model.DiplomacyModel.uniforms`): ``input:event.<id>.<field>`` for each
+    uncertain event input, ``noise`` (one uniform per step and state, a standard normal by
+    the inverse CDF) and ``crises`` (one per step and pair of states), all drawn up front,
+    so its results do not depend on the other runs of the chunk.
 
     References
     ----------
@@ -346,6 +380,7 @@ class ArmsRaceModel(DiplomacyModel):
 
     name = "arms_race"
     citation = RICHARDSON_CITATION
+    vectorised = True
     parameters = {
         "dt": Param(default=1.0, low=1e-9, doc="Euler step length in years (coefficients are per year)."),
         "compliance": Param(default=1.0, low=0.0, high=1.0,
@@ -473,136 +508,194 @@ class ArmsRaceModel(DiplomacyModel):
             raise scenario.error(where, f"dt * fatigue reaches {dt_max * max_fatigue:g} > 1: the Euler step would "
                                         "overshoot; use a smaller dt (e.g. months: dt = 1/12)")
 
-    # -- one run ------------------------------------------------------------------------------
+    # -- R runs side by side ---------------------------------------------------------------------
+    def _param(self, name: str) -> FloatArray:
+        """Parameter ``name`` as an array over the runs, shape (R,) (see :meth:`setup`)."""
+        return self.p[name]  # type: ignore[no-any-return]
+
+    def _may_be_positive(self, name: str) -> bool:
+        """Whether parameter ``name`` can be above zero in some run (decided by the scenario alone)."""
+        q = self.spec.parameters.get(name)
+        if q is not None and (q.uncertain or q.central() > 0):
+            return True
+        if q is None and float(self.parameters[name].default or 0.0) > 0:
+            return True
+        return any(isinstance(ev, SetParameter) and ev.parameter == name and float(ev.value) > 0
+                   for ev in self.spec.events)
+
+    def _system(self) -> FloatArray:
+        """System matrices ``A = F - diag(m)`` of every run, shape (R, n, n)."""
+        a = self.fear.copy()
+        d = np.arange(self.n)
+        a[:, d, d] = -self.fatigue
+        return a
+
     def setup(self) -> None:
-        """Initial arsenals, coefficients, and the draws of uncertain event inputs."""
-        self.x = self.attr["arsenal"].astype(float).copy()
-        self.fear = self.rel["fear"]
-        np.fill_diagonal(self.fear, 0.0)
+        """Initial arsenals and coefficients, and every uniform the runs will use (drawn up front)."""
+        R, n = self.R, self.n
+        d = np.arange(n)
+        # every parameter as an array over the runs (a single run's inputs may be scalars)
+        self.p = {k: np.broadcast_to(np.asarray(v, dtype=float), (R,)).copy() for k, v in self.p.items()}
+        self.x = self.attr["arsenal"].astype(float).copy()  # (R, n)
+        self.fear = self.rel["fear"]  # (R, n, n)
+        self.fear[:, d, d] = 0.0
         self.fatigue = self.attr["fatigue"]
         self.grievance = self.attr["grievance"]
         self.counted_share = self.attr["counted_share"]
-        self.stable_initial = is_stable(self.fear, self.fatigue)
-        # uncertain event inputs, drawn once per run in declaration order
-        self._event_k = {id(ev): k for k, ev in enumerate(self.spec.events)}
-        self.event_inputs: dict[str, float] = {}
-        self._event_values: dict[tuple[int, str], float] = {}
+        self.stable_initial = batched_spectral_abscissa(self._system()) < 0.0
+        # uncertain event inputs: each from its own stream, named after its outcome column
+        self.event_inputs: dict[str, FloatArray] = {}
+        self._event_values: dict[tuple[int, str], FloatArray] = {}
         for k, ev in enumerate(self.spec.events):
             for fname in _EVENT_QUANTITY_BOUNDS:
                 q = getattr(ev, fname, None)
-                if isinstance(q, Quantity):
-                    v = q.sample(self.rng)
-                    self._event_values[(k, fname)] = v
-                    if q.uncertain:
-                        self.event_inputs[f"event.{_event_label(ev, k)}.{fname}"] = v
-        self.ceilings: list[dict[str, Any]] = []  # started ceilings (in force or ended)
-        self.crises = 0
-        self.breach_step = np.nan
-        self.breach_size = 0.0
-        self.after_expiry_step = np.nan
+                if not isinstance(q, Quantity):
+                    continue
+                if q.uncertain:
+                    column = f"event.{_event_label(ev, k)}.{fname}"
+                    v = q.from_uniform(self.uniforms(f"input:{column}"))
+                    self.event_inputs[column] = v
+                else:
+                    v = np.full(R, q.central())
+                self._event_values[(k, fname)] = v
+        # random numbers of every step: one per state (noise) and one per pair of states (crises)
+        steps = self.spec.steps
+        self._pairs = np.triu_indices(n, 1)
+        n_pairs = self._pairs[0].size
+        self._incidence = np.zeros((n_pairs, n))
+        self._incidence[np.arange(n_pairs), self._pairs[0]] = 1.0
+        self._incidence[np.arange(n_pairs), self._pairs[1]] = 1.0
+        self._eps: FloatArray | None = None
+        if self._may_be_positive("noise"):
+            self._eps = special.ndtri(np.maximum(self.uniforms("noise", (steps, n)), 2.0**-60))
+        self._u_crises: FloatArray | None = None
+        if self._may_be_positive("shock_rate") and n_pairs:
+            self._u_crises = self.uniforms("crises", (steps, n_pairs))
+        # treaty ceilings, in the order they start (step, then order in the file)
+        self._ceilings = sorted(((k, ev) for k, ev in enumerate(self.spec.events) if isinstance(ev, CeilingEvent)),
+                                key=lambda kv: (kv[1].step, kv[0]))
+        self._ceiling_pos = {k: c for c, (k, _) in enumerate(self._ceilings)}
+        self._cover = [np.isin(self.ids, ev.actors) for _, ev in self._ceilings]
+        self._ends = np.array([np.inf if ev.end is None else ev.end for _, ev in self._ceilings], dtype=float)
+        self._started = np.zeros((R, len(self._ceilings)), dtype=bool)
+        self.crises = np.zeros(R)
+        self.breach_step = np.full(R, np.nan)
+        self.breach_size = np.zeros(R)
+        self.after_expiry_step = np.full(R, np.nan)
 
-    def _value(self, event: EventSpec, fname: str) -> float | None:
-        return self._event_values.get((self._event_k[id(event)], fname))
-
-    def on_ceiling(self, event: CeilingEvent) -> None:
+    def on_ceiling(self, event: CeilingEvent, mask: np.ndarray) -> None:
         """Event ``ceiling``: a treaty ceiling on the covered states from this step to ``end``."""
-        mask = np.zeros(self.n, dtype=bool)
-        mask[[self.idx[a] for a in event.actors]] = True
-        compliance = self._value(event, "compliance")
-        self.ceilings.append({
-            "mask": mask,
-            "limit": float(self._value(event, "limit")),  # type: ignore[arg-type]
-            "compliance": compliance,
-            "end": np.inf if event.end is None else event.end,
-        })
+        c = self._ceiling_pos[self.event_index]
+        self._started[:, c] |= mask
 
-    def on_doctrine(self, event: DoctrineEvent) -> None:
+    def on_doctrine(self, event: DoctrineEvent, mask: np.ndarray) -> None:
         """Event ``doctrine``: new or scaled coefficients of one state from this step on."""
         i = self.idx[event.actor]
         cols = np.ones(self.n, dtype=bool) if event.towards is None else np.isin(self.ids, event.towards)
         cols[i] = False
-        if (v := self._value(event, "fear")) is not None:
-            self.fear[i, cols] = v
-        if (v := self._value(event, "fear_scale")) is not None:
-            self.fear[i, cols] *= v
-        if (v := self._value(event, "fatigue")) is not None:
-            self.fatigue[i] = v
-        if (v := self._value(event, "grievance")) is not None:
-            self.grievance[i] = v
+        runs = np.nonzero(mask)[0]
+        rr, cc = runs[:, None], np.nonzero(cols)[0][None, :]
+        k = self.event_index
+        if (v := self._event_values.get((k, "fear"))) is not None:
+            self.fear[rr, i, cc] = v[rr]
+        if (v := self._event_values.get((k, "fear_scale"))) is not None:
+            self.fear[rr, i, cc] *= v[rr]
+        if (v := self._event_values.get((k, "fatigue"))) is not None:
+            self.fatigue[runs, i] = v[runs]
+        if (v := self._event_values.get((k, "grievance"))) is not None:
+            self.grievance[runs, i] = v[runs]
 
-    def _crisis_counts(self, k: int) -> np.ndarray:
-        """How many of ``k`` crises involve each state (pairs drawn uniformly)."""
-        linked = (self.fear + self.fear.T) > 0
-        ii, jj = np.nonzero(np.triu(linked, 1))
-        if ii.size == 0:
-            ii, jj = np.triu_indices(self.n, 1)
-        pick = self.rng.integers(ii.size, size=k)
-        return np.bincount(ii[pick], minlength=self.n) + np.bincount(jj[pick], minlength=self.n)
+    def _compliance(self, c: int) -> FloatArray:
+        k = self._ceilings[c][0]
+        v = self._event_values.get((k, "compliance"))
+        return self._param("compliance") if v is None else v
 
     def advance(self) -> None:
-        """One Euler step, crises, ceiling compliance and breach bookkeeping, for all states."""
-        dt = self.p["dt"]
-        step = self.steps
-        noise = self.p["noise"]
-        eps = self.rng.standard_normal(self.n) if noise > 0 else None
-        x = euler_step(self.x, system_matrix(self.fear, self.fatigue), self.grievance, dt, noise, eps)
-        rate = self.p["shock_rate"] * dt
-        if rate > 0:
-            k = int(self.rng.poisson(rate))
-            if k:
-                self.crises += k
-                x = x * (1.0 + self.p["shock_size"]) ** self._crisis_counts(k)
+        """One Euler step, crises, ceiling compliance and breach bookkeeping, for all states and runs."""
+        t = self.steps
+        dt = self._param("dt")
+        x = self.x
+        new = x + dt[:, None] * (np.matmul(self._system(), x[:, :, None])[:, :, 0] + self.grievance)
+        if self._eps is not None:
+            new = new + (self._param("noise") * np.sqrt(dt))[:, None] * x * self._eps[:, t - 1]
+        x = np.maximum(new, 0.0)
+        if self._u_crises is not None:
+            ii, jj = self._pairs
+            linked = (self.fear[:, ii, jj] + self.fear[:, jj, ii]) > 0  # (R, P)
+            linked[~linked.any(axis=1)] = True  # no linked pair: crises pick among all pairs
+            lam = np.where(linked, (self._param("shock_rate") * dt / linked.sum(axis=1))[:, None], 0.0)
+            k = poisson_from_uniform(self._u_crises[:, t - 1], lam)
+            total = k.sum(axis=1)
+            if total.any():
+                self.crises += total
+                x = x * (1.0 + self._param("shock_size"))[:, None] ** (k @ self._incidence)
         share = self.counted_share
-        for c in self.ceilings:
-            if step < c["end"]:
-                with np.errstate(divide="ignore"):
-                    cap = np.where(c["mask"] & (share > 0), c["limit"] / share, np.inf)
-                comp = self.p["compliance"] if c["compliance"] is None else c["compliance"]
-                x = apply_ceiling(x, cap, comp)
+        in_force = self._started & (t < self._ends)
+        for c in range(len(self._ceilings)):
+            if not in_force[:, c].any():
+                continue
+            limit = self._event_values[(self._ceilings[c][0], "limit")]
+            with np.errstate(divide="ignore"):
+                cap = np.where(self._cover[c] & (share > 0), limit[:, None] / share, np.inf)
+            x = apply_ceiling(x, cap, np.where(in_force[:, c], self._compliance(c), 0.0)[:, None])
         self.x = x
-        for c in self.ceilings:
-            excess = share[c["mask"]] * x[c["mask"]] - c["limit"]
-            if step < c["end"]:
-                worst = float(excess.max())
-                if worst > 1e-9 * max(1.0, c["limit"]):
-                    if np.isnan(self.breach_step):
-                        self.breach_step = float(step)
-                    self.breach_size = max(self.breach_size, worst)
-            elif np.isnan(self.after_expiry_step) and (excess > 0).any():
-                self.after_expiry_step = float(step)
+        for c in range(len(self._ceilings)):
+            started = self._started[:, c]
+            if not started.any():
+                continue
+            cover = self._cover[c]
+            limit = self._event_values[(self._ceilings[c][0], "limit")]
+            excess = share[:, cover] * x[:, cover] - limit[:, None]
+            if t < self._ends[c]:
+                worst = excess.max(axis=1)
+                hit = started & (worst > 1e-9 * np.maximum(1.0, limit))
+                self.breach_step = np.where(hit & np.isnan(self.breach_step), float(t), self.breach_step)
+                self.breach_size = np.where(hit, np.maximum(self.breach_size, worst), self.breach_size)
+            else:
+                hit = started & np.isnan(self.after_expiry_step) & (excess > 0).any(axis=1)
+                self.after_expiry_step = np.where(hit, float(t), self.after_expiry_step)
 
     # -- records ------------------------------------------------------------------------------
-    def ceilings_in_force(self) -> int:
-        """Number of ceilings in force at the end of the current step."""
-        return sum(1 for c in self.ceilings if self.steps < c["end"])
+    def ceilings_in_force(self) -> NDArray[np.int64]:
+        """Number of ceilings in force at the end of the current step, per run."""
+        return (self._started & (self.steps < self._ends)).sum(axis=1)
 
-    def total(self) -> float:
-        """Sum of all arsenals."""
-        return float(self.x.sum())
+    def total(self) -> FloatArray:
+        """Sum of all arsenals, per run."""
+        return self.x.sum(axis=1)
+
+    def _arsenal(self, index: int) -> FloatArray:
+        return self.x[:, index].copy()
 
     def reporters(self) -> dict[str, Any]:
         """Per-step columns: each arsenal, their total and the number of ceilings in force."""
-        rep: dict[str, Any] = {f"arsenal.{a}": partial(_arsenal_of, index=i) for i, a in enumerate(self.ids)}
+        rep: dict[str, Any] = {f"arsenal.{a}": [self._arsenal, [i]] for i, a in enumerate(self.ids)}
         rep["total"] = self.total
         rep["ceilings_in_force"] = self.ceilings_in_force
         return rep
 
-    def outcomes(self) -> dict[str, float | bool | str]:
-        """Final arsenals and ratios, equilibrium and stability, breaches, crises."""
-        out: dict[str, float | bool | str] = {f"final.{a}": float(self.x[i]) for i, a in enumerate(self.ids)}
-        for i, a in enumerate(self.ids):
-            for j in range(i + 1, self.n):
-                out[f"ratio.{a}.{self.ids[j]}"] = float(self.x[i] / self.x[j]) if self.x[j] > 0 else np.nan
-        stable = is_stable(self.fear, self.fatigue)
-        eq = equilibrium(self.fear, self.fatigue, self.grievance) if stable else np.full(self.n, np.nan)
-        out.update({f"equilibrium.{a}": float(eq[i]) for i, a in enumerate(self.ids)})
-        out["stable"] = bool(stable)
-        out["stable_initial"] = bool(self.stable_initial)
-        out["spectral_abscissa"] = spectral_abscissa(self.fear, self.fatigue)
-        out["breach"] = bool(not np.isnan(self.breach_step))
-        out["breach_step"] = self.breach_step
-        out["breach_size"] = self.breach_size
-        out["above_limit_after_expiry_step"] = self.after_expiry_step
-        out["crises"] = float(self.crises)
-        out.update(self.event_inputs)
+    def outcomes(self) -> dict[str, Any]:
+        """Final arsenals and ratios, equilibrium and stability, breaches, crises: arrays over the runs."""
+        x = self.x
+        out: dict[str, Any] = {f"final.{a}": x[:, i].copy() for i, a in enumerate(self.ids)}
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for i, a in enumerate(self.ids):
+                for j in range(i + 1, self.n):
+                    out[f"ratio.{a}.{self.ids[j]}"] = np.where(x[:, j] > 0, x[:, i] / x[:, j], np.nan)
+        system = self._system()
+        alpha = batched_spectral_abscissa(system)
+        stable = alpha < 0.0
+        eq = np.full((self.R, self.n), np.nan)
+        if stable.any():  # a stable system matrix is non-singular
+            eq[stable] = np.linalg.solve(-system[stable], self.grievance[stable][:, :, None])[:, :, 0]
+        out.update({f"equilibrium.{a}": eq[:, i].copy() for i, a in enumerate(self.ids)})
+        out["stable"] = stable
+        out["stable_initial"] = self.stable_initial.copy()
+        out["spectral_abscissa"] = alpha
+        out["breach"] = ~np.isnan(self.breach_step)
+        out["breach_step"] = self.breach_step.copy()
+        out["breach_size"] = self.breach_size.copy()
+        out["above_limit_after_expiry_step"] = self.after_expiry_step.copy()
+        out["crises"] = self.crises.astype(float)
+        out.update({k: v.copy() for k, v in self.event_inputs.items()})
         return out

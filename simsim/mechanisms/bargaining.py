@@ -49,8 +49,7 @@ until no position changes by more than a tolerance, or the step limit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -66,6 +65,8 @@ __all__ = [
     "COMPROMISE",
     "CONFRONTATION",
     "OFFER_KINDS",
+    "OFFER_RULES",
+    "POSITION_TOLERANCE",
     "BargainingModel",
     "RoundResult",
     "bargaining_round",
@@ -83,6 +84,13 @@ __all__ = [
 ]
 
 Normalisation = Literal["all_pairs", "pair"]
+OfferRule = Literal["least_change", "replication"]
+#: Offer rules by the code of the ``offer_rule`` parameter (0 and 1).
+OFFER_RULES: tuple[str, ...] = ("least_change", "replication")
+#: Positions closer than this fraction of the issue scale's span count as one position: such
+#: actors make no offers to each other, and changes of position this close tie. It keeps a
+#: perturbation of an input by 1e-13 from changing the path (exact equality would).
+POSITION_TOLERANCE = 1e-9
 
 #: Offer kinds as stored in the ``kinds`` matrix of :func:`resolve_offers` (0 = no offer).
 CONFRONTATION = 1
@@ -101,6 +109,197 @@ def _as_float(a: ArrayLike) -> FloatArray:
     return np.asarray(a, dtype=np.float64)
 
 
+def _runs(a: ArrayLike, shape: tuple[int, ...]) -> FloatArray:
+    """``a`` broadcast to ``shape`` (a scalar per run, or per run and actor)."""
+    return np.broadcast_to(_as_float(a), shape)
+
+
+# -- batched kernels: every array has a leading axis of R runs ------------------------------
+# The public functions below call them with R = 1. Sums run over explicit axes (never BLAS),
+# so each run's numbers do not depend on how many runs are computed together.
+
+
+def _wmean(x: FloatArray, w: FloatArray) -> FloatArray:
+    total = w.sum(axis=-1)
+    safe = np.where(total > 0, total, 1.0)
+    return np.where(total > 0, (w * x).sum(axis=-1) / safe, x.mean(axis=-1))
+
+
+def _distances(x: FloatArray, span: FloatArray) -> FloatArray:
+    return np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]
+
+
+def _votes(x: FloatArray, w: FloatArray, span: FloatArray) -> FloatArray:
+    load = (w[:, :, None] * _distances(x, span)).sum(axis=1)  # load[r, k] = sum_i w_i d_ik
+    return load[:, None, :] - load[:, :, None]
+
+
+def _median(x: FloatArray, w: FloatArray, span: FloatArray) -> tuple[FloatArray, NDArray[np.int64]]:
+    v = _votes(x, w, span)
+    worst = v.min(axis=2)
+    tol = 1e-12 * np.maximum(1.0, np.abs(v).max(axis=(1, 2), initial=0.0))
+    best = worst >= (worst.max(axis=1) - tol)[:, None]
+    mean = _wmean(x, w)
+    idx = np.broadcast_to(np.arange(x.shape[1]), x.shape)
+    # lexicographic: a Condorcet winner, closest to the mean, then smallest position, then lowest index
+    j = np.lexsort((idx, x, np.abs(x - mean[:, None]), ~best), axis=-1)[:, 0]
+    return x[np.arange(x.shape[0]), j], j
+
+
+def _support(x: FloatArray, w: FloatArray, span: FloatArray, r: FloatArray) -> FloatArray:
+    d = _distances(x, span) ** r[:, :, None]  # d[r, k, a]
+    return w[:, :, None, None] * (d[:, :, None, :] - d[:, :, :, None])
+
+
+def _net_support(x: FloatArray, w: FloatArray, span: FloatArray, r: FloatArray) -> FloatArray:
+    """``S[r, i, j] = sum_k max(v_k^{ij}, 0)``: the voters' support for i over j (B4, B5's numerator).
+
+    Accumulated voter by voter, so no ``(R, n, n, n)`` array is built.
+    """
+    d = _distances(x, span) ** r[:, :, None]  # d[r, k, a]
+    out = np.zeros_like(d)
+    for k in range(x.shape[1]):
+        dk = d[:, k]
+        out += w[:, k, None, None] * np.maximum(dk[:, None, :] - dk[:, :, None], 0.0)
+    return out
+
+
+def _probability(support: FloatArray, pair: NDArray[np.bool_]) -> FloatArray:
+    """(B5) from the net support ``S``.
+
+    With non-negative weights ``|v_k^{ij}| = max(v_k^{ij}, 0) + max(v_k^{ji}, 0)``, so the total
+    absolute vote on the pair is ``S_ij + S_ji`` and over all pairs ``2 sum S``.
+    """
+    out = np.empty_like(support)
+    if (~pair).any():
+        sub = support[~pair]
+        total = 2.0 * sub.sum(axis=(1, 2))
+        safe = np.where(total > 0, total, 1.0)
+        out[~pair] = np.where(total[:, None, None] > 0, sub / safe[:, None, None], 0.0)
+    if pair.any():
+        sub = support[pair]
+        total_pair = sub + sub.transpose(0, 2, 1)
+        safe_pair = np.where(total_pair > 0, total_pair, 1.0)
+        out[pair] = np.where(total_pair > 0, sub / safe_pair, 0.5)
+    return out
+
+
+def _eu(x: FloatArray, s: FloatArray, p: FloatArray, r: FloatArray, mu: FloatArray, span: FloatArray,
+        q: FloatArray, t: FloatArray, other: bool = True) -> tuple[FloatArray, FloatArray]:
+    d = _distances(x, span)
+    dmu = np.abs(x - mu[:, None]) / span[:, None]
+    q3, t3 = q[:, None, None], t[:, None, None]
+    diag = np.arange(x.shape[1])
+    own = _challenge_eu(d, dmu[:, :, None], p, s[:, None, :], r[:, :, None], q3, t3)
+    own[:, diag, diag] = 0.0
+    if not other:
+        return own, own
+    oth = _challenge_eu(d, dmu[:, None, :], p.transpose(0, 2, 1), s[:, :, None], r[:, :, None], q3, t3)
+    oth[:, diag, diag] = 0.0
+    return own, oth
+
+
+def _risk(x: FloatArray, w: FloatArray, s: FloatArray, mu: FloatArray, span: FloatArray, q: FloatArray,
+          t: FloatArray, pair: NDArray[np.bool_]) -> FloatArray:
+    ones = np.ones_like(x)
+    p = _probability(_net_support(x, w, span, ones), pair)
+    own, _ = _eu(x, s, p, ones, mu, span, q, t, other=False)
+    security = own.sum(axis=1)  # diagonal is zero: sum over challengers i != j
+    hi, lo = security.max(axis=1), security.min(axis=1)
+    flat = hi - lo <= 1e-12 * np.maximum(1.0, np.maximum(np.abs(hi), np.abs(lo)))
+    width = np.where(flat, 1.0, hi - lo)
+    big_r = (2.0 * security - hi[:, None] - lo[:, None]) / width[:, None]
+    r = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
+    r[flat] = 1.0
+    return r
+
+
+def _first_min(key: FloatArray, tol: FloatArray) -> NDArray[np.int64]:
+    """Per row, the first index whose key is within ``tol`` of the row's minimum."""
+    least = key.min(axis=2, keepdims=True)
+    return np.argmax(key <= least + tol[:, None, None], axis=2).astype(np.int64)
+
+
+def _resolve(x: FloatArray, a: FloatArray, b: FloatArray, replication: NDArray[np.bool_], atol: FloatArray
+             ) -> tuple[NDArray[np.int8], FloatArray, NDArray[np.int64], FloatArray]:
+    R, n = x.shape
+    xi, xj = x[:, :, None], x[:, None, :]
+    apart = np.abs(xi - xj) > atol[:, None, None]  # positions within atol are one position
+    offered = (b > 0) & apart
+    confront = offered & (a > 0)
+    compromise = offered & (a <= 0) & (-a < b)
+    capitulate = offered & (a < 0) & (-a >= b)
+    kinds = np.zeros((R, n, n), dtype=np.int8)
+    kinds[confront] = CONFRONTATION
+    kinds[compromise] = COMPROMISE
+    kinds[capitulate] = CAPITULATION
+
+    ratio = np.divide(np.abs(a), b, out=np.zeros_like(a), where=b > 0)
+    proposals = np.where(compromise, xi + (xj - xi) * ratio, np.broadcast_to(xj, (R, n, n)))
+    loses = confront & (b > a)
+    proposals = np.where(confront & ~loses, np.broadcast_to(xi, (R, n, n)), proposals)
+
+    moves = loses | compromise | capitulate
+    cost = np.where(moves, np.abs(proposals - xi), np.inf)
+    # changes of position that differ by less than the tolerance are ties
+    tol = np.maximum(atol, 1e-12 * np.maximum(1.0, np.abs(x).max(axis=1, initial=0.0)))
+    least = cost.min(axis=2, keepdims=True)
+    tied = moves & (cost <= least + tol[:, None, None])
+    chosen = np.argmax(np.where(tied, b, -np.inf), axis=2).astype(np.int64)
+    if replication.any():
+        # confrontations first (least change), then the compromise with the lowest EU-weighted
+        # position (|a| x_i + |b| x_j) / (|a| + |b|), then capitulations (least change)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            weighted = (np.abs(a) * xi + np.abs(b) * xj) / (np.abs(a) + np.abs(b))
+        rep = np.where(
+            loses.any(axis=2),
+            _first_min(np.where(loses, cost, np.inf), tol),
+            np.where(compromise.any(axis=2),
+                     _first_min(np.where(compromise, weighted, np.inf), tol),
+                     _first_min(np.where(capitulate, cost, np.inf), tol)),
+        )
+        chosen = np.where(replication[:, None], rep, chosen)
+    has = moves.any(axis=2)
+    chosen[~has] = -1
+    rr, ii = np.nonzero(has)
+    new_x = x.copy()
+    new_x[rr, ii] = proposals[rr, ii, chosen[rr, ii]]
+    return kinds, proposals, chosen, new_x
+
+
+def _round(x: FloatArray, c: FloatArray, s: FloatArray, span: FloatArray, q: FloatArray, t: FloatArray,
+           pair: NDArray[np.bool_], replication: NDArray[np.bool_], atol: FloatArray,
+           mu: FloatArray | None = None) -> dict[str, FloatArray]:
+    """One round for R runs at once; salience on the 0-1 scale; every argument has a leading run axis.
+
+    ``mu``, the median of ``x`` (B3), is computed unless given.
+    """
+    w = c * s
+    if mu is None:
+        mu, _ = _median(x, w, span)
+    r = _risk(x, w, s, mu, span, q, t, pair)
+    p = _probability(_net_support(x, w, span, r), pair)
+    own, other = _eu(x, s, p, r, mu, span, q, t)
+    kinds, proposals, chosen, new_x = _resolve(x, own, other, replication, atol)
+    return {"x_before": x, "x_after": new_x, "median": mu, "r": r, "p": p, "own": own, "other": other,
+            "kinds": kinds, "proposals": proposals, "chosen": chosen}
+
+
+def _check_normalisation(normalisation: str) -> bool:
+    if normalisation not in ("all_pairs", "pair"):
+        raise ValueError(f"unknown normalisation {normalisation!r}; use 'all_pairs' or 'pair'")
+    return normalisation == "pair"
+
+
+def _check_rule(rule: str) -> bool:
+    if rule not in OFFER_RULES:
+        raise ValueError(f"unknown offer rule {rule!r}; use one of {', '.join(OFFER_RULES)}")
+    return rule == "replication"
+
+
+# -- one run ----------------------------------------------------------------------------------
+
+
 def weighted_mean_position(x: ArrayLike, c: ArrayLike, s: ArrayLike) -> float:
     """Capability-and-salience weighted mean position (B1).
 
@@ -115,11 +314,8 @@ def weighted_mean_position(x: ArrayLike, c: ArrayLike, s: ArrayLike) -> float:
     float
         ``sum(c s x) / sum(c s)``; the unweighted mean when every weight is zero.
     """
-    x, w = _as_float(x), _as_float(c) * _as_float(s)
-    total = w.sum()
-    if total <= 0:
-        return float(x.mean())
-    return float(w @ x / total)
+    x = _as_float(x)
+    return float(_wmean(x[None], (_as_float(c) * _as_float(s))[None])[0])
 
 
 def vote_matrix(x: ArrayLike, c: ArrayLike, s: ArrayLike, span: float) -> FloatArray:
@@ -139,10 +335,8 @@ def vote_matrix(x: ArrayLike, c: ArrayLike, s: ArrayLike, span: float) -> FloatA
         position over actor k's, ``sum_i c_i s_i (|x_i - x_k| - |x_i - x_j|) / span``.
         ``V`` is antisymmetric.
     """
-    x, w = _as_float(x), _as_float(c) * _as_float(s)
-    dist = np.abs(x[:, None] - x[None, :]) / span  # dist[i, k] = |x_i - x_k| / span
-    load = w @ dist  # load[k] = sum_i w_i |x_i - x_k| / span
-    return load[None, :] - load[:, None]
+    x = _as_float(x)
+    return _votes(x[None], (_as_float(c) * _as_float(s))[None], np.array([float(span)]))[0]
 
 
 def condorcet_median(x: ArrayLike, c: ArrayLike, s: ArrayLike, span: float) -> tuple[float, int]:
@@ -167,15 +361,8 @@ def condorcet_median(x: ArrayLike, c: ArrayLike, s: ArrayLike, span: float) -> t
         to the weighted mean, then to the lower position.
     """
     x = _as_float(x)
-    v = vote_matrix(x, c, s, span)
-    worst = v.min(axis=1)
-    tol = 1e-12 * max(1.0, float(np.abs(v).max(initial=0.0)))
-    best = worst >= worst.max() - tol
-    mean = weighted_mean_position(x, c, s)
-    # lexicographic: closest to the mean, then smallest position, then lowest index
-    order = np.lexsort((np.arange(x.size), x, np.abs(x - mean), ~best))
-    j = int(order[0])
-    return float(x[j]), j
+    mu, j = _median(x[None], (_as_float(c) * _as_float(s))[None], np.array([float(span)]))
+    return float(mu[0]), int(j[0])
 
 
 def voter_support(x: ArrayLike, c: ArrayLike, s: ArrayLike, span: float, r: ArrayLike | None = None) -> FloatArray:
@@ -196,10 +383,9 @@ def voter_support(x: ArrayLike, c: ArrayLike, s: ArrayLike, span: float, r: Arra
         ``v`` of shape ``(n, n, n)``; ``v[k, i, j] = c_k s_k (d_kj^{r_k} - d_ki^{r_k})``,
         positive when voter k prefers x_i to x_j.
     """
-    x, w = _as_float(x), _as_float(c) * _as_float(s)
-    r = np.ones_like(x) if r is None else _as_float(r)
-    d = (np.abs(x[:, None] - x[None, :]) / span) ** r[:, None]  # d[k, a]
-    return w[:, None, None] * (d[:, None, :] - d[:, :, None])
+    x = _as_float(x)
+    r = np.ones_like(x) if r is None else _runs(r, x.shape)
+    return _support(x[None], (_as_float(c) * _as_float(s))[None], np.array([float(span)]), r[None])[0]
 
 
 def success_probability(
@@ -230,19 +416,11 @@ def success_probability(
         ``"all_pairs"``; the expected utility of challenging an actor at one's own
         position is zero either way.
     """
-    v = voter_support(x, c, s, span, r)
-    support = np.clip(v, 0.0, None).sum(axis=0)
-    if normalisation == "all_pairs":
-        total = float(np.abs(v).sum())
-        if total <= 0:
-            return np.zeros_like(support)
-        return support / total
-    if normalisation == "pair":
-        total_pair = np.abs(v).sum(axis=0)
-        out = np.full_like(support, 0.5)
-        np.divide(support, total_pair, out=out, where=total_pair > 0)
-        return out
-    raise ValueError(f"unknown normalisation {normalisation!r}; use 'all_pairs' or 'pair'")
+    pair = _check_normalisation(normalisation)
+    x = _as_float(x)
+    r = np.ones_like(x) if r is None else _runs(r, x.shape)
+    support = _net_support(x[None], (_as_float(c) * _as_float(s))[None], np.array([float(span)]), r[None])
+    return _probability(support, np.array([pair]))[0]
 
 
 def basic_utilities(d_ij: ArrayLike, d_imu: ArrayLike, r: ArrayLike) -> dict[str, FloatArray]:
@@ -273,10 +451,14 @@ def basic_utilities(d_ij: ArrayLike, d_imu: ArrayLike, r: ArrayLike) -> dict[str
 
 
 def _utility(base: FloatArray, r: FloatArray) -> FloatArray:
-    """``2 - 4 base**r``; the common risk-neutral case ``r = 1`` without the power."""
+    """``2 - 4 base**r``; the common risk-neutral case ``r = 1`` without the power.
+
+    ``base`` is floored at zero: it is negative only when a distance exceeds the span by
+    rounding (a position a hair outside the scale), where the power would be ``nan``.
+    """
     if np.all(r == 1.0):
         return 2.0 - 4.0 * base
-    return 2.0 - 4.0 * np.power(base, r)
+    return 2.0 - 4.0 * np.power(np.maximum(base, 0.0), r)
 
 
 def _challenge_eu(
@@ -285,8 +467,8 @@ def _challenge_eu(
     p: FloatArray,
     s_target: FloatArray,
     r: FloatArray,
-    q: float,
-    t: float,
+    q: FloatArray | float,
+    t: FloatArray | float,
 ) -> FloatArray:
     # (B6), (B7), (B10); (B8)-(B9) only when they carry weight (Q < 1). Same values as
     # basic_utilities(), computed without the terms that Q = 1 multiplies by zero.
@@ -295,11 +477,11 @@ def _challenge_eu(
     u_sq = _utility(np.asarray(0.5), r)
     challenge = s_target * (p * u_s + (1.0 - p) * u_f) + (1.0 - s_target) * u_s
     no_challenge = q * u_sq
-    if q < 1.0:
+    if np.any(np.asarray(q) < 1.0):
         u_b = _utility(0.5 - 0.25 * (d_imu + d_ij), r)
         u_w = _utility(0.5 + 0.25 * (d_imu + d_ij), r)
         no_challenge = no_challenge + (1.0 - q) * (t * u_b + (1.0 - t) * u_w)
-    return challenge - no_challenge
+    return challenge - no_challenge  # type: ignore[no-any-return]
 
 
 def expected_utilities(
@@ -340,14 +522,11 @@ def expected_utilities(
         ``other[i, j] = E^i U_ji`` (i's estimate of j challenging i, also with r_i).
         Diagonals are zero.
     """
-    x, s, p, r = _as_float(x), _as_float(s), _as_float(p), _as_float(r)
-    d = np.abs(x[:, None] - x[None, :]) / span
-    dmu = np.abs(x - mu) / span
-    own = _challenge_eu(d, dmu[:, None], p, s[None, :], r[:, None], q, t)
-    other = _challenge_eu(d, dmu[None, :], p.T, s[:, None], r[:, None], q, t)
-    np.fill_diagonal(own, 0.0)
-    np.fill_diagonal(other, 0.0)
-    return own, other
+    x = _as_float(x)
+    one = np.array
+    own, other = _eu(x[None], _runs(s, x.shape)[None], _as_float(p)[None], _runs(r, x.shape)[None],
+                     one([float(mu)]), one([float(span)]), one([float(q)]), one([float(t)]))
+    return own[0], other[0]
 
 
 def risk_exponents(
@@ -379,19 +558,14 @@ def risk_exponents(
         ``r`` of shape ``(n,)`` in [0.5, 2]; all ones when every security is equal.
     """
     x = _as_float(x)
-    ones = np.ones_like(x)
-    p = success_probability(x, c, s, span, ones, normalisation)
-    own, _ = expected_utilities(x, s, p, ones, mu, span, q, t)
-    security = own.sum(axis=0)  # diagonal is zero: sum over challengers i != j
-    hi, lo = float(security.max()), float(security.min())
-    if hi - lo <= 1e-12 * max(1.0, abs(hi), abs(lo)):
-        return ones
-    big_r = (2.0 * security - hi - lo) / (hi - lo)
-    return (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
+    s = _runs(s, x.shape)
+    one = np.array
+    return _risk(x[None], (_as_float(c) * s)[None], s[None], one([float(mu)]), one([float(span)]),
+                 one([float(q)]), one([float(t)]), one([_check_normalisation(normalisation)]))[0]
 
 
 def resolve_offers(
-    x: ArrayLike, own: ArrayLike, other: ArrayLike
+    x: ArrayLike, own: ArrayLike, other: ArrayLike, rule: OfferRule = "least_change", atol: float = 0.0
 ) -> tuple[NDArray[np.int8], FloatArray, NDArray[np.int64], FloatArray]:
     """Classify every offer and move each actor to its best one.
 
@@ -401,6 +575,17 @@ def resolve_offers(
         Positions, shape ``(n,)``.
     own, other
         ``E^i U_ij`` and ``E^i U_ji`` from :func:`expected_utilities`.
+    rule
+        Which offer an actor accepts. ``"least_change"`` (the paper's rule): the one that
+        changes its position least, ties to the challenger with the larger ``E^i U_ji``, then
+        the lower index. ``"replication"`` (the rule of Scholz et al.'s code as ported in the
+        published replication): any confrontation it loses first (least change), else the
+        compromise with the lowest EU-weighted position
+        ``(|E^i U_ij| x_i + |E^i U_ji| x_j) / (|E^i U_ij| + |E^i U_ji|)``, else a capitulation
+        (least change); ties to the lower index.
+    atol
+        Position tolerance: actors closer than ``atol`` hold one position (they make no
+        offers to each other), and changes of position within ``atol`` of each other tie.
 
     Returns
     -------
@@ -415,35 +600,10 @@ def resolve_offers(
     new_x
         ``(n,)``; positions after the round.
     """
-    x, a, b = _as_float(x), _as_float(own), _as_float(other)
-    n = x.size
-    xi, xj = x[:, None], x[None, :]
-    offered = (b > 0) & (xi != xj)
-    confront = offered & (a > 0)
-    compromise = offered & (a <= 0) & (-a < b)
-    capitulate = offered & (a < 0) & (-a >= b)
-    kinds = np.zeros((n, n), dtype=np.int8)
-    kinds[confront] = CONFRONTATION
-    kinds[compromise] = COMPROMISE
-    kinds[capitulate] = CAPITULATION
-
-    ratio = np.divide(np.abs(a), b, out=np.zeros_like(a), where=b > 0)
-    proposals = np.where(compromise, xi + (xj - xi) * ratio, np.broadcast_to(xj, (n, n)))
-    loses = confront & (b > a)
-    proposals = np.where(confront & ~loses, np.broadcast_to(xi, (n, n)), proposals)
-
-    moves = loses | compromise | capitulate
-    cost = np.where(moves, np.abs(proposals - xi), np.inf)
-    least = cost.min(axis=1, keepdims=True)
-    scale = max(1.0, float(np.abs(x).max(initial=0.0)))
-    tied = moves & (cost <= least + 1e-12 * scale)
-    chosen = np.argmax(np.where(tied, b, -np.inf), axis=1).astype(np.int64)
-    has = moves.any(axis=1)
-    chosen[~has] = -1
-    new_x = x.copy()
-    rows = np.flatnonzero(has)
-    new_x[rows] = proposals[rows, chosen[rows]]
-    return kinds, proposals, chosen, new_x
+    x = _as_float(x)
+    kinds, proposals, chosen, new_x = _resolve(x[None], _as_float(own)[None], _as_float(other)[None],
+                                               np.array([_check_rule(rule)]), np.array([float(atol)]))
+    return kinds[0], proposals[0], chosen[0], new_x[0]
 
 
 @dataclass(frozen=True)
@@ -496,6 +656,8 @@ def bargaining_round(
     q: float = 1.0,
     t: float = 1.0,
     normalisation: Normalisation = "all_pairs",
+    rule: OfferRule = "least_change",
+    position_tolerance: float = POSITION_TOLERANCE,
 ) -> RoundResult:
     """One round of the model for all actors at once.
 
@@ -509,6 +671,11 @@ def bargaining_round(
         Length of the issue scale (> 0).
     q, t, normalisation
         As in :func:`expected_utilities` and :func:`success_probability`.
+    rule
+        Offer rule, see :func:`resolve_offers`.
+    position_tolerance
+        Positions closer than ``position_tolerance * span`` are one position (see
+        :data:`POSITION_TOLERANCE` and :func:`resolve_offers`).
 
     Returns
     -------
@@ -518,12 +685,12 @@ def bargaining_round(
     x, c, s = _as_float(x), _as_float(c), _as_float(s)
     if span <= 0:
         raise ValueError("span must be positive")
-    mu, _ = condorcet_median(x, c, s, span)
-    r = risk_exponents(x, c, s, mu, span, q, t, normalisation)
-    p = success_probability(x, c, s, span, r, normalisation)
-    own, other = expected_utilities(x, s, p, r, mu, span, q, t)
-    kinds, proposals, chosen, new_x = resolve_offers(x, own, other)
-    return RoundResult(x, new_x, mu, r, p, own, other, kinds, proposals, chosen)
+    one = np.array
+    out = _round(x[None], c[None], s[None], one([float(span)]), one([float(q)]), one([float(t)]),
+                 one([_check_normalisation(normalisation)]), one([_check_rule(rule)]),
+                 one([float(position_tolerance) * float(span)]))
+    return RoundResult(x, out["x_after"][0], float(out["median"][0]), out["r"][0], out["p"][0], out["own"][0],
+                       out["other"][0], out["kinds"][0], out["proposals"][0], out["chosen"][0])  # type: ignore[arg-type]
 
 
 def run_rounds(
@@ -536,6 +703,8 @@ def run_rounds(
     t: float = 1.0,
     normalisation: Normalisation = "all_pairs",
     tolerance: float = 0.0,
+    rule: OfferRule = "least_change",
+    position_tolerance: float = POSITION_TOLERANCE,
 ) -> tuple[FloatArray, list[RoundResult]]:
     """Run up to ``rounds`` rounds without Mesa (used by tests and the docs).
 
@@ -549,7 +718,7 @@ def run_rounds(
         Maximum number of rounds.
     span
         Length of the issue scale; the range of the initial positions when omitted.
-    q, t, normalisation
+    q, t, normalisation, rule, position_tolerance
         As in :func:`bargaining_round`.
     tolerance
         Stop after a round in which no position changed by more than this.
@@ -566,7 +735,7 @@ def run_rounds(
     path = [x]
     results: list[RoundResult] = []
     for _ in range(rounds):
-        res = bargaining_round(path[-1], c, s, span, q, t, normalisation)
+        res = bargaining_round(path[-1], c, s, span, q, t, normalisation, rule, position_tolerance)
         results.append(res)
         path.append(res.x_after)
         if np.max(np.abs(res.x_after - res.x_before), initial=0.0) <= tolerance:
@@ -610,10 +779,6 @@ def fearon_bargaining_range(p: float, c_a: float, c_b: float) -> tuple[float, fl
 # =======================================================================================
 
 _SALIENCE_SCALE = 100.0
-
-
-def _actor_position(model: BargainingModel, i: int) -> float:
-    return float(model.x[i])
 
 
 @register_mechanism
@@ -677,6 +842,14 @@ class BargainingModel(DiplomacyModel):
             default=1e-9,
             low=0.0,
             doc="Stop when no position moves by more than tolerance x span in a round.",
+        ),
+        "offer_rule": Param(
+            default=0,
+            low=0,
+            high=1,
+            integer=True,
+            doc="Offer accepted: 0 = least change of position (the paper), 1 = the published replication's "
+            "(confrontations first, then the compromise with the lowest EU-weighted position).",
         ),
     }
     attributes: ClassVar[dict[str, Param]] = {
@@ -765,84 +938,100 @@ class BargainingModel(DiplomacyModel):
                     f"position of '{a.id}' ({q.describe()}) leaves the issue scale [{lo:g}, {hi:g}]",
                 )
 
-    # -- run -----------------------------------------------------------------------------
+    # -- run: R runs side by side ----------------------------------------------------------
+    vectorised = True
+
     def setup(self) -> None:
-        """Arrays for this run: positions, capabilities, saliences (0-1) and the span."""
+        """Arrays of every run: positions, capabilities, saliences (0-1), spans and options."""
+        R, n = self.R, self.n
+        # every parameter as an array over the runs (a single run's inputs may be scalars)
+        self.p = {k: np.broadcast_to(np.asarray(v, dtype=float), (R,)).copy() for k, v in self.p.items()}
         self.x0 = self.attr["position"].astype(float).copy()
         self.x = self.x0.copy()
         self.c = self.attr["capability"].astype(float)
         self.s_raw = self.attr["salience"].astype(float)
-        lo, hi = self.p.get("scale_min", np.nan), self.p.get("scale_max", np.nan)
-        if np.isfinite(lo) and np.isfinite(hi):
-            self.span = float(hi - lo)
-        else:
-            self.span = float(self.x0.max() - self.x0.min()) or 1.0
-        self.mean_position = weighted_mean_position(self.x, self.c, self.s_raw)
-        self.median_position = condorcet_median(self.x, self.c, self.s_raw, self.span)[0]
-        self.initial_mean, self.initial_median = self.mean_position, self.median_position
-        zero = dict.fromkeys(OFFER_KINDS.values(), 0)
-        self.offers = dict(zero)
-        self.accepted = dict(zero)
-        self.total_offers = dict(zero)
-        self.moves_total = 0
-        self.made = np.zeros(self.n, dtype=np.int64)
-        self.caused = np.zeros(self.n, dtype=np.int64)
-        self.rounds_run = 0
-        self.converged = False
+        self.s = self.s_raw / _SALIENCE_SCALE
+        self.w = self.c * self.s
+        lo, hi = self.p["scale_min"], self.p["scale_max"]
+        rng_span = self.x0.max(axis=1) - self.x0.min(axis=1)
+        self.span = np.where(np.isfinite(lo) & np.isfinite(hi), hi - lo, np.where(rng_span > 0, rng_span, 1.0))
+        self.pair = self.p["pair_normalisation"] >= 0.5
+        self.replication = self.p["offer_rule"] >= 0.5
+        self.atol = POSITION_TOLERANCE * self.span
+        self.mean_position = _wmean(self.x, self.w)
+        self.median_position = _median(self.x, self.w, self.span)[0]
+        self.initial_mean, self.initial_median = self.mean_position.copy(), self.median_position.copy()
+        zero = {k: np.zeros(R, dtype=np.int64) for k in OFFER_KINDS.values()}
+        self.offers = {k: v.copy() for k, v in zero.items()}
+        self.accepted = {k: v.copy() for k, v in zero.items()}
+        self.total_offers = {k: v.copy() for k, v in zero.items()}
+        self.moves_total = np.zeros(R, dtype=np.int64)
+        self.made = np.zeros((R, n), dtype=np.int64)
+        self.caused = np.zeros((R, n), dtype=np.int64)
+        self.rounds_run = np.zeros(R, dtype=np.int64)
+        self.converged = np.zeros(R, dtype=bool)
 
     def reporters(self) -> dict[str, object]:
         """Mean and median position, each actor's position, and offers per kind per round."""
         rep: dict[str, object] = {"mean_position": "mean_position", "median_position": "median_position"}
         for i, aid in enumerate(self.ids):
-            rep[f"position.{aid}"] = partial(_actor_position, i=i)
+            rep[f"position.{aid}"] = [self._position, [i]]
         for kind in OFFER_KINDS.values():
-            rep[f"offers.{kind}"] = partial(_count, table="offers", kind=kind)
-            rep[f"accepted.{kind}"] = partial(_count, table="accepted", kind=kind)
+            rep[f"offers.{kind}"] = [self._count, ["offers", kind]]
+            rep[f"accepted.{kind}"] = [self._count, ["accepted", kind]]
         return rep
 
-    def advance(self) -> None:
-        """One round (B1)-(B14) for all actors at once."""
-        norm: Normalisation = "pair" if self.p["pair_normalisation"] >= 0.5 else "all_pairs"
-        res = bargaining_round(self.x, self.c, self.s_raw / _SALIENCE_SCALE, self.span, self.p["q"], self.p["t"], norm)
-        self.last_round = res
-        self.offers = res.offer_counts()
-        self.accepted = res.accepted_counts()
-        for k, v in self.offers.items():
-            self.total_offers[k] += v
-        moved = np.flatnonzero(res.chosen >= 0)
-        self.moves_total += int(moved.size)
-        self.made += (res.kinds > 0).sum(axis=0)
-        np.add.at(self.caused, res.chosen[moved], 1)
-        change = float(np.max(np.abs(res.x_after - res.x_before), initial=0.0))
-        self.x = res.x_after
-        self.attr["position"] = self.x  # agents read their current position from here
-        self.mean_position = weighted_mean_position(self.x, self.c, self.s_raw)
-        self.median_position = condorcet_median(self.x, self.c, self.s_raw, self.span)[0]
-        self.rounds_run += 1
-        if change <= self.p["tolerance"] * self.span:
-            self.converged = True
-            self.running = False
+    def _position(self, i: int) -> FloatArray:
+        return self.x[:, i].copy()
 
-    def outcomes(self) -> dict[str, float | bool | str]:
-        """Per-run outcomes (see :meth:`outcome_specs`)."""
-        out: dict[str, float | bool | str] = {
-            "forecast": self.mean_position,
-            "final_median": self.median_position,
+    def _count(self, table: str, kind: str) -> NDArray[np.int64]:
+        return getattr(self, table)[kind].copy()  # type: ignore[no-any-return]
+
+    def advance(self) -> None:
+        """One round (B1)-(B14) for all actors of every run that has not converged."""
+        active = ~self.converged
+        for table in (self.offers, self.accepted):
+            for v in table.values():
+                v[:] = 0
+        if not active.any():
+            return
+        a = np.flatnonzero(active)
+        res = _round(self.x[a], self.c[a], self.s[a], self.span[a], self.p["q"][a], self.p["t"][a],
+                     self.pair[a], self.replication[a], self.atol[a], mu=self.median_position[a])
+        kinds, chosen = res["kinds"], res["chosen"]
+        rr, ii = np.nonzero(chosen >= 0)
+        taken = kinds[rr, ii, chosen[rr, ii]]
+        for k, name in OFFER_KINDS.items():
+            self.offers[name][a] = (kinds == k).sum(axis=(1, 2))
+            self.accepted[name][a] = np.bincount(rr[taken == k], minlength=a.size)
+            self.total_offers[name] += self.offers[name]
+        self.moves_total[a] += (chosen >= 0).sum(axis=1)
+        self.made[a] += (kinds > 0).sum(axis=1)
+        np.add.at(self.caused, (a[rr], chosen[rr, ii]), 1)
+        change = np.max(np.abs(res["x_after"] - self.x[a]), axis=1, initial=0.0)
+        self.x[a] = res["x_after"]
+        self.attr["position"] = self.x  # agents read their current position from here
+        self.mean_position = _wmean(self.x, self.w)
+        self.median_position = _median(self.x, self.w, self.span)[0]
+        self.rounds_run[a] += 1
+        self.converged[a] = change <= self.p["tolerance"][a] * self.span[a]
+
+    def outcomes(self) -> dict[str, NDArray[Any]]:
+        """Per-run outcomes (see :meth:`outcome_specs`), arrays over the runs of the model."""
+        out: dict[str, NDArray[Any]] = {
+            "forecast": self.mean_position.copy(),
+            "final_median": self.median_position.copy(),
             "initial_mean": self.initial_mean,
             "initial_median": self.initial_median,
-            "confrontations": float(self.total_offers["confrontation"]),
-            "compromises": float(self.total_offers["compromise"]),
-            "capitulations": float(self.total_offers["capitulation"]),
-            "moves": float(self.moves_total),
-            "rounds": float(self.rounds_run),
-            "converged": self.converged,
+            "confrontations": self.total_offers["confrontation"].astype(float),
+            "compromises": self.total_offers["compromise"].astype(float),
+            "capitulations": self.total_offers["capitulation"].astype(float),
+            "moves": self.moves_total.astype(float),
+            "rounds": self.rounds_run.astype(float),
+            "converged": self.converged.copy(),
         }
         for i, aid in enumerate(self.ids):
-            out[f"final_position.{aid}"] = float(self.x[i])
-            out[f"challenges_made.{aid}"] = float(self.made[i])
-            out[f"moves_caused.{aid}"] = float(self.caused[i])
+            out[f"final_position.{aid}"] = self.x[:, i].copy()
+            out[f"challenges_made.{aid}"] = self.made[:, i].astype(float)
+            out[f"moves_caused.{aid}"] = self.caused[:, i].astype(float)
         return out
-
-
-def _count(model: BargainingModel, table: str, kind: str) -> int:
-    return int(getattr(model, table)[kind])

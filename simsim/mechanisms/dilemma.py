@@ -8,12 +8,19 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+from scipy import special
 
 from simsim.model import DiplomacyModel, OutcomeSpec, Param, RelationSpec, ReporterSpec
 from simsim.registry import register_mechanism
 from simsim.scenario.schema import EventSpec, Scenario
 
 DECISIONS = ("no_visit", "declined", "arrest", "no_arrest")
+#: the host's options, in the order of the last axis of :func:`option_utilities`
+OPTIONS = ("call_off", "arrest", "no_arrest")
+REVIEWS = ("none", "found", "not_found", "pending")
+#: longest finding delay (steps) the expected discount sums over exactly; the lognormal's mass
+#: beyond it is counted at this delay
+MAX_DELAY = 1200
 
 
 class Visit(EventSpec):
@@ -31,7 +38,45 @@ def logistic(x: np.ndarray | float) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
-def compliance_utility(
+def softmax(x: np.ndarray) -> np.ndarray:
+    """Multinomial logit over the last axis, computed without overflow."""
+    z = x - np.max(x, axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def finding_delay_steps(median: np.ndarray | float, spread: np.ndarray | float, u: np.ndarray) -> np.ndarray:
+    r"""Delay in steps from a non-compliance to the institution's review, for uniforms ``u``.
+
+    :math:`d = \max(1, \mathrm{round}(M e^{s z}))`, :math:`z = \Phi^{-1}(u)`: a lognormal with
+    median ``median`` (M) and log standard deviation ``spread`` (s), rounded to whole steps.
+    """
+    z = special.ndtri(np.clip(u, 1e-300, 1 - 1e-16))
+    d = np.rint(np.asarray(median, dtype=float) * np.exp(np.asarray(spread, dtype=float) * z))
+    return np.clip(d, 1, 10 * MAX_DELAY).astype(np.int64)
+
+
+def expected_discount(median: np.ndarray | float, spread: np.ndarray | float,
+                      discount: np.ndarray | float) -> np.ndarray:
+    r""":math:`E[\beta^d]` for the rounded lognormal delay d of :func:`finding_delay_steps`.
+
+    Exact sum over d = 1..``MAX_DELAY`` of :math:`\beta^d P(d)`, the mass beyond counted at
+    ``MAX_DELAY``. Arrays broadcast (one value per run).
+    """
+    m = np.atleast_1d(np.asarray(median, dtype=float))[..., None]
+    s = np.atleast_1d(np.asarray(spread, dtype=float))[..., None]
+    b = np.atleast_1d(np.asarray(discount, dtype=float))[..., None]
+    k = np.arange(1, MAX_DELAY + 1, dtype=float)
+    upper = np.log(k + 0.5)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        zs = (upper - np.log(m)) / s
+        cdf = np.where(s > 0, special.ndtr(zs), (np.rint(m) <= k + 0.0).astype(float))
+    cdf[..., -1] = 1.0  # the tail beyond MAX_DELAY is counted at MAX_DELAY
+    pmf = np.diff(cdf, axis=-1, prepend=0.0)
+    return (pmf * b ** k).sum(axis=-1)
+
+
+def option_utilities(
     *,
     member: np.ndarray,
     credibility: np.ndarray | float,
@@ -41,19 +86,20 @@ def compliance_utility(
     support: np.ndarray,
     domestic: np.ndarray,
     third_mask: np.ndarray,
+    discount: np.ndarray | float,
     p: dict[str, Any],
 ) -> np.ndarray:
-    r"""Utility difference comply minus not comply, :math:`\Delta U_{hp}`, for all pairs at once.
+    r"""Expected utility of each of the host's options, :math:`EU_{hp}(k)`, for all pairs at once.
 
-    Every array may carry leading run axes (``R`` runs side by side); shapes below are for
-    one run.
+    Every array may carry a leading run axis (``R`` runs side by side); shapes below are for
+    one run. The options are :data:`OPTIONS`: call the visit off, arrest, host without arrest.
 
     Parameters
     ----------
     member : ndarray, shape (n,)
         1 where the actor is a member of the institution.
     credibility : float or ndarray, shape (R,)
-        Current enforcement credibility :math:`C_t`.
+        Current credibility of the norm :math:`C_t`.
     dependence, trade, ties : ndarray, shape (n, n) or (R, n, n)
         Relations ``energy_dependence``, ``trade_share`` and ``ties`` (row: host).
     support : ndarray, shape (n,) or (R, n)
@@ -62,100 +108,121 @@ def compliance_utility(
         Domestic pressure toward compliance :math:`M_h`.
     third_mask : ndarray of bool, shape (n,)
         Actors that count as third parties (not the institution).
+    discount : float or ndarray, shape (R,)
+        Expected discount of the institution's delayed response, :math:`E[\beta^d]` (see
+        :func:`expected_discount`).
     p : dict
-        Parameters (weights ``w_*``, ``retaliation_prob``, ``retaliation_severity``): floats,
-        or arrays of shape (R,).
+        Parameters: floats, or arrays of shape (R,).
 
     Returns
     -------
-    ndarray, shape (n, n) or (R, n, n)
-        ``dU[..., h, p]``: positive favours compliance by host h when p's leader visits.
+    ndarray, shape (n, n, 3) or (R, n, n, 3)
+        ``EU[..., h, p, k]`` for option k of host h when p's leader visits.
     """
 
     def col(x: Any) -> Any:  # a per-run scalar broadcast against (..., n, n)
-        return np.asarray(x)[..., None, None]
+        return np.asarray(x, dtype=float)[..., None, None]
 
-    rho, sev = col(p["retaliation_prob"]), col(p["retaliation_severity"])
-    pos = np.maximum(ties, 0.0)
-    pos *= third_mask
-    # weighted mean support of third parties j != h, p: remove the partner column per pair
-    s_row = support[..., None, :]
-    num = np.einsum("...hj,...j->...h", pos, support)[..., None] - pos * s_row
-    den = pos.sum(axis=-1)[..., None] - pos
-    third = np.divide(num, den, out=np.zeros_like(num), where=den > 1e-12)
-    return (
-        col(p["w_obligation"]) * member[:, None] * col(credibility)
-        - col(p["w_dependence"]) * dependence * rho * sev
-        - col(p["w_trade"]) * trade * rho
-        - col(p["w_ties"]) * ties
-        + col(p["w_third"]) * third
-        + col(p["w_domestic"]) * domestic[..., :, None]
+    rho, sev, tau = col(p["retaliation_prob"]), col(p["retaliation_severity"]), col(p["trade_severity"])
+    c3 = col(p["third_party_cost"])
+    third = third_mask.astype(float)
+    react_n = np.maximum(support, 0.0) * third  # P(j reacts against a non-arrest)
+    react_a = np.maximum(-support, 0.0) * third  # P(j reacts against an arrest)
+    # cost to host h of one reaction by j: ties h-j fall by c3 (valued by the host's regard
+    # for j) and the share tau of trade with j is lost
+    cost = col(p["w_third"]) * c3 * np.maximum(ties, 0.0) + col(p["w_trade"]) * tau * trade  # (..., h, j)
+
+    def over_thirds(w: np.ndarray) -> np.ndarray:
+        """sum_j w_j cost[h, j] over third parties j other than p: shape (..., h, p)."""
+        total = np.einsum("...hj,...j->...h", cost, w)[..., :, None]
+        return total - cost * w[..., None, :]
+
+    m = member[:, None]
+    sanction_ties = col(p["w_third"]) * c3 * np.maximum(ties, 0.0) * ((support > 0) * third)[..., None, :]
+    sanction_ties = sanction_ties.sum(axis=-1)[..., :, None] - sanction_ties  # supporters other than p
+    # the institution's response, reviewed d steps later: finding, referral given a finding,
+    # sanction given a referral (which costs ties with the supporters again)
+    enforcement = col(discount) * col(p["finding_prob"]) * (
+        col(p["w_finding"]) + col(p["referral_prob"]) * (
+            col(p["w_referral"]) + col(p["sanction_prob"]) * (col(p["w_sanction"]) + sanction_ties)))
+    eu_call_off = np.broadcast_to(-col(p["w_ties"]) * col(p["call_off_tie_loss"]), ties.shape)
+    eu_arrest = (
+        -col(p["w_ties"]) * (ties + col(p["partner_tie_loss"]))
+        - rho * (col(p["w_dependence"]) * sev * dependence + col(p["w_trade"]) * tau * trade)
+        - over_thirds(react_a)
     )
+    eu_no_arrest = (
+        col(p["w_ties"]) * col(p["visit_tie_gain"])
+        - over_thirds(react_n)
+        - col(p["w_domestic"]) * domestic[..., :, None]
+        - m * (col(p["w_obligation"]) * col(credibility) + enforcement)
+    )
+    return np.stack([eu_call_off, eu_arrest, eu_no_arrest], axis=-1)
 
 
 @register_mechanism
 class DilemmaModel(DiplomacyModel):
     r"""Obligation vs ties: a member state's choice between an institution's obligation and a partner.
 
-    A *host* state, member of an *institution* (e.g. the ICC), receives a visit from the leader
-    of a *partner* state who is wanted by that institution. Honouring the obligation (arrest)
-    confronts the partner; keeping ties (no arrest) confronts the institution and the third
-    parties that back it. Every step (one month in the shipped scenarios) the model computes,
-    for all host/partner pairs at once, the host's utility difference between complying and
-    not complying:
+    A *host* state, member of an *institution* (e.g. the ICC), expects a visit from the leader
+    of a *partner* state who is wanted by that institution. The host has three options
+    (:data:`OPTIONS`): call the visit off (ask the visitor not to come, move the meeting),
+    arrest, or host without arrest. Each option's expected utility sums the expected value of
+    the consequences the mechanism itself simulates afterwards (one step is one month in the
+    shipped scenarios; third parties j are the actors other than h, p and the institution):
 
     .. math::
 
-        \Delta U_{hp} = w_o\, m_h\, C_t
-            - w_d\, D_{hp}\, \rho\, \sigma
-            - w_x\, X_{hp}\, \rho
-            - w_t\, A_{hp}
-            + w_3\, \frac{\sum_{j} A^+_{hj} s_j}{\sum_{j} A^+_{hj}}
-            + w_m\, M_h
+        EU(\text{call off}) &= -w_t\,\ell_c \\
+        EU(\text{arrest}) &= -w_t (A_{hp} + \ell_a)
+            - \rho\,(w_d\,\sigma D_{hp} + w_x\,\tau X_{hp})
+            - \sum_j s^-_j\,k_{hj} \\
+        EU(\text{no arrest}) &= w_t\,g - \sum_j s^+_j\,k_{hj} - w_m M_h
+            - m_h \big[w_o C_t + E[\beta^d]\,\phi\,(w_f + \psi\,(w_r + \kappa\,(w_s + S_h)))\big]
 
-    with :math:`m_h` = 1 if h is a member of the institution (else 0), :math:`C_t` the norm's
-    enforcement credibility, :math:`D` the energy dependence (share of the host's fuel supplied by
-    p), :math:`\rho` the probability the partner retaliates against an arrest and :math:`\sigma`
-    the share of supply it would cut, :math:`X` the trade share, :math:`A` the ties (affinity,
-    -1..1) and :math:`A^+ = \max(A, 0)`, :math:`s_j` third party j's support for enforcement
-    (relation ``norm_support`` from j to the institution, -1..1; the sum runs over j other than
-    h, p and the institution), and :math:`M_h` domestic pressure toward compliance. Each weight
-    ``w_*`` is a parameter; setting it to 0 switches its term off.
+    with :math:`k_{hj} = w_3\,c\,A^+_{hj} + w_x\,\tau X_{hj}` the cost of one reaction by j (ties
+    fall by c, share :math:`\tau` of trade with j lost), :math:`s^\pm_j = \max(\pm s_j, 0)` the
+    probability that j reacts against a non-arrest / an arrest, :math:`S_h = \sum_{j: s_j > 0}
+    w_3\,c\,A^+_{hj}` the supporters' tie losses after a sanction, :math:`m_h` = 1 if h is a
+    member, :math:`C_t` the norm's credibility, :math:`D, X, A` the relations
+    ``energy_dependence``, ``trade_share`` and ``ties``, :math:`M_h` domestic pressure toward
+    compliance, and :math:`E[\beta^d]` the expected discount of the institution's response
+    delayed by d steps (d a rounded lognormal with median ``finding_delay`` and log-sd
+    ``finding_delay_spread``; :math:`\beta` = ``discount``, 1 for no discounting).
 
-    Choices are quantal responses (logit; McKelvey & Palfrey 1995):
+    Choices are quantal responses (McKelvey & Palfrey 1995): the host picks option k with the
+    multinomial logit probability :math:`P_k \propto e^{\lambda EU(k)}`. Unless the host calls
+    the visit off, the visitor travels in person with probability
+    :math:`1 / (1 + e^{-\lambda_v (V_p - \pi K_p)})`, :math:`\pi = P_{arrest} / (P_{arrest} +
+    P_{no\,arrest})`, where :math:`V_p` is the value of attending in person (attribute
+    ``visit_value``) and :math:`K_p` the cost of arrest (``arrest_cost``); otherwise the visit
+    is declined (attended remotely, as at the BRICS summit in Johannesburg in August 2023).
 
-    * the host complies with probability :math:`P_{hp} = 1 / (1 + e^{-\lambda \Delta U_{hp}})`;
-    * the visitor travels in person with probability
-      :math:`1 / (1 + e^{-\lambda_v (V_p - P_{hp} K_p)})`, where :math:`V_p` is the value of
-      attending in person (attribute ``visit_value``) and :math:`K_p` the cost of arrest
-      (attribute ``arrest_cost``); otherwise the visit is declined (e.g. attendance by video, as
-      at the BRICS summit in Johannesburg in August 2023).
+    Consequences, drawn from the run's own uniforms:
 
-    Consequences, drawn with the run's generator (third parties are the actors other than the
-    host, the partner and the institution):
-
+    * call off: ties h-p fall by ``call_off_tie_loss``; no precedent.
     * arrest: ties h-p fall by ``partner_tie_loss``; the partner retaliates with probability
-      :math:`\rho`, cutting :math:`\sigma D_{hp}` of the host's fuel supply (``energy_shortfall``);
-      third parties with :math:`s_j < 0` react with probability :math:`|s_j|`, lowering ties h-j
-      by ``third_party_cost``; if h is a member, credibility rises,
-      :math:`C \leftarrow C + g (1 - C)`.
-    * no arrest: ties h-p rise by ``visit_tie_gain``; third parties with :math:`s_j > 0` react
-      with probability :math:`s_j` (ties h-j fall by ``third_party_cost``). Only a member is
-      bound, so only a member's refusal is a non-compliance: the precedent erodes
-      credibility for every member, :math:`C \leftarrow C (1 - e)`; after ``finding_delay`` steps
-      the institution finds non-compliance with probability :math:`\phi` (credibility partly
-      restored, :math:`C \leftarrow C + f (1 - C)`), refers it with probability :math:`\psi`
-      given a finding, and a referral leads to sanctions with probability :math:`\kappa`
-      (supporters' ties with h fall again by ``third_party_cost``).
+      :math:`\rho`, cutting :math:`\sigma D_{hp}` of the host's fuel (``energy_shortfall``) and
+      :math:`\tau X_{hp}` of its trade (``trade_loss``); each third party j reacts with
+      probability :math:`s^-_j` (ties h-j fall by c, trade :math:`\tau X_{hj}` lost); if h is a
+      member, credibility rises, :math:`C \leftarrow C + g (1 - C)`.
+    * no arrest: ties h-p rise by ``visit_tie_gain``; each j reacts with probability
+      :math:`s^+_j`. A member's refusal is a non-compliance: credibility erodes for every
+      member, :math:`C \leftarrow C (1 - e)`; d steps later (drawn per visit) the institution
+      finds non-compliance with probability :math:`\phi` (:math:`C \leftarrow C + f (1 - C)`),
+      refers it with probability :math:`\psi`, and a referral leads to sanctions with
+      probability :math:`\kappa` (supporters' ties with h fall by c again). A review due after
+      the last step is reported as ``pending``, never silently dropped.
 
     Because credibility is shared, several hosts facing visits form a network in which each
     non-compliance makes the next one more likely: the norm can hold or unravel.
 
     References: McKelvey, R. D. & Palfrey, T. R. (1995), Quantal response equilibria for normal
-    form games, *Games and Economic Behavior* 10(1); the precedent dynamics follow the
-    norm-cascade argument of Finnemore, M. & Sikkink, K. (1998), International norm dynamics and
-    political change, *International Organization* 52(4). Full description:
-    ``docs/mechanisms/dilemma.md``.
+    form games, *Games and Economic Behavior* 10(1); McFadden, D. (1974), Conditional logit
+    analysis of qualitative choice behavior, in *Frontiers in Econometrics*; the precedent
+    dynamics follow the norm-cascade argument of Finnemore, M. & Sikkink, K. (1998),
+    International norm dynamics and political change, *International Organization* 52(4).
+    Full description: ``docs/mechanisms/dilemma.md``.
     """
 
     name = "dilemma"
@@ -164,18 +231,24 @@ class DilemmaModel(DiplomacyModel):
         "Norm cascades: Finnemore & Sikkink (1998), International Organization 52(4)."
     )
     parameters: ClassVar[dict[str, Param]] = {
-        "w_obligation": Param(1.0, 0, None, "Weight of the legal obligation times the norm's credibility."),
-        "w_dependence": Param(1.0, 0, None, "Weight of energy dependence times expected retaliation."),
-        "w_trade": Param(0.0, 0, None, "Weight of trade with the partner put at risk by retaliation."),
-        "w_ties": Param(1.0, 0, None, "Weight of the value of ties with the partner."),
-        "w_third": Param(1.0, 0, None, "Weight of third parties' expected reactions (weighted by ties)."),
+        "w_obligation": Param(1.0, 0, None, "Weight of breaking the legal obligation, times the norm's credibility."),
+        "w_dependence": Param(1.0, 0, None, "Weight of a fuel shortfall (share of the host's fuel supply cut)."),
+        "w_trade": Param(1.0, 0, None, "Weight of lost trade (share of the host's total trade)."),
+        "w_ties": Param(1.0, 0, None, "Weight of ties with the partner (their value and their change)."),
+        "w_third": Param(1.0, 0, None, "Weight of a fall in ties with a third party, per unit of the host's "
+                         "regard for it."),
         "w_domestic": Param(1.0, 0, None, "Weight of domestic pressure toward compliance."),
-        "rationality": Param(3.0, 0, None, "Logit precision lambda of the host's choice (0: coin flip)."),
+        "w_finding": Param(1.0, 0, None, "Cost to the host of a finding of non-compliance."),
+        "w_referral": Param(1.0, 0, None, "Further cost of a referral (to the ASP or the Security Council)."),
+        "w_sanction": Param(1.0, 0, None, "Further cost of sanctions after a referral."),
+        "rationality": Param(3.0, 0, None, "Logit precision lambda of the host's choice (0: uniform over options)."),
         "visitor_rationality": Param(2.0, 0, None, "Logit precision of the visitor's travel decision."),
         "retaliation_prob": Param(0.5, 0, 1, "Probability the partner retaliates against an arrest."),
         "retaliation_severity": Param(0.5, 0, 1, "Share of the host's partner-supplied fuel cut by retaliation."),
+        "trade_severity": Param(0.5, 0, 1, "Share of trade with a retaliating or reacting actor that is lost."),
         "partner_tie_loss": Param(0.5, 0, 2, "Fall in host-partner ties after an arrest."),
         "visit_tie_gain": Param(0.0, 0, 2, "Rise in host-partner ties after a visit without arrest."),
+        "call_off_tie_loss": Param(0.1, 0, 2, "Fall in host-partner ties when the host calls the visit off."),
         "third_party_cost": Param(0.1, 0, 2, "Fall in host-third party ties when a third party reacts."),
         "precedent_erosion": Param(0.2, 0, 1, "Share of credibility lost per non-compliance (e)."),
         "compliance_reinforcement": Param(0.1, 0, 1, "Share of the credibility gap closed per compliance (g)."),
@@ -183,12 +256,13 @@ class DilemmaModel(DiplomacyModel):
         "finding_prob": Param(1.0, 0, 1, "Probability the institution finds a non-compliance (phi)."),
         "referral_prob": Param(0.5, 0, 1, "Probability of a referral given a finding (psi)."),
         "sanction_prob": Param(0.0, 0, 1, "Probability a referral leads to sanctions (kappa)."),
-        "finding_delay": Param(1, 1, 120, "Steps between a non-compliance and the institution's finding.",
-                               integer=True),
+        "finding_delay": Param(1.0, 1, 120, "Median delay in steps between a non-compliance and the review."),
+        "finding_delay_spread": Param(0.0, 0, 3, "Log standard deviation of that delay (0: fixed delay)."),
+        "discount": Param(1.0, 0, 1, "Per-step discount factor of the host for the delayed review (1: none)."),
         "unravel_threshold": Param(0.2, 0, 1, "Credibility below which the norm counts as unravelled."),
     }
     attributes: ClassVar[dict[str, Param]] = {
-        "credibility": Param(None, 0, 1, "Initial enforcement credibility of the institution's norm.",
+        "credibility": Param(None, 0, 1, "Initial credibility of the institution's norm.",
                              kinds=("institution",)),
         "domestic_compliance": Param(0.0, -1, 1, "Net domestic pressure on a host toward compliance."),
         "visit_value": Param(1.0, 0, None, "Value to a visiting leader of attending in person (vs remotely)."),
@@ -213,8 +287,11 @@ class DilemmaModel(DiplomacyModel):
                  ReporterSpec("arrests", "Arrests so far", "visits"),
                  ReporterSpec("non_compliances", "Non-compliances so far", "visits"),
                  ReporterSpec("findings", "Findings of non-compliance so far", "findings")]
-        return specs + [ReporterSpec(f"p_comply.{h}", f"{names[h]}: probability of complying if visited",
-                                     "probability") for h in cls._hosts(scenario)]
+        for h in cls._hosts(scenario):
+            specs += [ReporterSpec(f"p_comply.{h}", f"{names[h]}: probability of choosing to arrest", "probability"),
+                      ReporterSpec(f"p_call_off.{h}", f"{names[h]}: probability of calling the visit off",
+                                   "probability")]
+        return specs
 
     # -- declarations that depend on the scenario ------------------------------------------
     @staticmethod
@@ -249,11 +326,14 @@ class DilemmaModel(DiplomacyModel):
 
     @classmethod
     def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
-        """Counts, credibility, and per host: decision, retaliation, finding, referral, shortfall, ties."""
+        """Counts, credibility, and per host: decision, review, retaliation, finding, referral, losses, ties."""
         specs = [
             OutcomeSpec("visits", "number", "Visits made in person.", label="Visits made in person", unit="visits"),
-            OutcomeSpec("visits_declined", "number", "Planned visits the visitor declined (attended remotely).",
-                        label="Planned visits declined", unit="visits"),
+            OutcomeSpec("visits_declined", "number", "Planned visits that did not take place in person "
+                        "(the visitor stayed away or the host called the visit off).",
+                        label="Planned visits not made in person", unit="visits"),
+            OutcomeSpec("calls_off", "number", "Planned visits the host called off (asked the visitor not to "
+                        "come, moved the meeting).", label="Visits called off by the host", unit="visits"),
             OutcomeSpec("arrests", "number", "Visits at which the host arrested the visitor.",
                         label="Arrests", unit="visits"),
             OutcomeSpec("non_compliances", "number", "Visits at which a member host did not comply.",
@@ -267,6 +347,9 @@ class DilemmaModel(DiplomacyModel):
                         label="Findings of non-compliance", unit="findings"),
             OutcomeSpec("referrals", "number", "Referrals after a finding.", label="Referrals", unit="referrals"),
             OutcomeSpec("sanctions", "number", "Sanctions after a referral.", label="Sanctions", unit="sanctions"),
+            OutcomeSpec("reviews_pending", "number", "Non-compliances whose review falls after the last step "
+                        "(not yet found or cleared when the run ends).",
+                        label="Reviews still pending at the end", unit="non-compliances"),
             OutcomeSpec("final_credibility", "number", "Norm credibility at the end of the run.",
                         label="Credibility of the norm at the end", unit="credibility (0-1)"),
             OutcomeSpec("norm_unravelled", "bool", "Final credibility below unravel_threshold.",
@@ -278,16 +361,25 @@ class DilemmaModel(DiplomacyModel):
         for h in cls._hosts(scenario):
             host = names[h]
             specs += [
-                OutcomeSpec(f"decision.{h}", "category", f"Outcome of the first visit planned to {h}.", DECISIONS,
+                OutcomeSpec(f"decision.{h}", "category", f"Outcome of the first visit planned to {h}: not "
+                            "planned, declined (not in person), arrest, or hosted without arrest.", DECISIONS,
                             label=f"First visit planned to {host}", unit=""),
+                OutcomeSpec(f"called_off.{h}", "bool", f"{h} called off the first visit planned to it.",
+                            label=f"{host}: called the visit off", unit=""),
+                OutcomeSpec(f"review.{h}", "category", f"The institution's review of {h}'s non-compliance at that "
+                            "visit: none (no non-compliance), found, not_found, or pending (due after the "
+                            "last step).", REVIEWS, label=f"{host}: the institution's review", unit=""),
                 OutcomeSpec(f"retaliation.{h}", "bool", f"The partner retaliated against {h}.",
                             label=f"{host}: the partner retaliated", unit=""),
-                OutcomeSpec(f"finding.{h}", "bool", f"The institution found {h} in non-compliance.",
+                OutcomeSpec(f"finding.{h}", "bool", f"The institution found {h} in non-compliance (within the run).",
                             label=f"{host}: finding of non-compliance", unit=""),
-                OutcomeSpec(f"referral.{h}", "bool", f"{h}'s non-compliance was referred.",
+                OutcomeSpec(f"referral.{h}", "bool", f"{h}'s non-compliance was referred (within the run).",
                             label=f"{host}: non-compliance referred", unit=""),
                 OutcomeSpec(f"energy_shortfall.{h}", "number", f"Share of {h}'s fuel supply cut by retaliation.",
                             label=f"{host}: fuel supply cut by retaliation", unit="share of fuel supply (0-1)"),
+                OutcomeSpec(f"trade_loss.{h}", "number", f"Share of {h}'s total trade lost to retaliation and "
+                            "third parties' reactions.",
+                            label=f"{host}: trade lost", unit="share of total trade (0-1)"),
             ]
             specs += [OutcomeSpec(f"ties_change.{h}.{j}", "number", f"Change in {h}'s ties with {j}.",
                                   label=f"{host}: change in ties with {names[j]}", unit="ties (scale -1..1)")
@@ -297,9 +389,9 @@ class DilemmaModel(DiplomacyModel):
     # -- the model: R runs side by side ----------------------------------------------------
     vectorised = True
 
-    # uniforms per visit event and run: travel, comply, retaliate, finding, referral, sanction,
-    # then one per actor for third-party reactions
-    _U_TRAVEL, _U_COMPLY, _U_RETALIATE, _U_FIND, _U_REFER, _U_SANCTION, _U_REACT = range(7)
+    # uniforms per visit event and run: travel, host's choice, retaliate, finding, referral,
+    # sanction, review delay, then one per actor for third-party reactions
+    _U_TRAVEL, _U_CHOICE, _U_RETALIATE, _U_FIND, _U_REFER, _U_SANCTION, _U_DELAY, _U_REACT = range(8)
 
     def setup(self) -> None:
         """Shared arrays and, per run, every uniform the run will use (drawn up front from its own generator)."""
@@ -327,48 +419,62 @@ class DilemmaModel(DiplomacyModel):
         self.u = self.uniforms("visits", (len(self.visits), width))  # (R, V, width)
         self._fired = np.zeros((R, len(self.visits)), dtype=bool)
         self._review_due = np.full((R, len(self.visits)), -1, dtype=np.int64)
+        self._review = np.zeros((R, len(self.visits)), dtype=np.int8)  # index into REVIEWS
         self.counts = {k: np.zeros(R, dtype=np.int64) for k in (
-            "visits", "visits_declined", "arrests", "non_compliances", "refusals_by_non_members",
+            "visits", "visits_declined", "calls_off", "arrests", "non_compliances", "refusals_by_non_members",
             "retaliations", "findings", "referrals", "sanctions")}
         self.decision = {h: np.zeros(R, dtype=np.int8) for h in self.hosts}  # index into DECISIONS
         self.flags = {k: np.zeros((R, n), dtype=bool) for k in ("retaliation", "finding", "referral")}
+        self.called_off = {h: np.zeros(R, dtype=bool) for h in self.hosts}
         self.shortfall = np.zeros((R, n))
-        self.p_comply = np.zeros((R, n, n))
+        self.trade_lost = np.zeros((R, n))
+        self.p_options = np.zeros((R, n, n, len(OPTIONS)))
+        self._disc: np.ndarray | None = None
         self._dirty = True
 
     def reporters(self) -> dict[str, Any]:
-        """Credibility, cumulative counts, and each host's propensity to comply, per step."""
+        """Credibility, cumulative counts, and each host's option probabilities, per step."""
         rep: dict[str, Any] = {"credibility": "credibility"}
         for k in ("visits", "arrests", "non_compliances", "findings"):
             rep[k] = [self._count, [k]]
         for h in self.hosts:
-            rep[f"p_comply.{self.ids[h]}"] = [self._propensity, [h]]
+            rep[f"p_comply.{self.ids[h]}"] = [self._propensity, [h, 1]]
+            rep[f"p_call_off.{self.ids[h]}"] = [self._propensity, [h, 0]]
         return rep
 
     def _count(self, key: str) -> np.ndarray:
         return self.counts[key].copy()
 
-    def _propensity(self, h: int) -> np.ndarray:
-        return self.propensities()[:, h, self._host_partner[h]].copy()
+    def _propensity(self, h: int, option: int) -> np.ndarray:
+        return self.propensities()[:, h, self._host_partner[h], option].copy()
 
     def propensities(self) -> np.ndarray:
-        """Compliance probability ``P[r, h, p]`` of every host h toward every partner p, now."""
+        """Probability ``P[r, h, p, k]`` that host h picks option k (:data:`OPTIONS`) toward partner p, now."""
         if self._dirty:
+            p = self.p
             support = self.rel["norm_support"][:, :, self.inst]
-            du = compliance_utility(
+            if self._disc is None:  # depends on parameters only: recomputed after set_parameter
+                self._disc = expected_discount(p["finding_delay"], p["finding_delay_spread"], p["discount"])
+            disc = self._disc
+            eu = option_utilities(
                 member=self.member, credibility=self.credibility,
                 dependence=self.rel["energy_dependence"], trade=self.rel["trade_share"],
                 ties=self.rel["ties"], support=support, domestic=self.attr["domestic_compliance"],
-                third_mask=self.third_mask, p=self.p,
+                third_mask=self.third_mask, discount=disc, p=p,
             )
-            self.p_comply = logistic(self.p["rationality"][:, None, None] * du)
+            self.p_options = softmax(p["rationality"][:, None, None, None] * eu)
             self._dirty = False
-        return self.p_comply
+        return self.p_options
+
+    def invalidate(self) -> None:
+        """Recompute the propensities (and the expected discount) after inputs changed in place."""
+        self._disc = None
+        self._dirty = True
 
     def on_set_parameter(self, event: Any, mask: np.ndarray | None = None) -> None:
         """Event ``set_parameter``; propensities are recomputed."""
         super().on_set_parameter(event, mask)
-        self._dirty = True
+        self.invalidate()
 
     def on_set_relation(self, event: Any, mask: np.ndarray | None = None) -> None:
         """Event ``set_relation``; propensities are recomputed."""
@@ -397,11 +503,12 @@ class DilemmaModel(DiplomacyModel):
             due = self._review_due[:, v] == step
             if not due.any():
                 continue
-            h = self.idx[ev.host]
+            h, vis = self.idx[ev.host], self.idx[ev.visitor]
             u = self.u[:, v]
             found = due & (u[:, self._U_FIND] < p["finding_prob"])
             referred = found & (u[:, self._U_REFER] < p["referral_prob"])
             sanctioned = referred & (u[:, self._U_SANCTION] < p["sanction_prob"])
+            self._review[:, v] = np.where(due, np.where(found, 1, 2), self._review[:, v])
             self.flags["finding"][found, h] = True
             self.flags["referral"][referred, h] = True
             self.counts["findings"] += found
@@ -411,7 +518,7 @@ class DilemmaModel(DiplomacyModel):
             self.credibility = np.where(found, self.credibility + f * (1.0 - self.credibility), self.credibility)
             if sanctioned.any():
                 supporters = np.broadcast_to((support > 0) & self.third_mask, support.shape).copy()
-                supporters[:, h] = False
+                supporters[:, [h, vis]] = False
                 self._shift_ties(sanctioned, h, supporters, -p["third_party_cost"])
                 np.clip(t, -1.0, 1.0, out=t)
             self._dirty = True
@@ -419,51 +526,64 @@ class DilemmaModel(DiplomacyModel):
         todo = [(v, ev) for v, (_, ev) in enumerate(self.visits) if ev.step == step and self._fired[:, v].any()]
         if not todo:
             return
-        pc_all = self.propensities()
+        po_all = self.propensities()
         comply_n = np.zeros(self.R)
         defy_n = np.zeros(self.R)
+        trade = self.rel["trade_share"]
         for v, ev in todo:
             h, vis = self.idx[ev.host], self.idx[ev.visitor]
             u = self.u[:, v]
             fired = self._fired[:, v]
-            pc = pc_all[:, h, vis]
-            gain = self.attr["visit_value"][:, vis] - pc * self.attr["arrest_cost"][:, vis]
-            travel = fired & (u[:, self._U_TRAVEL] < logistic(p["visitor_rationality"] * gain))
-            comply = travel & (u[:, self._U_COMPLY] < pc)
-            refuse = travel & ~comply
+            po = po_all[:, h, vis]  # (R, 3): call off, arrest, no arrest
+            choice = (u[:, self._U_CHOICE, None] >= np.cumsum(po, axis=-1)[:, :-1]).sum(axis=-1)
+            call_off = fired & (choice == 0)
+            hosted = po[:, 1] + po[:, 2]
+            risk = np.divide(po[:, 1], hosted, out=np.zeros(self.R), where=hosted > 0)
+            gain = self.attr["visit_value"][:, vis] - risk * self.attr["arrest_cost"][:, vis]
+            travel = fired & ~call_off & (u[:, self._U_TRAVEL] < logistic(p["visitor_rationality"] * gain))
+            comply = travel & (choice == 1)
+            refuse = travel & (choice == 2)
             # only a member is bound: a member's refusal is a non-compliance and a precedent
             defy = refuse & bool(self.member[h])
             comply_member = comply & bool(self.member[h])
             retaliate = comply & (u[:, self._U_RETALIATE] < p["retaliation_prob"])
             if v == self._first_visit[h]:  # decision.h records the first visit planned to h
                 self.decision[h][:] = np.where(fired, np.where(travel, np.where(comply, 2, 3), 1), 0)
+                self.called_off[h][:] = call_off
             self.counts["visits"] += travel
             self.counts["visits_declined"] += fired & ~travel
+            self.counts["calls_off"] += call_off
             self.counts["arrests"] += comply
             self.counts["non_compliances"] += defy
             self.counts["refusals_by_non_members"] += refuse & ~defy
             self.counts["retaliations"] += retaliate
             self.flags["retaliation"][retaliate, h] = True
-            cut = p["retaliation_severity"] * self.rel["energy_dependence"][:, h, vis]
-            self.shortfall[:, h] += np.where(retaliate, cut, 0.0)
+            self.shortfall[:, h] += np.where(retaliate, p["retaliation_severity"]
+                                             * self.rel["energy_dependence"][:, h, vis], 0.0)
+            self.trade_lost[:, h] += np.where(retaliate, p["trade_severity"] * trade[:, h, vis], 0.0)
             one = np.zeros((self.R, self.n), dtype=bool)
             one[:, vis] = True
             self._shift_ties(comply, h, one, -p["partner_tie_loss"])
             self._shift_ties(refuse, h, one, np.asarray(p["visit_tie_gain"], dtype=float))
+            self._shift_ties(call_off, h, one, -p["call_off_tie_loss"])
             # third parties (not the host, the partner or the institution) react with
             # probability |s_j| when they disapprove of the choice
             draws = u[:, self._U_REACT:]
             react = (draws < np.abs(support)) & self.third_mask
             react[:, h] = False
             react[:, vis] = False
-            react_c = react & (support < 0)
-            react_d = react & (support > 0)
+            react_c = react & (support < 0) & comply[:, None]
+            react_d = react & (support > 0) & refuse[:, None]
             self._shift_ties(comply, h, react_c, -p["third_party_cost"])
             self._shift_ties(refuse, h, react_d, -p["third_party_cost"])
-            self._review_due[defy, v] = step + p["finding_delay"][defy].astype(np.int64)
+            self.trade_lost[:, h] += p["trade_severity"] * (trade[:, h, :] * (react_c | react_d)).sum(axis=-1)
+            due = step + finding_delay_steps(p["finding_delay"], p["finding_delay_spread"], u[:, self._U_DELAY])
+            self._review_due[defy, v] = due[defy]
+            self._review[:, v] = np.where(defy, np.where(due > self.spec.steps, 3, 0), self._review[:, v])
             comply_n += comply_member
             defy_n += defy
         np.clip(t, -1.0, 1.0, out=t)
+        np.clip(self.trade_lost, 0.0, 1.0, out=self.trade_lost)
         # precedent: every decision moves the credibility shared by all members
         # (only runs with a decision change: 1 - (1 - C) is not exactly C in floating point)
         c = 1.0 - (1.0 - self.credibility) * (1.0 - p["compliance_reinforcement"]) ** comply_n
@@ -474,17 +594,22 @@ class DilemmaModel(DiplomacyModel):
     def outcomes(self) -> dict[str, Any]:
         """Per-run outcomes as arrays over the runs of this model."""
         out: dict[str, Any] = {k: v.copy() for k, v in self.counts.items()}
+        out["reviews_pending"] = (self._review == 3).sum(axis=1).astype(np.int64)
         out["final_credibility"] = self.credibility.copy()
         out["norm_unravelled"] = self.credibility < self.p["unravel_threshold"]
         dt = self.rel["ties"] - self.ties0
         names = np.array(DECISIONS, dtype=object)
+        reviews = np.array(REVIEWS, dtype=object)
         for h in self.hosts:
             hid = self.ids[h]
             out[f"decision.{hid}"] = names[self.decision[h]]
+            out[f"called_off.{hid}"] = self.called_off[h].copy()
+            out[f"review.{hid}"] = reviews[self._review[:, self._first_visit[h]]]
             out[f"retaliation.{hid}"] = self.flags["retaliation"][:, h].copy()
             out[f"finding.{hid}"] = self.flags["finding"][:, h].copy()
             out[f"referral.{hid}"] = self.flags["referral"][:, h].copy()
             out[f"energy_shortfall.{hid}"] = self.shortfall[:, h].copy()
+            out[f"trade_loss.{hid}"] = self.trade_lost[:, h].copy()
             for j, jid in enumerate(self.ids):
                 if j not in (h, self.inst):
                     out[f"ties_change.{hid}.{jid}"] = dt[:, h, j].copy()

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, ClassVar
 
 import numpy as np
@@ -341,11 +340,16 @@ class GameEngine:
         """Replace the slots' payoff matrices (e.g. after a parameter or relation change)."""
         self.history.payoff = np.asarray(payoff, dtype=float)
 
-    def decide(self, rng: np.random.Generator) -> np.ndarray:
-        """Intended moves of every slot for the next round (before execution noise)."""
+    def decide(self, rng: np.random.Generator | None = None, uniforms: np.ndarray | None = None) -> np.ndarray:
+        """Intended moves of every slot for the next round (before execution noise).
+
+        Stochastic behaviours draw one uniform per slot: from ``rng``, or, when ``uniforms``
+        (one per slot) is given, slot ``s`` uses ``uniforms[s]`` whatever the other slots do.
+        """
         moves = np.zeros(self.slot_actor.shape[0], dtype=bool)
         for behaviour, sel in self.groups:
-            moves[sel] = behaviour.decide(self.history, sel, rng)
+            source: Any = rng if uniforms is None else PresetUniforms(uniforms[sel])
+            moves[sel] = behaviour.decide(self.history, sel, source)
         return moves
 
     def play_round(self, rng: np.random.Generator, noise: float = 0.0) -> np.ndarray:
@@ -368,6 +372,10 @@ class GameEngine:
             flip = rng.random(moves.shape[0]) < noise
             self.flips += int(np.count_nonzero(flip))
             moves ^= flip
+        return self.execute(moves)
+
+    def execute(self, moves: np.ndarray) -> np.ndarray:
+        """Record one round of executed ``moves`` (after any noise) in every pair; return them."""
         pay = self.history.record(moves, self.partner)
         per_actor = np.bincount(self.slot_actor, weights=pay * self.slot_weight, minlength=self.n)
         self.total += per_actor
@@ -404,15 +412,37 @@ class GameEngine:
             The state each state copied, or ``-1``.
         """
         source = imitate(self.window_score(), self.neighbours(), probability, rng)
+        self.copy_behaviours(source)
+        self.window[:] = 0.0
+        self.window_rounds = 0
+        return source
+
+    def copy_behaviours(self, source: np.ndarray) -> None:
+        """State ``i`` takes the behaviour (and its parameters) of state ``source[i]`` where it is >= 0."""
         changed = source >= 0
         if changed.any():
             self.code[changed] = self.code[source[changed]]
             for values in self.actor_params.values():
                 values[changed] = values[source[changed]]
             self._regroup()
-        self.window[:] = 0.0
-        self.window_rounds = 0
-        return source
+
+
+class PresetUniforms:
+    """Stands in for a generator in :meth:`Behaviour.decide`: serves uniforms drawn beforehand.
+
+    A behaviour draws ``rng.random(len(sel))`` once per decision; given the selected slots'
+    preset uniforms, each slot's decision depends only on its own uniform.
+    """
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.values = np.asarray(values, dtype=float)
+
+    def random(self, size: int | tuple[int, ...] | None = None) -> np.ndarray:
+        """The preset uniforms (``size`` must match their number)."""
+        n = int(np.prod(size)) if size is not None else 1
+        if n != self.values.size:
+            raise ValueError(f"{n} uniforms asked for, {self.values.size} preset")
+        return self.values.reshape(() if size is None else size)
 
 
 @dataclass(frozen=True)
@@ -637,6 +667,13 @@ def _rstp(scn: Scenario, path: tuple[Any, ...], spec: Any) -> np.ndarray:
     return payoff_matrix(**v)
 
 
+def _name(scn: Scenario, path: tuple[Any, ...], value: Any) -> str:
+    """``value`` if it is a name (text); a list, mapping or number where a name belongs is a located error."""
+    if not isinstance(value, str):
+        raise scn.error(path, f"expected a name, not {type(value).__name__} ({value!r})")
+    return value
+
+
 def parse_settings(scn: Scenario) -> GamesConfig:
     """Validate a scenario's ``settings:`` for the ``games`` mechanism.
 
@@ -660,14 +697,14 @@ def parse_settings(scn: Scenario) -> GamesConfig:
         if key not in _SETTINGS_KEYS:
             raise scn.error(("settings", key),
                             f"unknown setting '{key}' for mechanism 'games'; known: {', '.join(_SETTINGS_KEYS)}")
-    game = raw.get("game", "prisoners_dilemma")
+    game = _name(scn, ("settings", "game"), raw.get("game", "prisoners_dilemma"))
     if game not in NAMED_GAMES:
         raise scn.error(("settings", "game"), f"unknown game {game!r}; known: {', '.join(NAMED_GAMES)}")
     rel_names = set(scn.relations)
     names: dict[str, str | None] = {}
     for key in ("network", "dependence"):
         val = raw.get(key)
-        if val is not None and val not in rel_names:
+        if val is not None and _name(scn, ("settings", key), val) not in rel_names:
             raise scn.error(("settings", key), f"'{val}' is not a relation of this scenario; "
                                                f"known: {', '.join(sorted(rel_names)) or 'none'}")
         names[key] = val
@@ -676,7 +713,7 @@ def parse_settings(scn: Scenario) -> GamesConfig:
         raise scn.error(("settings", "self_play"), "self_play must be true or false")
     known = _behaviour_classes()
     default_beh = raw.get("behaviour")
-    if default_beh is not None and default_beh not in known:
+    if default_beh is not None and _name(scn, ("settings", "behaviour"), default_beh) not in known:
         raise scn.error(("settings", "behaviour"), f"unknown behaviour {default_beh!r}; known: {', '.join(known)}")
     idx = {a: i for i, a in enumerate(scn.ids)}
     sources = {s.id for s in scn.sources}
@@ -695,7 +732,7 @@ def parse_settings(scn: Scenario) -> GamesConfig:
         if not isinstance(between, (list, tuple)) or len(between) != 2:
             raise scn.error((*path, "between"), "between must list two actor ids, e.g. [USA, CHN]")
         for m, aid in enumerate(between):
-            if aid not in idx:
+            if _name(scn, (*path, "between", m), aid) not in idx:
                 raise scn.error((*path, "between", m), f"unknown actor {aid!r}")
         a, b = between
         if a == b:
@@ -708,10 +745,10 @@ def parse_settings(scn: Scenario) -> GamesConfig:
             raise scn.error(path, "give exactly one of 'game' (a named game) or 'payoffs'")
         if entry.get("source") is None and entry.get("assumption") is not True:
             raise scn.error(path, "say where this game comes from: 'source: <id>' or 'assumption: true'")
-        if entry.get("source") is not None and entry["source"] not in sources:
+        if entry.get("source") is not None and _name(scn, (*path, "source"), entry["source"]) not in sources:
             raise scn.error((*path, "source"), f"unknown source {entry['source']!r}")
         if "game" in entry:
-            if entry["game"] not in NAMED_GAMES:
+            if _name(scn, (*path, "game"), entry["game"]) not in NAMED_GAMES:
                 raise scn.error((*path, "game"), f"unknown game {entry['game']!r}; known: {', '.join(NAMED_GAMES)}")
             m0 = m1 = payoff_matrix(**NAMED_GAMES[entry["game"]])
         else:
@@ -878,13 +915,22 @@ class GamesModel(DiplomacyModel):
                   for b in cls._behaviour_names(scenario)]
         return specs
 
-    # -- the model -------------------------------------------------------------------------
+    # -- the model: R runs side by side ----------------------------------------------------
+    vectorised = True
+
     def setup(self) -> None:
-        """Build the pairs, payoff matrices, behaviours and the :class:`GameEngine`."""
+        """Build the pairs, payoff matrices, behaviours and one :class:`GameEngine` for all runs.
+
+        Run ``r``'s states are engine states ``r * n .. r * n + n - 1`` and its games the pairs
+        offset by ``r * n``; every array of the engine is thus the runs' arrays laid end to end.
+        """
+        R, n = self.R, self.n
+        self.p = {k: np.broadcast_to(np.asarray(v, dtype=float), (R,)).copy() for k, v in self.p.items()}
         cfg = parse_settings(self.spec)
         self.cfg = cfg
         self.pairs = self._pairs(self.spec, cfg)
-        base = pair_payoffs(len(self.pairs), cfg.game)
+        P = len(self.pairs)
+        base = pair_payoffs(P, cfg.game)
         for p, (i, j) in enumerate(self.pairs.tolist()):
             if (i, j) in cfg.pair_payoffs:
                 base[p] = cfg.pair_payoffs[(i, j)]
@@ -897,23 +943,69 @@ class GamesModel(DiplomacyModel):
         code = np.array([names.index(b) for b in self._actor_behaviours(self.spec)], dtype=np.intp)
         params: dict[str, np.ndarray] = {}
         for pname in {p for b in self.behaviour_list for p in b.parameters}:
-            default = self.p.get(pname, next(b.parameters[pname].default for b in self.behaviour_list
-                                              if pname in b.parameters))
-            params[pname] = np.array([bp.get(pname, default) for bp in self.behaviour_params])
-        self.engine = GameEngine(self.n, self.pairs, self._slot_payoffs(), self.behaviour_list, code, params)
-        self.cooperation_rate = float("nan")
-        self.mutual_confrontation_rate = float("nan")
-        self.mean_payoff = float("nan")
-        self.imitations = 0
-        self._update_shares()
+            default = self.p[pname] if pname in self.p else np.full(R, next(
+                b.parameters[pname].default for b in self.behaviour_list if pname in b.parameters))
+            per_state = [np.broadcast_to(np.asarray(bp.get(pname, default), dtype=float), (R,))
+                         for bp in self.behaviour_params]
+            params[pname] = np.stack(per_state, axis=1).reshape(-1)  # (R * n,), run-major
+        offset = (np.arange(R, dtype=np.intp) * n)[:, None, None]
+        all_pairs_ = (self.pairs[None] + offset).reshape(-1, 2)
+        self.engine = GameEngine(R * n, all_pairs_, self._slot_payoffs(), self.behaviour_list, np.tile(code, R), params)
+        self._stochastic = any(b.metadata.get("stochastic", False) for b in self.behaviour_list)
+        # the slots whose state follows a stochastic behaviour: fixed by the scenario unless
+        # behaviours can change (imitation, set_behaviour events); then only they draw
+        stoch_code = np.array([bool(b.metadata.get("stochastic", False)) for b in self.behaviour_list])
+        fixed = not self._may_be_positive("imitation_interval") and not any(
+            isinstance(ev, SetBehaviour) for ev in self.spec.events)
+        self._draw_slots: np.ndarray | None = (
+            np.flatnonzero(stoch_code[code][self.pairs.reshape(-1)]) if fixed else None)
+        self._noisy = self._may_be_positive("noise")
+        self._window_rounds = np.zeros(R, dtype=np.int64)
+        self._blocks: dict[str, tuple[int, np.ndarray]] = {}
+        nan = np.full(R, np.nan)
+        self.cooperation_rate, self.mutual_confrontation_rate, self.mean_payoff = nan, nan.copy(), nan.copy()
+        self.imitations = np.zeros(R, dtype=np.int64)
+        self._neighbours = GameEngine(n, self.pairs, pair_payoffs(P).reshape(-1, 2, 2), self.behaviour_list[:1],
+                                      np.zeros(n, dtype=np.intp)).neighbours()
 
-    def _update_shares(self) -> None:
-        counts = np.bincount(self.engine.code, minlength=len(self.behaviour_list))
-        self.shares = [float(c) / self.n for c in counts]
+    #: uniforms per run and stream drawn in one call (a block of steps; bounds memory per run)
+    _BLOCK_VALUES = 2048
+
+    def _step_uniforms(self, name: str, width: int, t: int) -> np.ndarray:
+        """Each run's ``width`` uniforms of stream ``name`` for step ``t`` (1-based), shape (R, width).
+
+        Steps are drawn in blocks of ``B = max(1, 2048 // width)``: stream ``<name>.<b>`` holds
+        steps ``b B + 1 .. (b + 1) B``. ``B`` depends on the scenario only, so a run's numbers do
+        not depend on the other runs; one call per block instead of one per step.
+        """
+        per = max(1, self._BLOCK_VALUES // max(width, 1))
+        b, k = divmod(t - 1, per)
+        cached = self._blocks.get(name)
+        if cached is None or cached[0] != b:
+            cached = (b, self.uniforms(f"{name}.{b}", (per, width)))
+            self._blocks[name] = cached
+        return cached[1][:, k]
+
+    def _may_be_positive(self, name: str) -> bool:
+        """Whether parameter ``name`` can be above zero in some run (decided by the scenario alone)."""
+        q = self.spec.parameters.get(name)
+        if q is not None and (q.uncertain or q.central() > 0):
+            return True
+        if q is None and float(self.parameters[name].default or 0.0) > 0:
+            return True
+        return any(getattr(ev, "parameter", None) == name and float(getattr(ev, "value", 0.0)) > 0
+                   for ev in self.spec.events)
 
     def _slot_payoffs(self) -> np.ndarray:
-        dep = self.rel[self.cfg.dependence] if self.cfg.dependence else None
-        return slot_payoffs(self.pairs, self.base_payoffs, dep, float(self.p["dependence_cost"]))
+        """Every run's slot payoffs laid end to end, shape (R * 2 * pairs, 2, 2)."""
+        base = slot_payoffs(self.pairs, self.base_payoffs)  # (2P, 2, 2), no dependence cost
+        out = np.broadcast_to(base, (self.R, *base.shape)).copy()
+        if self.cfg.dependence:
+            me, other = self.pairs.reshape(-1), self.pairs[:, ::-1].reshape(-1)
+            w = self.rel[self.cfg.dependence][:, me, other]  # (R, 2P)
+            kappa = self.p["dependence_cost"]
+            out -= (kappa[:, None] * w)[:, :, None, None] * _CONFRONT_OUTCOME
+        return out.reshape(-1, 2, 2)
 
     def reporters(self) -> dict[str, Any]:
         """Per-round cooperation rate, mutual-confrontation rate, mean payoff, behaviour shares."""
@@ -923,52 +1015,98 @@ class GamesModel(DiplomacyModel):
             "mean_payoff": "mean_payoff",
         }
         for k, b in enumerate(self.behaviour_list):
-            out[f"share.{b.name}"] = partial(_behaviour_share, code=k)
+            out[f"share.{b.name}"] = [self._share, [k]]
         return out
 
-    def on_set_behaviour(self, event: SetBehaviour) -> None:
+    def _share(self, code: int) -> np.ndarray:
+        """Share of each run's states whose behaviour is ``behaviour_list[code]``."""
+        return (self.engine.code.reshape(self.R, self.n) == code).sum(axis=1) / self.n
+
+    def on_set_behaviour(self, event: SetBehaviour, mask: np.ndarray) -> None:
         """Event ``set_behaviour``: one state switches behaviour (its pairs keep their history)."""
         names = [b.name for b in self.behaviour_list]
-        self.engine.code[self.idx[event.actor]] = names.index(event.behaviour)
+        states = np.flatnonzero(mask) * self.n + self.idx[event.actor]
+        self.engine.code[states] = names.index(event.behaviour)
         self.engine._regroup()
-        self._update_shares()
 
     def advance(self) -> None:
-        """Play one round in every pair; run an imitation step every ``imitation_interval`` rounds."""
+        """Play one round in every pair of every run; imitation every ``imitation_interval`` rounds.
+
+        Run ``r`` draws from its own streams (see :meth:`_step_uniforms` for the blocks of
+        steps): ``decide`` (one uniform per slot, or per slot of a stochastic behaviour when
+        behaviours cannot change), ``noise`` (one per slot), and for imitation
+        ``revise.<step>`` (one per state) and ``tie.<step>`` (one per pair of states).
+        """
+        R, t = self.R, self.steps
+        e = self.engine
         if self.cfg.dependence is not None:  # events may have changed kappa or w
-            self.engine.set_payoff(self._slot_payoffs())
-        moves = self.engine.play_round(self.rng, float(self.p["noise"]))
-        n_slots = moves.shape[0]
-        self.cooperation_rate = 1.0 - int(np.count_nonzero(moves)) / n_slots
-        both = moves[0::2] & moves[1::2] & self._real_pair
-        self.mutual_confrontation_rate = (int(np.count_nonzero(both)) / self._n_real) if self._n_real else float("nan")
-        self.mean_payoff = float(self.engine.last_payoff.sum()) / n_slots
-        k = int(self.p["imitation_interval"])
-        if k > 0 and self.steps % k == 0:
-            source = self.engine.imitation_step(float(self.p["imitation_probability"]), self.rng)
-            self.imitations += int((source >= 0).sum())
-            self._update_shares()
+            e.set_payoff(self._slot_payoffs())
+        slots = 2 * len(self.pairs)
+        u = None
+        if self._stochastic and self._draw_slots is None:
+            u = self._step_uniforms("decide", slots, t).reshape(-1)
+        elif self._stochastic:  # only the slots of stochastic behaviours, which never change
+            u = np.zeros((R, slots))
+            u[:, self._draw_slots] = self._step_uniforms("decide", self._draw_slots.size, t)
+            u = u.reshape(-1)
+        moves = e.decide(uniforms=u)  # deterministic behaviours draw nothing
+        if self._noisy:
+            flip = (self._step_uniforms("noise", slots, t) < self.p["noise"][:, None]).reshape(-1)
+            e.flips += int(np.count_nonzero(flip))
+            moves ^= flip
+        e.execute(moves)
+        m = moves.reshape(R, slots)
+        self.cooperation_rate = 1.0 - m.sum(axis=1) / slots
+        both = m[:, 0::2] & m[:, 1::2] & self._real_pair
+        self.mutual_confrontation_rate = both.sum(axis=1) / self._n_real if self._n_real else np.full(R, np.nan)
+        self.mean_payoff = e.last_payoff.reshape(R, slots).sum(axis=1) / slots
+        self._window_rounds += 1
+        k = self.p["imitation_interval"].astype(np.int64)
+        due = (k > 0) & (t % np.maximum(k, 1) == 0)
+        if due.any():
+            self._imitate(due, t)
+
+    def _imitate(self, due: np.ndarray, t: int) -> None:
+        """Imitation step (see :func:`imitate`) in the runs ``due``, each from its own streams."""
+        R, n = self.R, self.n
+        e = self.engine
+        nb = self._neighbours
+        games = e.games.reshape(R, n)
+        denom = games * np.maximum(self._window_rounds, 1)[:, None]
+        window = e.window.reshape(R, n)
+        score = np.divide(window, denom, out=np.zeros((R, n)), where=denom > 0)
+        revise = self.uniforms(f"revise.{t}", (n,)) < self.p["imitation_probability"][:, None]
+        tie = self.uniforms(f"tie.{t}", (n, n))
+        cand = np.where(nb, score[:, None, :], -np.inf)
+        best = cand.max(axis=2)
+        is_best = nb & (cand == best[:, :, None])
+        pick = np.argmax(np.where(is_best, tie, -1.0), axis=2)
+        copy = revise & nb.any(axis=1) & (best > score) & due[:, None]
+        source = np.where(copy, pick + (np.arange(R) * n)[:, None], -1).reshape(-1)
+        e.copy_behaviours(source)
+        self.imitations += copy.sum(axis=1)
+        window[due] = 0.0
+        self._window_rounds[due] = 0
 
     def outcomes(self) -> dict[str, Any]:
-        """Per-run outcomes (see :meth:`outcome_specs`)."""
+        """Per-run outcomes (see :meth:`outcome_specs`), arrays over the runs."""
         e = self.engine
+        R, n, P = self.R, self.n, len(self.pairs)
         rounds = max(e.history.round, 1)
         ids = self.ids
+        coop = e.pair_cooperations.reshape(R, P)
+        total = e.total.reshape(R, n)
         out: dict[str, Any] = {
-            "cooperation_rate": float(e.pair_cooperations.sum() / (2 * rounds * len(self.pairs))),
-            "mutual_confrontations": float(e.pair_mutual_confrontations[self.pairs[:, 0] != self.pairs[:, 1]].sum()),
-            "top_scorer": ids[int(np.argmax(e.total))],
+            "cooperation_rate": coop.sum(axis=1) / (2 * rounds * P),
+            "mutual_confrontations": e.pair_mutual_confrontations.reshape(R, P)[:, self._real_pair].sum(axis=1)
+            .astype(float),
+            "top_scorer": np.array(ids, dtype=object)[np.argmax(total, axis=1)],
         }
-        for a, v in zip(ids, e.total, strict=True):
-            out[f"payoff.{a}"] = float(v)
+        for i, a in enumerate(ids):
+            out[f"payoff.{a}"] = total[:, i].copy()
         for p, (i, j) in enumerate(self.pairs.tolist()):
             if i != j:
-                out[f"cooperation_rate.{ids[i]}-{ids[j]}"] = float(e.pair_cooperations[p] / (2 * rounds))
+                out[f"cooperation_rate.{ids[i]}-{ids[j]}"] = coop[:, p] / (2 * rounds)
         for k, b in enumerate(self.behaviour_list):
-            out[f"share.{b.name}"] = float(np.mean(e.code == k))
+            out[f"share.{b.name}"] = self._share(k)
         return out
-
-
-def _behaviour_share(model: GamesModel, code: int) -> float:
-    """Share of states whose current behaviour is ``model.behaviour_list[code]``."""
-    return model.shares[code]

@@ -33,10 +33,9 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 from pydantic_core import PydanticCustomError
-from scipy import special, stats
 
 from simsim.scenario import empirical
-from simsim.scenario.base import StrictModel
+from simsim.scenario.base import Number, StrictModel
 
 Dist = Literal["uniform", "normal", "triangular", "beta", "choice", "empirical"]
 
@@ -88,23 +87,23 @@ class Quantity(StrictModel):
             _WRITTEN_IN.set(loc[0] if loc else None)
         return data
 
-    value: float | None = Field(None, description="A fixed value.")
+    value: Number | None = Field(None, description="A fixed value.")
     dist: Dist | None = Field(None, description="Distribution to sample once per run.")
-    low: float | None = None
-    high: float | None = None
-    mean: float | None = None
-    sd: float | None = Field(None, gt=0)
-    mode: float | None = None
-    a: float | None = Field(None, gt=0)
-    b: float | None = Field(None, gt=0)
-    values: tuple[float, ...] | None = None
-    weights: tuple[float, ...] | str | None = Field(
+    low: Number | None = None
+    high: Number | None = None
+    mean: Number | None = None
+    sd: Number | None = Field(None, gt=0)
+    mode: Number | None = None
+    a: Number | None = Field(None, gt=0)
+    b: Number | None = Field(None, gt=0)
+    values: tuple[Number, ...] | None = None
+    weights: tuple[Number, ...] | str | None = Field(
         None, description="choice: one weight per value; empirical: the name of the weight column.")
     file: str | None = Field(None, description="empirical: Parquet or CSV file of samples, relative to this file.")
     column: str | None = Field(None, description="empirical: the column holding the samples.")
     joint: str | None = Field(
         None, description="empirical: sample whole rows (quantities with the same joint name share a row).")
-    range: tuple[float, float] | None = Field(
+    range: tuple[Number, Number] | None = Field(
         None, description="Plausible range of a fixed assumption (for sensitivity analysis)."
     )
     source: str | None = Field(None, description="Id of an entry in the scenario's sources.")
@@ -237,6 +236,8 @@ class Quantity(StrictModel):
         Every distribution is sampled this way, so one uniform per quantity and run
         determines the value, whatever the batch of runs it is computed in.
         """
+        from scipy import special, stats  # here, not at import: `simsim validate` stays fast
+
         u = np.asarray(u, dtype=float)
         d = self.dist
         if d is None:

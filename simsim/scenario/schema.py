@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from simsim.errors import ScenarioError
-from simsim.scenario.base import StrictModel
+from simsim.scenario.base import Number, StrictModel, Whole
 from simsim.scenario.quantity import Quantity
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
@@ -36,7 +36,7 @@ class Source(StrictModel):
     document: str | None = Field(None, description="Document number, press-release number, DOI or ISBN.")
     accessed: datetime.date | None = Field(None, description="Date the URL was read (YYYY-MM-DD).")
     no_link_reason: str | None = Field(None, description="Why the source has neither a URL nor a document number.")
-    year: int | None = None
+    year: Whole | None = None
     publisher: str | None = None
     note: str | None = None
 
@@ -76,7 +76,7 @@ class Relation(StrictModel):
 
     description: str | None = None
     symmetric: bool = Field(False, description="If true, each edge sets both directions.")
-    default: float = Field(0.0, description="Value of every pair not listed.")
+    default: Number = Field(0.0, description="Value of every pair not listed.")
     edges: tuple[Edge, ...] = ()
 
 
@@ -89,9 +89,9 @@ class EventSpec(StrictModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     actor_fields: ClassVar[tuple[str, ...]] = ()
 
-    step: int = Field(ge=0)
+    step: Whole = Field(ge=0)
     type: str
-    probability: float = Field(1.0, ge=0.0, le=1.0)
+    probability: Number = Field(1.0, ge=0.0, le=1.0)
     note: str | None = None
 
 
@@ -100,17 +100,17 @@ class GenericEvent(EventSpec):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _unknown_keys(cls, data: Any) -> Any:  # extras are checked by the typed event later
-        return data
+    def _unknown_keys(cls, data: Any, handler: Any) -> Any:  # extras are checked by the typed event later
+        return handler(data)
 
 
 class SetParameter(EventSpec):
     """Set a mechanism parameter to a new value from this step on (e.g. a doctrine change)."""
 
     parameter: str
-    value: float
+    value: Number
 
 
 class SetRelation(EventSpec):
@@ -120,7 +120,7 @@ class SetRelation(EventSpec):
     relation: str
     from_: str = Field(alias="from")
     to: str
-    value: float
+    value: Number
 
 
 class Scenario(StrictModel):
@@ -141,16 +141,33 @@ class Scenario(StrictModel):
         description="Mechanism-specific structured settings (e.g. the games of `games`), "
         "validated by the mechanism's check.",
     )
-    events: tuple[GenericEvent | EventSpec, ...] = ()
+    events: tuple[GenericEvent, ...] = ()
     outcomes: tuple[str, ...] = Field((), description="Main outcomes, shown first and plotted.")
+    observed: dict[str, Any] = Field(
+        default_factory=dict,
+        description="What actually happened, for cases from the record: outcome name -> observed value "
+        "(a category of a category outcome, true/false for a bool, a number for a number outcome). "
+        "Used by prior predictive checks and calibration; it does not change a run.",
+    )
     sources: tuple[Source, ...] = ()
     extends: str | None = Field(None, description="Base scenario this one changes (path relative to this file).")
+    strict: bool = Field(False, strict=True, description="Require every parameter of the mechanism to be given "
+                         "(no value silently taken from the mechanism's defaults).")
 
     _origin: str | None = PrivateAttr(None)
     _raw: Any = PrivateAttr(None)
     _hash: str | None = PrivateAttr(None)
     _design: Any = PrivateAttr(None)
     _overrides: tuple[str, ...] = PrivateAttr(())
+
+    @field_validator("events", mode="before")
+    @classmethod
+    def _typed_events(cls, value: Any) -> Any:
+        """Typed events (e.g. from a validated scenario) are validated again from their fields."""
+        if isinstance(value, (list, tuple)):
+            return [ev.model_dump(by_alias=True, exclude_unset=True) | dict(ev.model_extra or {})
+                    if isinstance(ev, EventSpec) and not isinstance(ev, GenericEvent) else ev for ev in value]
+        return value
 
     @field_validator("relations", "parameters")
     @classmethod

@@ -593,3 +593,23 @@ def test_set_relation_event_changes_the_landscape(tmp_path: Path):
     assert (runs["configuration"] == "BBB").all()
     ts = res.timeseries
     assert ts["step"].max() >= 5  # the run did not stop before the event
+
+
+@pytest.mark.slow  # 40 single-run models
+def test_results_identical_for_any_chunking_and_varying_starts(tmp_path: Path):
+    # Runs computed side by side equal runs computed alone, also when the number of starts
+    # differs between the runs of a chunk (an uncertain `starts`) and an event fires in only
+    # some runs (probability 0.5).
+    import simsim
+    from simsim.experiment.runner import RunSettings
+
+    extra = ("events:\n  - {step: 3, type: set_relation, relation: propensity, from: CCC, to: AAA, value: 3,"
+             " probability: 0.5}\n")
+    scn = simsim.load_scenario(write(tmp_path, extra=extra, steps=12),
+                               {"parameters.starts": {"dist": "choice", "values": [3, 9, 20], "assumption": True}})
+    res = [simsim.run(scn, settings=RunSettings(replications=40, seed=8, jobs=1, chunk_size=k)) for k in (1, 7, 40)]
+    assert res[0].runs["param.starts"].nunique() == 3
+    assert res[0].runs["global_configuration"].nunique() == 2  # the event fired in some runs only
+    for other in res[1:]:
+        pd.testing.assert_frame_equal(res[0].runs, other.runs)
+        pd.testing.assert_frame_equal(res[0].timeseries, other.timeseries)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -206,8 +207,22 @@ def scenario(
     return scenario_from_data(raw, "<test>")
 
 
-def run_model(scn: Scenario, seed: int = 0) -> ArmsRaceModel:
-    return ArmsRaceModel(scn, sample_inputs(scn, seed), rng=seed).run()
+class OneRun:
+    """One run of the vectorised model (R = 1), with its outcomes and timeseries as plain values."""
+
+    def __init__(self, model: ArmsRaceModel) -> None:
+        assert model.R == 1
+        self.model = model
+
+    def outcomes(self) -> dict[str, Any]:
+        return {k: np.asarray(v).reshape(-1)[0].item() for k, v in self.model.outcomes().items()}
+
+    def timeseries(self) -> dict[str, np.ndarray]:
+        return {k: v[:, 0] for k, v in self.model.timeseries().items()}
+
+
+def run_model(scn: Scenario, seed: int = 0) -> OneRun:
+    return OneRun(ArmsRaceModel(scn, sample_inputs(scn, seed), rng=seed).run())
 
 
 @pytest.mark.parametrize(("a", "b", "m", "n", "r", "s", "x0", "y0"), TWO_STATE_STABLE[:3])
@@ -485,3 +500,54 @@ def test_cli_runs_shipped_scenarios(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert (base["attr.USA.fatigue"] == ext["attr.USA.fatigue"]).all()
     assert base["above_limit_after_expiry_step"].dropna().min() >= 26
     assert ext["above_limit_after_expiry_step"].dropna().min() >= 38
+
+
+# ---------------------------------------------------------------------------------------
+# Runs side by side: chunking, the crisis draws
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow  # 250 single-run models
+def test_results_identical_for_any_chunking() -> None:
+    # The shipped scenario, shortened, with frequent crises and noise so that every random
+    # element (event inputs, ceilings, doctrine events, crises, noise) is exercised.
+    from simsim.experiment.runner import RunSettings
+
+    scn = load_scenario(BASE, {"steps": 30, "parameters.shock_rate.high": 6.0, "parameters.noise.low": 0.01})
+    res = [simsim.run(scn, settings=RunSettings(replications=250, seed=17, jobs=1, chunk_size=c))
+           for c in (1, 7, 250)]
+    assert res[0].runs["crises"].sum() > 100 and res[0].runs["breach"].any()
+    for other in res[1:]:
+        pd.testing.assert_frame_equal(res[0].runs, other.runs)
+        pd.testing.assert_frame_equal(res[0].timeseries, other.timeseries)
+
+
+def test_crises_are_poisson_and_pick_linked_pairs_uniformly() -> None:
+    # Three states without dynamics; pairs AAA-BBB and BBB-CCC are linked by fear, AAA-CCC is
+    # not. K ~ Poisson(shock_rate * dt) crises per step, each on a linked pair chosen
+    # uniformly: over T steps the total is Poisson(rate * dt * T) (mean = variance), BBB is
+    # in every crisis, AAA and CCC each in half of them in expectation (binomial share).
+    from simsim.experiment.runner import RunSettings
+
+    rate, dt, steps, runs = 3.0, 0.25, 20, 4000
+    scn = scenario(
+        {"AAA": {"arsenal": 100, "fatigue": 0}, "BBB": {"arsenal": 0, "fatigue": 0},
+         "CCC": {"arsenal": 100, "fatigue": 0}},
+        {("AAA", "BBB"): 0.5, ("CCC", "BBB"): 0.5},
+        steps=steps,
+        params={"dt": dt, "shock_rate": rate, "shock_size": 1.0},  # each crisis doubles the pair
+    )
+    out = simsim.run(scn, settings=RunSettings(replications=runs, seed=3, jobs=1, timeseries=False)).runs
+    # BBB has no arsenal, so fear adds nothing: the number of crises AAA (CCC) took part in is
+    # log2 of its growth
+    k = out["crises"].to_numpy()
+    assert (out["final.BBB"] == 0).all()
+    in_a = np.log2(out["final.AAA"] / 100).to_numpy()
+    in_c = np.log2(out["final.CCC"] / 100).to_numpy()
+    mean = rate * dt * steps  # 15
+    se = np.sqrt(mean / runs)
+    assert abs(k.mean() - mean) < 4 * se
+    assert abs(k.var() - mean) < 4 * mean * np.sqrt(2 / runs) + 4 * se  # Poisson: variance = mean
+    np.testing.assert_array_equal(in_a + in_c, k)  # BBB is in every crisis: AAA-CCC is never picked
+    share = in_a.sum() / k.sum()
+    assert abs(share - 0.5) < 4 * np.sqrt(0.25 / k.sum())

@@ -6,6 +6,9 @@ References reproduced (VALIDATION.md, "Bargaining" and "Crisis bargaining"):
   (``test_ec_reference_figures_before_round_1``);
 - the forecast (weighted mean position) stays in [7.2, 7.6] over 10 rounds
   (``test_ec_forecast_stays_in_published_band``);
+- the published replication's path (its own code's output on the EC case, in
+  ``tests/reference/bdm_ec_replication_path.csv``): the replication's offer rule reproduces
+  every round (``test_replication_rule_reproduces_the_published_replication_path``);
 - Fearon (1995): every split in (p - c_A, p + c_B) is preferred to war by both sides
   (``test_fearon_range_preferred_by_both``).
 Hand calculations: ``test_vote_matrix_by_hand``, ``test_utilities_closed_form_r1``,
@@ -25,9 +28,9 @@ from hypothesis import strategies as st
 from simsim.mechanisms import bargaining as bg
 
 REPO = Path(__file__).resolve().parents[2]
-# the project's shared reference data, beside the repository when it is there
-REFERENCE = next((b / "shared" / "reference" / "bdm_ec_emissions.csv" for b in Path(__file__).resolve().parents
-                  if (b / "shared" / "reference" / "bdm_ec_emissions.csv").is_file()), REPO / "missing.csv")
+# reference data copied into the project (sources in tests/reference/README.md)
+REFERENCE = REPO / "tests" / "reference" / "bdm_ec_emissions.csv"
+REPLICATION_PATH = REPO / "tests" / "reference" / "bdm_ec_replication_path.csv"
 
 # Table 1 of Scholz et al. (2011) / Bueno de Mesquita (1994, p. 78); the same numbers
 # are in the reference CSV, which ``test_inline_table_matches_reference_csv`` checks.
@@ -47,8 +50,6 @@ actors = st.integers(min_value=2, max_value=8).flatmap(
 
 
 def test_inline_table_matches_reference_csv() -> None:
-    if not REFERENCE.exists():
-        pytest.skip("shared reference data not available")
     with REFERENCE.open() as fh:
         rows = list(csv.DictReader(fh))
     assert [r["actor"] for r in rows] == EC_NAMES
@@ -76,6 +77,84 @@ def test_ec_forecast_stays_in_published_band() -> None:
     assert all(7.2 <= m <= 7.6 for m in means), means
     # the model is not inert on this case: somebody moves in every round
     assert all((r.chosen >= 0).any() for r in results)
+
+
+def _replication_path() -> tuple[np.ndarray, np.ndarray]:
+    """Means and positions (rounds 0-10, actors in EC_NAMES order) of the published replication."""
+    with REPLICATION_PATH.open() as fh:
+        rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+    means = np.array([float(r["mean_position"]) for r in rows])
+    xs = np.array([[float(r[a]) for a in EC_NAMES] for r in rows])
+    assert [int(r["round"]) for r in rows] == list(range(11))
+    return means, xs
+
+
+def test_replication_rule_reproduces_the_published_replication_path() -> None:
+    # The replication's rule (confrontations first, then the compromise with the lowest
+    # EU-weighted position) gives the replication's path on every round of the EC case.
+    ref_means, ref_xs = _replication_path()
+    path, _ = bg.run_rounds(EC_X, EC_C, EC_S / 100, rounds=10, rule="replication")
+    means = np.array([bg.weighted_mean_position(p, EC_C, EC_S) for p in path])
+    assert np.abs(means - ref_means).max() < 0.05  # the requirement
+    np.testing.assert_allclose(path, ref_xs, rtol=0, atol=1e-9)  # and in fact every position, to rounding
+
+
+def test_paper_rule_departs_from_the_replication_path() -> None:
+    # The paper's least-change rule follows the replication for the first rounds and then
+    # drifts: the two rules are different choices, and the option changes the path.
+    ref_means, _ = _replication_path()
+    path, _ = bg.run_rounds(EC_X, EC_C, EC_S / 100, rounds=10, rule="least_change")
+    means = np.array([bg.weighted_mean_position(p, EC_C, EC_S) for p in path])
+    assert abs(means[1] - ref_means[1]) < 0.05
+    assert np.abs(means - ref_means).max() > 0.2
+
+
+@pytest.mark.parametrize("rule", ["least_change", "replication"])
+@pytest.mark.parametrize("who", [1, 4, 7])  # Belgium, France, Ireland: each shares its position with others
+def test_perturbation_of_1e13_does_not_change_the_path(rule: str, who: int) -> None:
+    # Positions closer than POSITION_TOLERANCE * span are one position; without the tolerance
+    # (exact comparisons) a 1e-13 change moves some actor by several years within 10 rounds.
+    x = EC_X.copy()
+    x[who] += 1e-13
+    base, _ = bg.run_rounds(EC_X, EC_C, EC_S / 100, rounds=10, rule=rule)
+    moved, _ = bg.run_rounds(x, EC_C, EC_S / 100, rounds=10, rule=rule)
+    assert np.abs(moved - base).max() < 1e-6
+    exact, _ = bg.run_rounds(x, EC_C, EC_S / 100, rounds=10, rule=rule, position_tolerance=0.0)
+    if who == 1:  # the case the tolerance is for: exact comparisons change the path
+        assert np.abs(exact - base).max() > 1.0
+
+
+def test_replication_rule_by_hand() -> None:
+    # actor 0 at 0 receives: a confrontation it loses from 3 (to 6), a compromise from 1
+    # (a=-0.2, b=0.8: to 2.5, weighted position (0.2*0 + 0.8*10)/1.0 = 8) and a compromise from
+    # 2 (a=-0.1, b=0.3, x=4: to 4/3, weighted (0.1*0 + 0.3*4)/0.4 = 3). Least change: the
+    # compromise with 2 (4/3). Replication: the confrontation first (6).
+    x = np.array([0.0, 10.0, 4.0, 6.0])
+    a, b = np.zeros((4, 4)), np.zeros((4, 4))
+    a[0, 1], b[0, 1] = -0.2, 0.8
+    a[0, 2], b[0, 2] = -0.1, 0.3
+    a[0, 3], b[0, 3] = 0.1, 0.3
+    _, _, chosen, new_x = bg.resolve_offers(x, a, b, rule="least_change")
+    assert chosen[0] == 2 and new_x[0] == pytest.approx(4 / 3)
+    _, _, chosen, new_x = bg.resolve_offers(x, a, b, rule="replication")
+    assert chosen[0] == 3 and new_x[0] == 6.0
+    # without the confrontation: the compromise with the lowest weighted position (3 < 8),
+    # here also the least change
+    a[0, 3] = b[0, 3] = 0.0
+    _, _, chosen, _ = bg.resolve_offers(x, a, b, rule="replication")
+    assert chosen[0] == 2
+    # make the compromise with 1 the one with the lowest weighted position but the larger
+    # change: x_1 = -10 -> to -2.5 (change 2.5), weighted -8; the compromise with 2 changes 4/3
+    x[1] = -10.0
+    _, _, chosen, new_x = bg.resolve_offers(x, a, b, rule="replication")
+    assert chosen[0] == 1 and new_x[0] == pytest.approx(-2.5)
+    _, _, chosen, _ = bg.resolve_offers(x, a, b, rule="least_change")
+    assert chosen[0] == 2
+
+
+def test_unknown_rule_is_an_error() -> None:
+    with pytest.raises(ValueError, match="offer rule"):
+        bg.resolve_offers(np.zeros(2), np.zeros((2, 2)), np.zeros((2, 2)), rule="smallest")  # type: ignore[arg-type]
 
 
 def test_ec_pair_normalisation_leaves_the_band() -> None:
@@ -340,6 +419,63 @@ def test_ec_scenario_end_to_end_reproduces_reference() -> None:
     )
 
 
+EC_IDS = ["NLD", "BEL", "LUX", "DEU", "FRA", "ITA", "GBR", "IRL", "DNK", "GRC"]
+
+
+@pytest.mark.parametrize("rule", [0, 1])
+def test_ec_scenario_offer_rule_end_to_end(rule: int) -> None:
+    # The shipped scenario selects the replication's rule (1) and reproduces its path through
+    # simsim.run; --set offer_rule=0 gives the paper's rule, whose path run_rounds computes.
+    import simsim
+
+    scn = simsim.load_scenario(EC_FILE, {"parameters.offer_rule.value": rule} if rule == 0 else None)
+    assert scn.parameters["offer_rule"].central() == rule
+    ts = simsim.run(scn, replications=1, seed=1).timeseries.sort_values("step")
+    xs = ts[[f"position.{a}" for a in EC_IDS]].to_numpy()
+    if rule == 1:
+        ref_means, ref_xs = _replication_path()
+    else:
+        ref_xs, _ = bg.run_rounds(EC_X, EC_C, EC_S / 100, rounds=10, rule="least_change")
+        ref_means = np.array([bg.weighted_mean_position(p, EC_C, EC_S) for p in ref_xs])
+    np.testing.assert_allclose(ts["mean_position"], ref_means, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(xs, ref_xs, rtol=0, atol=1e-9)
+
+
+@pytest.mark.slow  # 40 single-run models
+def test_results_identical_for_any_chunking() -> None:
+    import pandas as pd
+
+    import simsim
+    from simsim.experiment.runner import RunSettings
+
+    scn = simsim.load_scenario(ICC_FILE, {"steps": 8})
+    res = [simsim.run(scn, settings=RunSettings(replications=40, seed=11, jobs=1, chunk_size=k)) for k in (1, 7, 40)]
+    assert res[0].runs["moves"].sum() > 0
+    for other in res[1:]:
+        pd.testing.assert_frame_equal(res[0].runs, other.runs)
+        pd.testing.assert_frame_equal(res[0].timeseries, other.timeseries)
+
+
+def test_runs_side_by_side_equal_runs_alone() -> None:
+    # A chunk mixing the two offer rules and both normalisations (uncertain integer options)
+    # gives each run what run_rounds gives for that run's inputs alone.
+    import simsim
+
+    scn = simsim.load_scenario(EC_FILE, {
+        "parameters.offer_rule": {"dist": "choice", "values": [0, 1], "assumption": True},
+        "parameters.pair_normalisation": {"dist": "choice", "values": [0, 1], "assumption": True},
+    })
+    res = simsim.run(scn, replications=12, seed=4)
+    assert res.runs["param.offer_rule"].nunique() == 2 and res.runs["param.pair_normalisation"].nunique() == 2
+    for _, row in res.runs.iterrows():
+        rule = "replication" if row["param.offer_rule"] == 1 else "least_change"
+        norm = "pair" if row["param.pair_normalisation"] == 1 else "all_pairs"
+        path, _ = bg.run_rounds(EC_X, EC_C, EC_S / 100, rounds=10, rule=rule, normalisation=norm, tolerance=6e-9)
+        last = path[-1]
+        assert row["forecast"] == pytest.approx(bg.weighted_mean_position(last, EC_C, EC_S), abs=1e-9)
+        np.testing.assert_allclose([row[f"final_position.{a}"] for a in EC_IDS], last, rtol=0, atol=1e-9)
+
+
 def test_icc_scenario_gives_a_distribution_within_the_scale() -> None:
     import simsim
 
@@ -476,3 +612,15 @@ def test_cli_subprocess_run_and_validate(tmp_path: Path) -> None:
     assert r.returncode == 2
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert "salience" in r.stderr
+
+
+@pytest.mark.slow  # 500 runs of the ICC scenario
+def test_docs_worked_example_is_generated_from_the_code() -> None:
+    # The worked example in docs/mechanisms/bargaining.md is what the script computes now.
+    from tests.conftest import load_example
+
+    result = load_example("bargaining_worked_example").main(check=True)
+    assert result["up_to_date"], "run: python examples/bargaining_worked_example.py"
+    assert result["max_gap_replication"] < 0.05 < result["max_gap_paper"]
+    ref_means, _ = _replication_path()
+    assert result["forecast_replication"] == pytest.approx(ref_means[-1], abs=1e-9)

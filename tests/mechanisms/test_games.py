@@ -499,7 +499,9 @@ def test_malformed_games_input_is_one_clear_error(tmp_path: Path, change: dict[s
 
 
 def test_settings_are_rejected_for_mechanisms_that_take_none(tmp_path: Path) -> None:
-    data = yaml.safe_load((SCENARIOS / "mongolia_icc_2024.yaml").read_text())
+    from tests.conftest import MINIMAL
+
+    data = yaml.safe_load(MINIMAL)  # a dilemma scenario without extends:
     data["settings"] = {"game": "chicken"}
     with pytest.raises(ScenarioError, match="takes no settings"):
         scenario_from_data(data, "x.yaml")
@@ -534,3 +536,29 @@ def test_cli_validate_and_run_shipped_scenarios(tmp_path: Path) -> None:
     res = simsim.Results.load(out)
     assert len(res.runs) == 50 and res.runs["cooperation_rate"].between(0, 1).all()
     assert set(res.timeseries["step"]) == set(range(101))
+
+
+@pytest.mark.slow  # 40 single-run models, twice
+@pytest.mark.parametrize("imitation", [False, True])
+def test_results_identical_for_any_chunking(imitation: bool) -> None:
+    # Stochastic behaviours, execution noise and an uncertain dependence cost (the iterated
+    # cooperation scenario); then the tournament's nine behaviours with noise and imitation at an
+    # uncertain interval: runs computed side by side equal runs computed alone.
+    import pandas as pd
+
+    from simsim.experiment.runner import RunSettings
+
+    over: dict[str, Any] = {"steps": 30}
+    name = "iterated_cooperation"
+    if imitation:
+        name = "axelrod_tournament_1980"
+        over["parameters.imitation_interval"] = {"dist": "choice", "values": [0, 3, 5], "assumption": True}
+        over["parameters.noise"] = {"dist": "uniform", "low": 0.0, "high": 0.1, "assumption": True}
+    scn = simsim.load_scenario(SCENARIOS / f"{name}.yaml", over)
+    res = [simsim.run(scn, settings=RunSettings(replications=40, seed=21, jobs=1, chunk_size=k)) for k in (1, 7, 40)]
+    if imitation:  # imitation happened: some run ends with fewer behaviours than it started with
+        shares = res[0].runs[[c for c in res[0].runs.columns if c.startswith("share.")]]
+        assert ((shares > 0).sum(axis=1) < shares.shape[1]).any()
+    for other in res[1:]:
+        pd.testing.assert_frame_equal(res[0].runs, other.runs)
+        pd.testing.assert_frame_equal(res[0].timeseries, other.timeseries)

@@ -14,7 +14,7 @@ from tests.conftest import MINIMAL, SCENARIOS
 
 @pytest.mark.parametrize("name", sorted(shipped_scenarios()))
 def test_every_shipped_scenario_validates(name):
-    scn = simsim.load_scenario(SCENARIOS / f"{name}.yaml")
+    scn = simsim.load_scenario(shipped_scenarios()[name])
     assert scn.name == name
     assert scn.model in simsim.mechanism_names()
 
@@ -24,7 +24,7 @@ def test_every_shipped_assumption_has_a_range(name):
     """FACTS.md: a judgement is marked `assumption` and given a range, not a point."""
     from simsim.model import design_of
 
-    scn = simsim.load_scenario(SCENARIOS / f"{name}.yaml")
+    scn = simsim.load_scenario(shipped_scenarios()[name])
     quantities = list(scn.parameters.items())
     for a in scn.actors:
         quantities += [(f"{a.id}.{k}", q) for k, q in a.attributes.items()]
@@ -70,7 +70,8 @@ BAD_CASES = {
                                  "parameters.retaliation_prob", "<= 1", "retaliation_prob"),
     "unknown_actor_in_edge": ("{from: HOS, to: THR, value: 0.5", "{from: HOS, to: THX, value: 0.5",
                               "relations.ties.edges[1].to", "unknown actor 'THX' (did you mean 'THR'?)", "THX"),
-    "duplicate_ids": ("  - id: THR\n", "  - id: VIS\n", "actors[3].id", "duplicate actor id 'VIS'", None),
+    "duplicate_ids": ("  - id: THR\n", "  - id: VIS\n    name: Again\n  - id: THR\n", "actors[3].id",
+                      "duplicate actor id 'VIS'", None),
     "no_provenance": ("{from: HOS, to: VIS, value: 0.8, source: src}", "{from: HOS, to: VIS, value: 0.8}",
                       "relations.energy_dependence.edges[0]", "source", "value: 0.8}"),
     "unknown_source": ("source: src}", "source: scr}", "relations.energy_dependence.edges[0].source",
@@ -151,7 +152,9 @@ def test_extends_changes_only_what_it_names():
     b = base.model_dump()
     c = cf.model_dump()
     changed = {k for k in b if b[k] != c[k]}
-    assert changed == {"name", "title", "description", "relations"}
+    # the counterfactual drops `observed:` (what happened is not an observation of the counterfactual)
+    assert changed == {"name", "title", "description", "relations", "observed"}
+    assert c["observed"] == {} and b["observed"]["decision.MNG"] == "no_arrest"
     assert b["relations"]["ties"] == c["relations"]["ties"]
     e_b = base.relations["energy_dependence"].edges[0]
     e_c = cf.relations["energy_dependence"].edges[0]
@@ -231,8 +234,8 @@ def test_extends_replaces_event_lists_and_merges_edges(write_yaml):
 
 @pytest.mark.parametrize("old, new, fragment", [
     ("  ties:\n    symmetric: true\n", "  ties:\n    symmetric: true\n    default: 7\n", "must lie in [-1, 1]"),
-    ("events:\n", "events:\n  - {step: 2, type: set_parameter, parameter: finding_delay, value: 2.7}\n",
-     "whole number"),
+    ("events:\n", "events:\n  - {step: 2, type: set_parameter, parameter: finding_delay, value: 0.5}\n",
+     "must lie in [1, 120]"),
     ("events:\n", "events:\n  - {step: 2, type: set_relation, relation: ties, from: HOS, to: HOS, value: 0.1}\n",
      "to itself"),
     ("retaliation_prob: {value: 0.5, assumption: true}", "retaliation_prob: {dist: beta, a: 2, b: 2, low: 2, "
