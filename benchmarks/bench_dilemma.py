@@ -2,12 +2,22 @@
 
 Usage (from the repository root)::
 
-    python benchmarks/bench_dilemma.py [--runs 2000] [--big 10000] [--scenario scenarios/mongolia_icc_2024.yaml]
+    python benchmarks/bench_dilemma.py [--runs 2000] [--floor-runs 100000] [--repeats 3] [--big 10000]
+                                       [--scenario scenarios/mongolia_icc_2024.yaml]
 
 Both implementations run in one process, in this one run of the script, on the same run seeds
 (so on the same sampled inputs). The script prints runs per second for each, their ratio, and
-checks that the two agree in distribution on the main outcomes. Then it times ``--big``
-replications with simsim on every core. It prints figures and asserts nothing about time.
+checks that the two agree in distribution on the main outcomes.
+
+Then simsim (one process, timeseries on, results in memory) against the plain-numpy floor of the
+same arithmetic batched over runs (``numpy_dilemma.py``) at ``--floor-runs`` runs: both warmed up,
+run in turn ``--repeats`` times; the minimum times, their ratio and the agreement in distribution
+are printed. Then the cost of the random streams of those runs (every uniform each run uses:
+one per uncertain input, the events, the visits) computed three ways: simsim's streams
+(:mod:`simsim.rng`), the same Philox streams computed without cache blocking (the first version
+of the streams), and one ``numpy.random.default_rng`` per run (the seeding before streams).
+Finally ``--big`` replications with simsim on every core. It prints figures and asserts nothing
+about time.
 """
 
 from __future__ import annotations
@@ -48,10 +58,111 @@ def bench_idiomatic(path: str, runs: int, seed: int, steps: int) -> tuple[float,
     return time.perf_counter() - t, rows
 
 
-def _agree(name: str, a: np.ndarray, b: np.ndarray) -> str:
+def _agree(name: str, a: np.ndarray, b: np.ndarray, other: str = "idiomatic") -> str:
     se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
     z = (a.mean() - b.mean()) / se if se > 0 else 0.0
-    return f"  {name:<28} simsim {a.mean():.4f}   idiomatic {b.mean():.4f}   z = {z:+.2f}"
+    return f"  {name:<28} simsim {a.mean():.4f}   {other} {b.mean():.4f}   z = {z:+.2f}"
+
+
+def floor_vs_simsim(scn: simsim.Scenario, runs: int, repeats: int, seed: int) -> None:
+    from numpy_dilemma import run_floor
+
+    simsim.run(scn, replications=2000, seed=seed + 1, jobs=1)  # warm-up
+    run_floor(scn, 2000, seed + 1)
+    t_s: list[float] = []
+    t_f: list[float] = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        res = simsim.run(scn, settings=RunSettings(replications=runs, seed=seed, jobs=1, progress=False))
+        t_s.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        out, _series = run_floor(scn, runs, seed)
+        t_f.append(time.perf_counter() - t)
+    print(f"\nsimsim vs its plain-numpy floor, {runs} runs, 1 process, minimum of {repeats} interleaved runs each:")
+    print(f"  simsim.run (timeseries, DataFrames)  {min(t_s):7.2f} s  {runs / min(t_s):9.0f} runs/s   all: "
+          + ", ".join(f"{t:.2f}" for t in t_s))
+    print(f"  numpy floor (arrays)                 {min(t_f):7.2f} s  {runs / min(t_f):9.0f} runs/s   all: "
+          + ", ".join(f"{t:.2f}" for t in t_f))
+    print(f"  simsim speed / floor speed           {min(t_f) / min(t_s):7.2f} x   (target >= 0.5)")
+    host = next(ev.host for ev in scn.events if ev.type == "visit")
+    dec_s, dec_f = res.runs[f"decision.{host}"].to_numpy(), out[f"decision.{host}"]
+    for cat in ("declined", "arrest", "no_arrest"):
+        print(_agree(f"P(decision = {cat})", (dec_s == cat).astype(float), (dec_f == cat).astype(float), "floor"))
+    print(_agree("final credibility", res.runs["final_credibility"].to_numpy(), out["final_credibility"], "floor"))
+
+
+def _unblocked_philox(key0: np.ndarray, key1: np.ndarray, counter: np.ndarray) -> np.ndarray:
+    """Philox4x64-10 as first written for the streams: whole arrays, a new array per operation."""
+    from simsim import rng
+
+    low, s32 = np.uint64(0xFFFFFFFF), np.uint64(32)
+
+    def mulhilo(x: np.ndarray, b: int) -> tuple[np.ndarray, np.ndarray]:
+        bb = np.uint64(b)
+        a0, a1, b0, b1 = x & low, x >> s32, bb & low, bb >> s32
+        a0b0, a0b1, a1b0 = a0 * b0, a0 * b1, a1 * b0
+        mid = (a0b0 >> s32) + (a0b1 & low) + (a1b0 & low)
+        return a1 * b1 + (a0b1 >> s32) + (a1b0 >> s32) + (mid >> s32), x * bb
+
+    with np.errstate(over="ignore"):
+        k0, k1, c0 = np.broadcast_arrays(np.asarray(key0, np.uint64), np.asarray(key1, np.uint64),
+                                         np.asarray(counter, np.uint64))
+        k0, k1 = k0.copy(), k1.copy()
+        x0, x1, x2, x3 = c0.copy(), np.zeros_like(c0), np.zeros_like(c0), np.zeros_like(c0)
+        for r in range(10):
+            if r:
+                k0 += rng._W0
+                k1 += rng._W1
+            hi0, lo0 = mulhilo(x0, rng._M0)
+            hi1, lo1 = mulhilo(x2, rng._M1)
+            x0, x1, x2, x3 = hi1 ^ x1 ^ k0, lo1, hi0 ^ x3 ^ k1, lo0
+        return np.stack([x0, x1, x2, x3], axis=-1)
+
+
+def streams_cost(scn: simsim.Scenario, runs: int, repeats: int, seed: int) -> None:
+    from simsim import rng
+    from simsim.model import design_of
+
+    seeds = run_seeds(seed, runs)
+    d = design_of(scn)
+    inputs = [f"input:{q.column}" for q in d.uncertain]
+    n_visits = sum(ev.type == "visit" for ev in scn.events)
+    width = n_visits * (7 + len(d.ids))
+    n_u = len(inputs) + len(scn.events) + width
+
+    def streams() -> None:
+        rng.first_uniforms(seeds, inputs)
+        rng.uniforms(seeds, "events", len(scn.events))
+        rng.uniforms(seeds, "visits", width)
+
+    def unblocked() -> None:
+        ids = np.array([rng.stream_id(s) for s in inputs], dtype=np.uint64)
+        _unblocked_philox(seeds.astype(np.uint64)[:, None], ids[None, :], np.uint64(1))
+        for name, size in (("events", len(scn.events)), ("visits", width)):
+            _unblocked_philox(seeds.astype(np.uint64)[:, None], np.uint64(rng.stream_id(name)),
+                              np.arange(1, -(-size // 4) + 1, dtype=np.uint64)[None, :])
+
+    def generator_per_run() -> None:
+        for sd in seeds.tolist():
+            np.random.default_rng(sd).random(n_u)
+
+    ways = {"simsim streams (blocked Philox)": streams, "Philox, unblocked (first version)": unblocked,
+            "one default_rng per run (before)": generator_per_run}
+    for f in ways.values():
+        f()  # warm-up
+    times: dict[str, list[float]] = {k: [] for k in ways}
+    for _ in range(repeats):
+        for k, f in ways.items():
+            t = time.perf_counter()
+            f()
+            times[k].append(time.perf_counter() - t)
+    t = time.perf_counter()
+    simsim.run(scn, settings=RunSettings(replications=runs, seed=seed, jobs=1, progress=False))
+    total = time.perf_counter() - t
+    print(f"\nrandom numbers of {runs} runs ({n_u} uniforms per run), minimum of {repeats} interleaved runs each; "
+          f"share of one simsim.run ({total:.2f} s):")
+    for k, ts in times.items():
+        print(f"  {k:<36} {min(ts):7.3f} s   {min(ts) / total:6.1%} of simsim.run")
 
 
 def main() -> None:
@@ -59,6 +170,8 @@ def main() -> None:
     ap.add_argument("--scenario", default=str(HERE.parent / "scenarios" / "mongolia_icc_2024.yaml"))
     ap.add_argument("--runs", type=int, default=2000, help="runs for the head-to-head comparison")
     ap.add_argument("--big", type=int, default=10_000, help="runs for the all-cores timing (0: skip)")
+    ap.add_argument("--floor-runs", type=int, default=100_000, help="runs for simsim vs the numpy floor (0: skip)")
+    ap.add_argument("--repeats", type=int, default=3, help="interleaved repetitions (minimum reported)")
     ap.add_argument("--seed", type=int, default=7)
     a = ap.parse_args()
 
@@ -83,6 +196,10 @@ def main() -> None:
     p0_i = np.array([r["p_comply_initial"] for r in rows])
     print(f"  initial P(comply) run by run: max |simsim - idiomatic| = {np.max(np.abs(p0_s - p0_i)):.1e} "
           "(same inputs, same utility)")
+
+    if a.floor_runs:
+        floor_vs_simsim(scn, a.floor_runs, a.repeats, a.seed)
+        streams_cost(scn, a.floor_runs, a.repeats, a.seed)
 
     if a.big:
         t = time.perf_counter()

@@ -13,24 +13,56 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from simsim.calibration import calibrate
-from simsim.errors import ResultsError, ScenarioError, SimsimError
-from simsim.experiment import RunSettings, run, run_one
-from simsim.registry import (
-    behaviour_names,
-    get_behaviour,
-    get_mechanism,
-    mechanism_names,
-    register_behaviour,
-    register_mechanism,
-    shipped_scenarios,
-)
-from simsim.results import Results
-from simsim.scenario import Scenario, load_scenario
+from typing import TYPE_CHECKING, Any
+
+from simsim.errors import ResultsError, RunFailedError, ScenarioError, SimsimError
+
+if TYPE_CHECKING:
+    from simsim.calibration import calibrate
+    from simsim.experiment import RunSettings, rerun, run, run_one
+    from simsim.registry import (
+        behaviour_names,
+        get_behaviour,
+        get_mechanism,
+        mechanism_names,
+        register_behaviour,
+        register_mechanism,
+        shipped_scenarios,
+    )
+    from simsim.results import Results
+    from simsim.scenario import Scenario, load_scenario
+
+# The public names are imported on first use (PEP 562), so that ``import simsim`` (and the
+# ``simsim`` command's ``--help``) do not pay for numpy, pandas, scipy and mesa up front.
+_LAZY = {
+    "RunSettings": "simsim.experiment", "rerun": "simsim.experiment", "run": "simsim.experiment",
+    "run_one": "simsim.experiment",
+    "behaviour_names": "simsim.registry", "get_behaviour": "simsim.registry", "get_mechanism": "simsim.registry",
+    "mechanism_names": "simsim.registry", "register_behaviour": "simsim.registry",
+    "register_mechanism": "simsim.registry", "shipped_scenarios": "simsim.registry",
+    "Results": "simsim.results", "Scenario": "simsim.scenario", "load_scenario": "simsim.scenario",
+    "calibrate": "simsim.calibration",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'simsim' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
-    "Results", "ResultsError", "RunSettings", "Scenario", "ScenarioError", "SimsimError",
+    "Results", "ResultsError", "RunFailedError", "RunSettings", "Scenario", "ScenarioError", "SimsimError",
     "__version__", "behaviour_names", "calibrate", "get_behaviour", "get_mechanism", "load_scenario",
-    "mechanism_names", "register_behaviour", "register_mechanism", "run", "run_one",
+    "mechanism_names", "register_behaviour", "register_mechanism", "rerun", "run", "run_one",
     "shipped_scenarios",
 ]

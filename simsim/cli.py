@@ -13,11 +13,12 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import pandas as pd
+from simsim.errors import RunFailedError, SimsimError
 
-from simsim.errors import SimsimError
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -68,6 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="sample every fixed value that gives a range: over it (so sensitivity ranks it)")
     r.add_argument("--sampling", choices=("random", "lhs"), default="random",
                    help="sampling of uncertain inputs: independent per run, or a Latin hypercube")
+    r.add_argument("--memory", metavar="SIZE",
+                   help="memory budget for the chunks computed at once, e.g. 4G (default 2G): sets the chunk size "
+                        "from the number of actors and steps")
+    r.add_argument("--chunk-size", type=_positive, help="runs per chunk (default: from --memory)")
+    r.add_argument("--resume", type=Path, metavar="DIR",
+                   help="finish the interrupted experiment in DIR (same scenario and --set values): only the "
+                        "missing chunks are computed")
+    r.add_argument("--scheduler", metavar="ADDRESS",
+                   help="compute on a Dask cluster: tcp://HOST:PORT of a running scheduler, or 'local' to start "
+                        "a LocalCluster (needs pip install 'simsim[distributed]')")
     r.add_argument("--no-plot", action="store_true", help="do not write outcomes.png")
     r.add_argument("--no-timeseries", action="store_true", help="do not record per-step reporters")
     r.add_argument("--quiet", action="store_true", help="print only the output folder")
@@ -118,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: defines ``NAME`` (the subcommand), ``add_parser(sub)`` and ``run(args) -> int``, and
 #: imports only the standard library at import time (heavy imports go inside ``run``), so
 #: that ``simsim --help`` stays fast.
-COMMAND_MODULES: tuple[str, ...] = ("cases", "explore", "calibrate", "backtest")
+COMMAND_MODULES: tuple[str, ...] = ("cases", "explore", "rerun", "calibrate", "backtest")
 
 
 def _command_module(name: str) -> Any:
@@ -130,6 +141,8 @@ def _command_module(name: str) -> Any:
 # ------------------------------------------------------------------ formatting
 def format_summary(summary: pd.DataFrame, max_categories: int = 6, total: int | None = None) -> str:
     """Human-readable lines for a summary table (``total``: number of runs, to flag undefined values)."""
+    import pandas as pd
+
     lines = []
     # open-ended categorical outcomes (e.g. configuration labels) can have many categories:
     # show the most frequent few
@@ -186,60 +199,84 @@ def _writable_file(path: Path) -> None:
         raise SimsimError(f"--out {path}: folder {path.parent} does not exist")
 
 
+#: the run command's figure and "what drives" ranking use at most this many runs (the first ones)
+PLOT_RUNS = 100_000
+DRIVER_RUNS = 50_000
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     import simsim
     from simsim.experiment import RunSettings
     from simsim.experiment.checks import check_run
 
     scn = simsim.load_scenario(args.scenario, args.overrides, ranges=args.ranges)
+    if args.resume is not None and args.out is not None and args.out != args.resume:
+        raise SimsimError("--resume DIR writes to DIR: leave out --out")
+    out = args.resume or args.out or Path("out") / scn.name
+    if args.resume is not None and not args.resume.is_dir():
+        raise SimsimError(f"--resume {args.resume}: no such folder")
     settings = RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs,
-                           timeseries=not args.no_timeseries, sampling=args.sampling,
-                           progress=False if args.quiet else None)
+                           timeseries=not args.no_timeseries, sampling=args.sampling, memory=args.memory,
+                           chunk_size=args.chunk_size, out=out, resume=args.resume is not None,
+                           executor=args.scheduler, progress=False if args.quiet else None)
     check_run(scn, None, None, None, settings)  # e.g. too large for memory: refused before --out is created
-    out = args.out or Path("out") / scn.name
     _writable_folder(out)
     t0 = time.perf_counter()
-    res = simsim.run(scn, settings=settings)
+    try:
+        res = simsim.run(scn, settings=settings)
+    except KeyboardInterrupt:
+        print(f"simsim: interrupted; the chunks completed so far are in {out}: finish with\n"
+              f"  simsim run {args.scenario} --resume {out}" + "".join(f" --set {o}" for o in args.overrides),
+              file=sys.stderr)
+        return 130
     elapsed = time.perf_counter() - t0
     s = res.metadata["settings"]
     if s["seed_drawn"]:
         print(f"simsim: no seed given; drew seed {s['seed']} (rerun with --seed {s['seed']})", file=sys.stderr)
-    from simsim.experiment.progress import stages
+    total = len(res)
+    notes = []
+    if args.no_plot:
+        (out / "outcomes.png").unlink(missing_ok=True)  # never leave a plot of other results
+    else:
+        from simsim.experiment.progress import stages
+        from simsim.plotting import outcomes_figure
 
-    with stages(["writing tables"] + ([] if args.no_plot else ["drawing outcomes.png"]),
-                False if args.quiet else None) as stage:
-        stage.next("writing tables")
-        res.save(out)
-        if args.no_plot:
-            (out / "outcomes.png").unlink(missing_ok=True)  # never leave a plot of other results
-        else:
-            from simsim.plotting import outcomes_figure
-
+        # the tables were written chunk by chunk while the runs were computed
+        with stages(["drawing outcomes.png"], False if args.quiet else None) as stage:
             stage.next("drawing outcomes.png")
-            outcomes_figure(res).savefig(out / "outcomes.png", dpi=110)
+            fig_res = res.head(PLOT_RUNS) if total > PLOT_RUNS else res
+            if total > PLOT_RUNS:
+                notes.append(f"outcomes.png shows the first {PLOT_RUNS:,} of {total:,} runs")
+            outcomes_figure(fig_res).savefig(out / "outcomes.png", dpi=110)
     if args.quiet:
         print(out)
         return EXIT_OK
     print(f"{scn.title or scn.name}")
     print(f"  mechanism {scn.model}; {s['replications']} runs x {scn.steps} steps; seed {s['seed']}; "
           f"{s['sampling']} sampling; "
-          f"{s['jobs']} process(es); {elapsed:.1f} s")
+          f"{s.get('executor', str(s['jobs']) + ' process(es)')}; chunks of {s['chunk_size']}; {elapsed:.1f} s")
     summary = res.summary()
     main, rest = _main_first(summary, res.main_outcomes)
     if len(main):
         print("\nMain outcomes")
-        print(format_summary(main, total=len(res.runs)))
+        print(format_summary(main, total=total))
     if len(rest):
         names = list(dict.fromkeys(rest["outcome"]))
         print(f"\nOther outcomes ({len(names)}; all in {out / 'summary.json'})")
-        print(format_summary(rest[rest["outcome"].isin(names[:10])], total=len(res.runs)))
+        print(format_summary(rest[rest["outcome"].isin(names[:10])], total=total))
         if len(names) > 10:
             print(f"  ... {len(names) - 10} more outcomes")
-    if res.main_outcomes and any(c.split(".", 1)[0] in ("param", "attr", "rel") for c in res.runs.columns):
-        name, category, table = _drivers(res, None, None)
+    sample = res.head(DRIVER_RUNS) if total > DRIVER_RUNS else res
+    if res.main_outcomes and any(c.split(".", 1)[0] in ("param", "attr", "rel") for c in sample.runs.columns):
+        name, category, table = _drivers(sample, None, None)
         print("\n" + _format_drivers(name, category, table, top=5))
+        if total > DRIVER_RUNS:
+            print(f"  (ranked on the first {DRIVER_RUNS:,} of {total:,} runs: enough to rank inputs; intervals are "
+                  f"for that sample)")
         print(f"  (all inputs, and other outcomes: simsim sensitivity {out} --outcome NAME)")
-    print(f"\nWrote {out}/: runs.parquet, timeseries.parquet, metadata.json, summary.json"
+    for note in notes:
+        print(f"\nNote: {note}")
+    print(f"\nWrote {out}/: runs.parquet, timeseries.parquet (folders of Parquet parts), metadata.json, summary.json"
           + ("" if args.no_plot else ", outcomes.png"))
     return EXIT_OK
 
@@ -464,6 +501,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in COMMANDS:
             return COMMANDS[args.command](args)
         return int(_command_module(args.command.replace("-", "_")).run(args))
+    except RunFailedError as exc:  # a mechanism raised: not bad input, exit 1
+        if exc.details:
+            print(exc.details.rstrip(), file=sys.stderr)
+        print(f"simsim: error: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
     except SimsimError as exc:
         from simsim.errors import ScenarioError, one_line
 

@@ -83,7 +83,7 @@ def results_html(results: Results) -> str:
     meta = (f"scenario <code>{escape(str(sc.get('name')))}</code>"
             + (f" with <code>{escape(', '.join(over))}</code>" if over else "")
             + f" &middot; mechanism <code>{escape(str(sc.get('model')))}</code>"
-            + f" &middot; {len(results.runs):,} runs x {sc.get('steps', '?')} steps"
+            + f" &middot; {len(results):,} runs x {sc.get('steps', '?')} steps"
             + f" &middot; seed {results.seed}")
     rows = summary_rows(results)
     table = (_table(["main outcome", "estimate", "95% interval"], rows, numeric=(1, 2)) if rows

@@ -85,3 +85,30 @@ class ScenarioError(SimsimError):
 
 class ResultsError(SimsimError):
     """A results directory is missing, incomplete or of an unknown format."""
+
+
+class RunFailedError(SimsimError):
+    """A run raised inside a mechanism (not a problem with the input files).
+
+    The CLI reports it with exit code 1. Completed chunks of a streamed experiment stay on disk,
+    so ``simsim run ... --resume DIR`` can finish the rest once the cause is fixed.
+
+    Parameters
+    ----------
+    message
+        What failed.
+    run_id, seed
+        The failing run's id and run seed (enough for ``simsim rerun``).
+    inputs
+        The run's sampled inputs.
+    details
+        The mechanism's traceback, as text.
+    """
+
+    def __init__(self, message: str, run_id: int | None = None, seed: int | None = None,
+                 inputs: dict[str, float] | None = None, details: str = "") -> None:
+        self.run_id = run_id
+        self.seed = seed
+        self.inputs = dict(inputs or {})
+        self.details = details
+        super().__init__(message)

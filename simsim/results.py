@@ -13,8 +13,9 @@ import math
 import platform
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,11 @@ if TYPE_CHECKING:
     from simsim.scenario.schema import Scenario
 
 Z95 = 1.959963984540054
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: formats :meth:`Results.load` reads: 1 (single Parquet files), 2 (folders of parts allowed)
+SUPPORTED_FORMATS = (1, 2)
+#: values read at once when results on disk are summarised (bounds the memory of a summary)
+SUMMARY_VALUES = 4_000_000
 
 
 def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -53,12 +58,20 @@ def summarise(runs: pd.DataFrame, outcomes: list[dict[str, Any]]) -> pd.DataFram
     ``estimate`` is the probability (bool, category) with a Wilson 95% interval, or the mean
     (number) with a normal 95% interval of the mean, plus ``sd`` and quantiles.
     """
+    return summarise_columns(lambda name: runs[name] if name in runs.columns else None, outcomes)
+
+
+def summarise_columns(column: Callable[[str], pd.Series | None], outcomes: list[dict[str, Any]]) -> pd.DataFrame:
+    """:func:`summarise`, reading each outcome's column with ``column(name)`` (None: not recorded).
+
+    Results on disk pass a reader of one column at a time, so memory holds one column, not the table.
+    """
     rows: list[dict[str, Any]] = []
     for spec in outcomes:
         name, kind = spec["name"], spec["kind"]
-        if name not in runs.columns:
+        col = column(name)
+        if col is None:
             continue
-        col = runs[name]
         if kind == "bool":
             vals = col.dropna().astype(bool)
             n, k = len(vals), int(vals.sum())
@@ -128,12 +141,21 @@ def build_metadata(scenario: Scenario, settings: dict[str, Any]) -> dict[str, An
         "main_reporters": list(mech.main_reporters),
         "reporters": [asdict(r) for r in mech.reporter_specs(scenario)],
         "scenario_content": scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
+        # the validated input data (after extends: and --set), from which rerun rebuilds the scenario
+        "scenario_data": _plain(getattr(scenario, "_raw", None)),
         "values": [v.as_dict() for v in used_values(scenario)],  # every value used, defaults marked
     }
 
 
 class Results:
     """Outcomes of an experiment.
+
+    Results computed in memory hold their tables; results read from a folder (:meth:`load`, or
+    :func:`simsim.run` with ``out=``) read them from its Parquet parts only when asked:
+    ``runs`` and ``timeseries`` load every part on first access (fine for small experiments;
+    for a million runs with timeseries that is gigabytes, so use :meth:`runs_columns`,
+    :meth:`head` or ``pyarrow.dataset`` on the folder instead). :meth:`summary` reads one
+    outcome column at a time.
 
     Attributes
     ----------
@@ -144,16 +166,103 @@ class Results:
         One row per run and step: ``run``, ``step``, reporters.
     metadata : dict
         Versions, scenario name and content hash, master seed, settings, outcome declarations.
+    directory : Path or None
+        The folder the tables are read from (None for results held in memory).
     """
 
-    def __init__(self, runs: pd.DataFrame, timeseries: pd.DataFrame, metadata: dict[str, Any]) -> None:
-        self.runs = runs
-        self.timeseries = timeseries
+    def __init__(self, runs: pd.DataFrame | None, timeseries: pd.DataFrame | None, metadata: dict[str, Any],
+                 directory: str | Path | None = None) -> None:
+        if directory is None and (runs is None or timeseries is None):
+            raise ValueError("Results needs its tables, or the folder to read them from")
+        self._runs = runs
+        self._timeseries = timeseries
         self.metadata = metadata
+        self.directory = None if directory is None else Path(directory)
 
     def __repr__(self) -> str:
         sc = self.metadata.get("scenario", {}).get("name")
-        return f"Results(scenario={sc!r}, runs={len(self.runs)}, seed={self.seed})"
+        return f"Results(scenario={sc!r}, runs={len(self)}, seed={self.seed})"
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        """One row per run (read from the folder's parts on first access)."""
+        if self._runs is None:
+            self._runs = self._read("runs.parquet")
+        return self._runs
+
+    @runs.setter
+    def runs(self, value: pd.DataFrame) -> None:
+        self._runs = value
+
+    @property
+    def timeseries(self) -> pd.DataFrame:
+        """One row per run and step (read from the folder's parts on first access)."""
+        if self._timeseries is None:
+            self._timeseries = self._read("timeseries.parquet")
+        return self._timeseries
+
+    @timeseries.setter
+    def timeseries(self, value: pd.DataFrame) -> None:
+        self._timeseries = value
+
+    def __len__(self) -> int:
+        if self._runs is not None:
+            return len(self._runs)
+        n = self.metadata.get("settings", {}).get("replications")
+        return int(n) if n is not None else len(self.runs)
+
+    def _read(self, table: str, columns: list[str] | None = None, limit: int | None = None) -> pd.DataFrame:
+        """Concatenate the parts of ``table`` (in run order), optionally some columns, first ``limit`` runs."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from simsim.experiment.store import part_files
+
+        assert self.directory is not None
+        files = part_files(self.directory, table)
+        pieces = []
+        for f in files:
+            if columns is None:
+                t = pq.read_table(f)
+            else:  # a part may lack a column (an outcome no run of its chunk defined)
+                names = set(pq.read_schema(f).names)
+                t = pq.read_table(f, columns=[c for c in columns if c in names])
+                for c in columns:
+                    if c not in names:
+                        t = t.append_column(c, pa.nulls(t.num_rows))
+                t = t.select(columns)
+            if limit is not None and "run" in t.column_names:
+                import pyarrow.compute as pc
+
+                t = t.filter(pc.less(t["run"], limit))
+                if t.num_rows == 0:
+                    break
+            pieces.append(t)
+        if not pieces:
+            return pd.DataFrame(columns=columns or [])
+        return pa.concat_tables(pieces, promote_options="permissive").to_pandas()
+
+    def runs_columns(self, columns: list[str]) -> pd.DataFrame:
+        """Only the given columns of ``runs`` (reads only those from disk)."""
+        if self._runs is not None or self.directory is None:
+            return self.runs[columns]
+        return self._read("runs.parquet", columns=columns)
+
+    def head(self, n: int) -> Results:
+        """Results of the first ``n`` runs only, in memory (e.g. a subsample for a figure or PRCC).
+
+        Under ``random`` sampling runs are independent draws, so the first ``n`` are a random
+        sample of the experiment; under ``lhs`` they are a random subset of its strata.
+        """
+        if self._runs is not None or self.directory is None:
+            runs = self.runs[self.runs["run"] < n].reset_index(drop=True) if len(self.runs) else self.runs
+            ts = self.timeseries
+            ts = ts[ts["run"] < n].reset_index(drop=True) if len(ts) else ts
+            return Results(runs, ts, self.metadata)
+        runs = self._read("runs.parquet", columns=None, limit=n)
+        ts = self._read("timeseries.parquet", limit=n) if _has_table(self.directory, "timeseries.parquet") \
+            else pd.DataFrame()
+        return Results(runs, ts, self.metadata)
 
     @property
     def seed(self) -> int | None:
@@ -175,47 +284,97 @@ class Results:
         return main or [s["name"] for s in self.metadata.get("outcomes", [])[:6]]
 
     def summary(self, outcomes: list[str] | None = None) -> pd.DataFrame:
-        """Summary statistics with 95% intervals (see :func:`summarise`), main outcomes first."""
+        """Summary statistics with 95% intervals (see :func:`summarise`), main outcomes first.
+
+        Results read from a folder are summarised one outcome column at a time, from the parts.
+        """
         specs = self.outcome_specs
         if outcomes is not None:
             by_name = {s["name"]: s for s in specs}
             check_outcomes(self, outcomes)
             specs = [by_name[o] for o in outcomes]
-        return summarise(self.runs, specs)
+        if self._runs is not None or self.directory is None:
+            return summarise(self.runs, specs)
+        import pyarrow.parquet as pq
+
+        from simsim.experiment.store import part_files
+
+        present = set().union(*(pq.read_schema(f).names for f in part_files(self.directory, "runs.parquet")))
+        order = [s["name"] for s in specs if s["name"] in present]
+        # read a few columns at a time: about 4 million values (32 MB of numbers) per read
+        per_read = max(1, SUMMARY_VALUES // max(1, len(self)))
+        cache: dict[str, pd.Series] = {}
+
+        def column(name: str) -> pd.Series | None:
+            if name not in present:
+                return None
+            if name not in cache:
+                cache.clear()
+                i = order.index(name)
+                group = order[i:i + per_read]
+                frame = self.runs_columns(group)
+                cache.update({c: frame[c] for c in group})
+            return cache[name]
+
+        return summarise_columns(column, specs)
 
     def save(self, directory: str | Path) -> Path:
         """Write ``runs.parquet``, ``timeseries.parquet``, ``metadata.json`` and ``summary.json``.
 
         Files are written to a temporary folder first and moved into place, so an interrupted
-        save leaves no half-written results.
+        save leaves no half-written results. Saving results read from a folder copies its parts.
         """
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
+        if self.directory is not None and self._runs is None and out.resolve() == self.directory.resolve():
+            return out  # already there
         with tempfile.TemporaryDirectory(dir=out, prefix=".tmp-") as tmp:
             t = Path(tmp)
-            self.runs.to_parquet(t / "runs.parquet", index=False)
-            self.timeseries.to_parquet(t / "timeseries.parquet", index=False)
+            if self._runs is None and self.directory is not None:
+                for table in ("runs.parquet", "timeseries.parquet"):
+                    src = self.directory / table
+                    (shutil.copytree if src.is_dir() else shutil.copy2)(src, t / table)
+            else:
+                self.runs.to_parquet(t / "runs.parquet", index=False)
+                self.timeseries.to_parquet(t / "timeseries.parquet", index=False)
             (t / "metadata.json").write_text(json.dumps(self.metadata, indent=2, default=_json_default))
-            summary = self.summary()
-            (t / "summary.json").write_text(json.dumps(
-                {"scenario": self.metadata["scenario"]["name"], "runs": len(self.runs), "seed": self.seed,
-                 "outcomes": _records(summary)}, indent=2, default=_json_default))
+            (t / "summary.json").write_text(json.dumps(self.summary_record(), indent=2, default=_json_default))
             for name in ("runs.parquet", "timeseries.parquet", "metadata.json", "summary.json"):
-                shutil.move(str(t / name), str(out / name))
+                dest = out / name
+                if dest.is_dir():
+                    shutil.rmtree(dest)
+                shutil.move(str(t / name), str(dest))
         return out
+
+    def summary_record(self) -> dict[str, Any]:
+        """The content of ``summary.json``: scenario, number of runs, master seed, summary rows."""
+        return {"scenario": self.metadata["scenario"]["name"], "runs": len(self), "seed": self.seed,
+                "outcomes": _records(self.summary())}
 
     @classmethod
     def load(cls, directory: str | Path) -> Results:
-        """Read results written by :meth:`save`."""
+        """Read results written by :meth:`save` or streamed by :func:`simsim.run`; tables are read lazily."""
         d = Path(directory)
         meta = check_results_folder(d)  # a damaged folder is a ResultsError naming the file
-        return cls(pd.read_parquet(d / "runs.parquet"), pd.read_parquet(d / "timeseries.parquet"), meta)
+        return cls(None, None, meta, directory=d)
 
     # -- display (notebooks) --------------------------------------------------------------------
     def _repr_html_(self) -> str:
         from simsim.display import results_html
 
         return results_html(self)
+
+
+def _has_table(directory: Path, table: str) -> bool:
+    p = directory / table
+    return p.is_file() or (p.is_dir() and any(p.glob("part-*.parquet")))
+
+
+def _plain(obj: Any) -> Any:
+    """``obj`` as plain JSON data (the loader's line-tracking dicts and lists become dict and list)."""
+    if obj is None:
+        return None
+    return json.loads(json.dumps(obj, default=_json_default))
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -235,4 +394,6 @@ def _json_default(o: Any) -> Any:
         return o.tolist()
     if isinstance(o, np.bool_):
         return bool(o)
+    if isinstance(o, (date, datetime)):  # YAML dates in scenario data
+        return o.isoformat()
     raise TypeError(f"not JSON serialisable: {type(o)}")

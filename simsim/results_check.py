@@ -121,7 +121,8 @@ def _table(path: Path, columns: Iterable[str] | None) -> Any:
 
     try:
         dataset = ds.dataset(str(path), format="parquet")
-        table = dataset.to_table(columns=None if columns is None else list(columns))
+        # columns=None: only the schema and the number of rows (a million runs are not read to check them)
+        table = dataset.count_rows() if columns is None else dataset.to_table(columns=list(columns)).num_rows
     except (pa.ArrowException, OSError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ResultsError(f"{path}: not a readable Parquet table ({first[:200]})") from None
@@ -149,7 +150,10 @@ def check_results_folder(directory: str | Path) -> dict[str, Any]:
     needed = ["runs.parquet", "timeseries.parquet", "metadata.json"]
     missing = [f for f in needed if not (d / f).exists()]
     if missing:
-        raise ResultsError(f"{d}: not a simsim results folder (missing {', '.join(missing)})")
+        hint = ""
+        if (d / "plan.json").is_file():  # streamed by simsim.run(out=...) and interrupted
+            hint = "; the experiment was interrupted: finish it with `simsim run SCENARIO --resume DIR`"
+        raise ResultsError(f"{d}: not a simsim results folder (missing {', '.join(missing)}){hint}")
     if not (d / "metadata.json").is_file():
         raise ResultsError(f"{d / 'metadata.json'}: not a regular file")
     meta = check_metadata(_metadata(d / "metadata.json"), d / "metadata.json")
@@ -171,8 +175,8 @@ def check_results_folder(directory: str | Path) -> dict[str, Any]:
             raise ResultsError(f"{d / 'runs.parquet'}: column '{col}' must hold whole numbers, "
                                f"not {schema.field(col).type}")
     reps = (meta.get("settings") or {}).get("replications")
-    if reps is not None and table.num_rows != reps:
-        raise ResultsError(f"{d / 'runs.parquet'}: {table.num_rows} runs, but metadata.json records {reps} "
+    if reps is not None and table != reps:
+        raise ResultsError(f"{d / 'runs.parquet'}: {table} runs, but metadata.json records {reps} "
                            f"(truncated or mixed results?)")
     ts_schema, _ = _table(d / "timeseries.parquet", [])
     if len(ts_schema.names) and not {"run", "step"} <= set(ts_schema.names):

@@ -22,17 +22,18 @@ that it equals NumPy's own :class:`numpy.random.Philox` word for word.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 
-_M0 = np.uint64(0xD2E7470EE14C6C93)
-_M1 = np.uint64(0xCA5A826395121157)
-_W0 = np.uint64(0x9E3779B97F4A7C15)
-_W1 = np.uint64(0xBB67AE8584CAA73B)
+_M0, _M1 = 0xD2E7470EE14C6C93, 0xCA5A826395121157  # round multipliers (Random123)
+_W0, _W1 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBB67AE8584CAA73B)  # Weyl key increments
 _LOW32 = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
 _ROUNDS = 10
+#: columns computed together: the scratch arrays of one block stay in the CPU cache
+_BLOCK = 16384
 
 
 @lru_cache(maxsize=4096)
@@ -41,36 +42,69 @@ def stream_id(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def _mulhilo(a: np.ndarray, b: np.uint64) -> tuple[np.ndarray, np.ndarray]:
-    """High and low 64-bit words of the 128-bit products ``a * b`` (uint64 arrays)."""
-    a0, a1 = a & _LOW32, a >> _S32
-    b0, b1 = b & _LOW32, b >> _S32
-    a0b0, a0b1, a1b0 = a0 * b0, a0 * b1, a1 * b0
-    mid = (a0b0 >> _S32) + (a0b1 & _LOW32) + (a1b0 & _LOW32)
-    hi = a1 * b1 + (a0b1 >> _S32) + (a1b0 >> _S32) + (mid >> _S32)
-    return hi, a * b
+def _rounds(x: np.ndarray, k0: np.ndarray, k1: np.ndarray, t: np.ndarray) -> None:
+    """Ten Philox4x64 rounds on the words ``x`` (4, m) in place; keys (m,) are copied; ``t`` is (8, m) scratch.
+
+    Every operation writes into preallocated arrays: the cost is arithmetic, not allocation.
+    """
+    x0, x1, x2, x3 = x
+    a_lo, a_hi, c, d, hi0, lo0, hi1, lo1 = t
+    k0, k1 = k0.copy(), k1.copy()
+    for r in range(_ROUNDS):
+        if r:
+            k0 += _W0
+            k1 += _W1
+        for m, a, hi, lo in ((_M0, x0, hi0, lo0), (_M1, x2, hi1, lo1)):
+            # the 128-bit product a * m from 32-bit halves: hi, lo words
+            ml, mh = np.uint64(m & 0xFFFFFFFF), np.uint64(m >> 32)
+            np.bitwise_and(a, _LOW32, out=a_lo)
+            np.right_shift(a, _S32, out=a_hi)
+            np.multiply(a_lo, ml, out=c)
+            np.right_shift(c, _S32, out=c)  # (a_lo m_lo) >> 32
+            np.multiply(a_hi, ml, out=d)  # a_hi m_lo
+            np.multiply(a, np.uint64(m), out=lo)  # low word (wraps)
+            np.bitwise_and(d, _LOW32, out=a)  # a is not read again this round
+            c += a
+            np.right_shift(d, _S32, out=d)
+            np.multiply(a_lo, mh, out=a)  # a_lo m_hi
+            c += a  # middle term: < 2**64, no overflow
+            np.right_shift(c, _S32, out=c)
+            np.multiply(a_hi, mh, out=hi)
+            hi += d
+            hi += c
+        np.bitwise_xor(hi1, x1, out=x0)
+        x0 ^= k0
+        np.copyto(x1, lo1)
+        np.bitwise_xor(hi0, x3, out=x2)
+        x2 ^= k1
+        np.copyto(x3, lo0)
 
 
-def philox_blocks(key0: np.ndarray, key1: np.ndarray, counter: np.ndarray) -> np.ndarray:
+def philox_blocks(key0: np.ndarray | np.uint64, key1: np.ndarray | np.uint64, counter: np.ndarray | np.uint64
+                  ) -> np.ndarray:
     """Philox4x64-10 of counters ``(counter, 0, 0, 0)`` under keys ``(key0, key1)``.
 
     ``key0``, ``key1`` and ``counter`` broadcast together (uint64); returns their broadcast
-    shape plus a last axis of 4 words.
+    shape plus a last axis of 4 words. Computed in cache-sized blocks of columns, in place.
     """
+    k0, k1, c0 = np.broadcast_arrays(np.asarray(key0, np.uint64), np.asarray(key1, np.uint64),
+                                     np.asarray(counter, np.uint64))
+    shape = c0.shape
+    k0, k1, c0 = k0.reshape(-1), k1.reshape(-1), c0.reshape(-1)
+    n = c0.size
+    out = np.empty((n, 4), dtype=np.uint64)
+    m = min(n, _BLOCK)
+    x = np.empty((4, m), dtype=np.uint64)
+    t = np.empty((8, m), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        k0, k1, c0 = np.broadcast_arrays(np.asarray(key0, np.uint64), np.asarray(key1, np.uint64),
-                                         np.asarray(counter, np.uint64))
-        k0, k1 = k0.copy(), k1.copy()
-        x0, x1 = c0.copy(), np.zeros_like(c0)
-        x2, x3 = np.zeros_like(c0), np.zeros_like(c0)
-        for r in range(_ROUNDS):
-            if r:
-                k0 += _W0
-                k1 += _W1
-            hi0, lo0 = _mulhilo(x0, _M0)
-            hi1, lo1 = _mulhilo(x2, _M1)
-            x0, x1, x2, x3 = hi1 ^ x1 ^ k0, lo1, hi0 ^ x3 ^ k1, lo0
-        return np.stack([x0, x1, x2, x3], axis=-1)
+        for s in range(0, n, _BLOCK):
+            e = min(n, s + _BLOCK)
+            w = x[:, : e - s]
+            w[0] = c0[s:e]
+            w[1:] = 0
+            _rounds(w, k0[s:e], k1[s:e], t[:, : e - s])
+            out[s:e] = w.T
+    return out.reshape(*shape, 4)
 
 
 def uniforms(seeds: np.ndarray | list[int], stream: str, shape: int | tuple[int, ...] = ()) -> np.ndarray:
@@ -91,6 +125,20 @@ def uniforms(seeds: np.ndarray | list[int], stream: str, shape: int | tuple[int,
     words = philox_blocks(seeds_a[:, None], np.uint64(stream_id(stream)), counters[None, :])
     flat = words.reshape(seeds_a.size, nblocks * 4)[:, :size]
     return ((flat >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)).reshape(seeds_a.size, *shp)
+
+
+def first_uniforms(seeds: np.ndarray | Sequence[int], streams: list[str]) -> np.ndarray:
+    """The first value of each of ``streams`` for every run seed: shape ``(len(seeds), len(streams))``.
+
+    Equal to ``uniforms(seeds, stream)`` stream by stream, computed in one pass (the uncertain
+    inputs of a chunk of runs, one stream each).
+    """
+    seeds_a = np.asarray(seeds, dtype=np.uint64).reshape(-1)
+    if not streams or seeds_a.size == 0:
+        return np.zeros((seeds_a.size, len(streams)))
+    ids = np.array([stream_id(s) for s in streams], dtype=np.uint64)
+    words = philox_blocks(seeds_a[:, None], ids[None, :], np.uint64(1))[..., 0]
+    return (words >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 
 
 def generator(seed: int, stream: str) -> np.random.Generator:

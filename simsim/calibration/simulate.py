@@ -26,7 +26,8 @@ from scipy import special
 
 from simsim.calibration.cases import Case, as_categories
 from simsim.errors import SimsimError
-from simsim.experiment.runner import _context, _run_chunk
+from simsim.experiment.chunks import Chunk, ChunkFailure, compute_chunk
+from simsim.experiment.executors import _context
 from simsim.model import design_of, sample_inputs_batch
 from simsim.scenario.base import did_you_mean
 from simsim.scenario.quantity import Quantity
@@ -153,8 +154,13 @@ def _task(case_index: int, key: tuple[int, ...], given: np.ndarray, seeds: np.nd
     cs = cases if cases is not None else _WORKER_CASES
     assert cs is not None, "worker not initialised"
     case = cs[case_index]
-    runs, _ = _run_chunk(list(range(len(seeds))), seeds.tolist(), False, case.scenario, given=given)
-    return as_categories(runs[case.outcome].to_numpy(dtype=object))
+    res = compute_chunk(case.scenario, Chunk(0, np.asarray(seeds, dtype=np.int64), False, given=given))
+    if isinstance(res, ChunkFailure):
+        from simsim.errors import RunFailedError
+
+        raise RunFailedError(f"case '{case.name}': a run (seed {res.seed}) failed: {res.error}", res.run_id,
+                             res.seed, res.inputs, res.details)
+    return as_categories(np.asarray(res.runs[case.outcome], dtype=object))
 
 
 _WORKER_CASES: Sequence[Case] | None = None

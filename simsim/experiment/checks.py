@@ -82,7 +82,13 @@ def check_run(scenario: Any, replications: Any, seed: Any, jobs: Any, settings: 
         n = replications if replications is not None else (
             settings.replications if settings is not None and settings.replications is not None
             else scenario.replications)
-        check_memory(scenario, int(n), settings.timeseries if settings is not None else True)
+        from simsim.experiment.runner import RunSettings, chunk_size_for, parse_memory
+
+        s = settings or RunSettings()
+        # the largest chunk the memory budget allows (one job); streamed results are not held in memory
+        chunk = int(s.chunk_size) if s.chunk_size is not None else chunk_size_for(
+            scenario, int(n), 1, parse_memory(s.memory))
+        check_memory(scenario, int(n), s.timeseries, chunk_runs=chunk, streamed=s.out is not None)
 
 
 def check_inputs(columns: list[str], inputs: Any) -> None:
@@ -133,14 +139,17 @@ def available_memory() -> int | None:
         return None
 
 
-def memory_estimate(scenario: Scenario, replications: int, timeseries: bool) -> dict[str, int]:
+def memory_estimate(scenario: Scenario, replications: int, timeseries: bool, chunk_runs: int | None = None,
+                    streamed: bool = False) -> dict[str, int]:
     """Rough lower bound of the bytes an experiment holds at once, by part.
 
     ``design``: the dense (actors x actors) matrix of every relation; ``chunk``: one chunk of a
     vectorised mechanism, which holds each relation per run (up to 1000 runs at a time);
     ``runs``: the runs table (8 bytes per run and column: seed, inputs, outcomes); ``timeseries``:
     one value per run, step and reporter (the number of reporters taken as the number of
-    outcomes, which it rarely exceeds).
+    outcomes, which it rarely exceeds). ``chunk_runs``: the runs per chunk (default up to 1000);
+    ``streamed``: results go to disk chunk by chunk (``out=``), so the runs table and the
+    timeseries are not held in memory, only the run seeds.
     """
     from simsim.registry import get_mechanism
 
@@ -155,9 +164,11 @@ def memory_estimate(scenario: Scenario, replications: int, timeseries: bool) -> 
     except Exception:  # noqa: BLE001 - an estimate must not fail on a mechanism's quirk
         n_out = n
     design = 8 * n * n * max(n_rel, 1)
-    chunk = design * min(1000, replications) if mech.vectorised else design
-    runs = 8 * replications * (2 + n_unc + n_out)
-    ts = 8 * replications * (scenario.steps + 1) * (2 + n_out) if timeseries else 0
+    per_chunk = chunk_runs if chunk_runs is not None else min(1000, replications)
+    chunk = design * per_chunk if mech.vectorised else design
+    # streamed: only the run seeds are held (8 bytes per run, and 8 more while they are generated)
+    runs = 16 * replications if streamed else 8 * replications * (2 + n_unc + n_out)
+    ts = 8 * replications * (scenario.steps + 1) * (2 + n_out) if timeseries and not streamed else 0
     return {"design": design, "chunk": chunk, "runs": runs, "timeseries": ts}
 
 
@@ -165,7 +176,8 @@ def _gb(b: float) -> str:
     return f"{b / 1e9:.1f} GB"
 
 
-def check_memory(scenario: Scenario, replications: int, timeseries: bool, available: int | None = None) -> None:
+def check_memory(scenario: Scenario, replications: int, timeseries: bool, available: int | None = None,
+                 chunk_runs: int | None = None, streamed: bool = False) -> None:
     """Refuse an experiment whose :func:`memory_estimate` exceeds the available memory.
 
     Raises
@@ -176,7 +188,7 @@ def check_memory(scenario: Scenario, replications: int, timeseries: bool, availa
     avail = available_memory() if available is None else available
     if avail is None:
         return
-    est = memory_estimate(scenario, replications, timeseries)
+    est = memory_estimate(scenario, replications, timeseries, chunk_runs, streamed)
     total = sum(est.values())
     if total <= avail:
         return

@@ -1,39 +1,48 @@
-"""Run a scenario many times: one seed per run from one master seed, serially or on processes.
+"""Run a scenario many times: one seed per run from one master seed, on any executor, streamed to disk.
 
 Seeding: the master seed feeds a :class:`numpy.random.SeedSequence`; run ``i`` gets the
 ``i``-th 64-bit word of its state, shifted to 63 bits, as its run seed, which is recorded.
 A run's seed alone determines it: every random number of the run is read from one of the run's
 named streams (:mod:`simsim.rng`): each uncertain input from its own stream (one uniform,
 through the input's inverse CDF), the events and the mechanism from theirs. Results are
-therefore identical whatever the number of processes or the chunking, any single run can be
-replayed with :func:`run_one`, and fixing or changing one input leaves every other input's draws
-unchanged (common random numbers).
+therefore identical whatever the number of processes, the executor or the chunking, any single
+run can be replayed with :func:`run_one` (or :func:`simsim.rerun` from saved results), and fixing
+or changing one input leaves every other input's draws unchanged (common random numbers).
+
+Runs are computed in chunks (:mod:`simsim.experiment.chunks`) on an executor
+(:mod:`simsim.experiment.executors`). With ``out=DIR`` each chunk is written to ``DIR`` as soon as
+it completes (:mod:`simsim.experiment.store`) and nothing is kept in memory; ``resume=True``
+finishes an interrupted experiment in ``DIR``, computing only the missing chunks.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import re
 import secrets
-import sys
-import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
-from simsim.errors import SimsimError
+from simsim.errors import RunFailedError, SimsimError
 from simsim.experiment import progress
 from simsim.experiment.checks import check_inputs, check_run
-from simsim.model import design_of, inputs_from_uniforms, sample_inputs_batch
+from simsim.experiment.chunks import Chunk, ChunkFailure, ChunkResult, compute_chunk, split
+from simsim.experiment.executors import make_executor
+from simsim.model import design_of
 from simsim.registry import get_mechanism
 from simsim.results import Results, build_metadata
 from simsim.scenario.schema import Scenario
+
+#: default memory budget for the chunks being computed at once, all workers together
+DEFAULT_MEMORY = 2 * 1024**3
+#: at most this many runs per chunk (progress and resume granularity)
+MAX_CHUNK = {True: 2000, False: 250}
 
 
 @dataclass(frozen=True)
@@ -50,20 +59,35 @@ class RunSettings:
         Worker processes; ``None`` uses every core for large experiments (500 runs, or 20,000
         for a vectorised mechanism), one process for small ones.
     chunk_size
-        Runs per task sent to a worker (``None``: chosen from the number of runs and jobs).
+        Runs per task sent to a worker (``None``: from ``memory``, see :func:`chunk_size_for`).
+    memory
+        Memory budget in bytes (or a string such as ``"2G"``, ``"500M"``) for the chunks being
+        computed at once by all workers; sets the chunk size from the number of actors and steps
+        (``None``: 2 GiB).
     timeseries
         Whether to record the per-step timeseries.
     progress
         Show a progress bar (``None``: in a terminal or a notebook, once a run takes more than
         half a second; see :mod:`simsim.experiment.progress`).
     sampling
-        How uncertain inputs are sampled: ``random`` (each run from its own generator) or ``lhs``
+        How uncertain inputs are sampled: ``random`` (each run from its own streams) or ``lhs``
         (a Latin hypercube over all runs, see :func:`design_uniforms`; fewer runs for the same
         precision of means and sensitivities).
     start_method
         Multiprocessing start method for the pool (``None``: ``fork`` on Linux, so that workers
         inherit mechanisms registered in a script or notebook and scripts need no main guard;
         ``forkserver`` or ``spawn`` elsewhere). The global start method is never changed.
+    out
+        Results folder: each chunk is written there as it completes (Parquet parts) and the
+        returned :class:`Results` reads from it; ``None`` keeps the results in memory.
+    resume
+        Finish the interrupted experiment in ``out``: its plan (runs, seed, chunks, sampling) is
+        read from the folder and only the missing chunks are computed.
+    executor
+        Where chunks are computed: ``None`` (local processes, or this process for one job),
+        ``"serial"``, ``"local"`` (a Dask LocalCluster), ``"tcp://HOST:PORT"`` (a Dask scheduler),
+        a ``dask.distributed.Client``, or an executor object (see
+        :mod:`simsim.experiment.executors`).
     """
 
     replications: int | None = None
@@ -74,6 +98,10 @@ class RunSettings:
     progress: bool | None = None
     start_method: str | None = None
     sampling: str = "random"
+    memory: int | str | None = None
+    out: str | os.PathLike[str] | None = None
+    resume: bool = False
+    executor: Any = None
 
 
 def run_seeds(master_seed: int, n: int) -> np.ndarray:
@@ -91,7 +119,7 @@ def run_one(scenario: Scenario, seed: int, run_id: int = 0,
     """Run one replication with run seed ``seed`` (as recorded in ``Results.runs.seed``).
 
     ``inputs`` replays a run whose inputs came from a sampling design (``sampling="lhs"``):
-    pass its row's input columns; by default they are drawn from the run's generator.
+    pass its row's input columns; by default they are drawn from the run's input streams.
 
     Returns
     -------
@@ -105,54 +133,14 @@ def run_one(scenario: Scenario, seed: int, run_id: int = 0,
         cols = [u.column for u in design_of(scenario).uncertain]
         check_inputs(cols, inputs)  # unknown, missing or non-numeric names: a SimsimError
         given = np.array([[float(inputs[c]) for c in cols]])
-    runs, ts = _run_chunk([run_id], [int(seed)], True, scenario, given=given)
+    res = compute_chunk(scenario, Chunk(int(run_id), np.array([int(seed)], dtype=np.int64), True, given=given))
+    if isinstance(res, ChunkFailure):
+        raise RunFailedError(f"run {run_id} (seed {seed}) failed: {res.error}", run_id, seed, res.inputs,
+                             res.details)
+    runs = pd.DataFrame(res.runs)
     row = runs.iloc[0].to_dict()
-    frame = pd.DataFrame({k: v for k, v in ts.items() if k != "run"})
-    return row, frame[["step", *[c for c in frame.columns if c != "step"]]]
-
-
-def _inputs(scenario: Scenario, seeds: Sequence[int], u: np.ndarray | None,
-            given: np.ndarray | None) -> dict[str, np.ndarray]:
-    """Inputs of a chunk of runs: given values, a design's uniforms, or draws from each run's input streams."""
-    if given is not None:
-        cols = [q.column for q in design_of(scenario).uncertain]
-        return {c: given[:, i] for i, c in enumerate(cols)}
-    if u is not None:
-        return inputs_from_uniforms(scenario, u)
-    return sample_inputs_batch(scenario, seeds)
-
-
-def _run(scenario: Scenario, run_id: int, seed: int, timeseries: bool, u: np.ndarray | None = None,
-         given: np.ndarray | None = None) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    mech = get_mechanism(scenario.model)
-    inputs = {k: float(v[0]) for k, v in _inputs(scenario, [seed], u, given).items()}
-    model = mech(scenario, inputs, rng=seed)
-    model.run()
-    row: dict[str, Any] = {"run": run_id, "seed": seed, **inputs, **model.outcomes()}
-    return row, (model.timeseries() if timeseries else {})
-
-
-def _run_vectorised(scenario: Scenario, run_ids: Sequence[int], seeds: Sequence[int], timeseries: bool,
-                    u: np.ndarray | None = None, given: np.ndarray | None = None
-                    ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """Runs of a vectorised mechanism, side by side in one model."""
-    mech = get_mechanism(scenario.model)
-    inputs = _inputs(scenario, seeds, u, given)
-    model = mech(scenario, inputs, rng=int(seeds[0]), run_seeds=seeds)
-    model.run()
-    cols: dict[str, Any] = {"run": np.asarray(run_ids, dtype=np.int64), "seed": np.asarray(seeds, dtype=np.int64)}
-    cols.update(inputs)
-    cols.update(model.outcomes())
-    ts: dict[str, np.ndarray] = {}
-    if timeseries:
-        series = model.timeseries()  # name -> (T+1, R)
-        if series:
-            length = next(iter(series.values())).shape[0]
-            ts["run"] = np.repeat(np.asarray(run_ids, dtype=np.int64), length)
-            ts["step"] = np.tile(np.arange(length, dtype=np.int64), len(run_ids))
-            for k, v in series.items():
-                ts[k] = v.T.reshape(-1)
-    return pd.DataFrame(cols), ts
+    frame = pd.DataFrame({k: v for k, v in res.timeseries.items() if k != "run"})
+    return row, frame[["step", *[c for c in frame.columns if c != "step"]]] if len(frame.columns) else frame
 
 
 def design_uniforms(scenario: Scenario, n: int, master_seed: int, sampling: str) -> np.ndarray | None:
@@ -169,6 +157,8 @@ def design_uniforms(scenario: Scenario, n: int, master_seed: int, sampling: str)
     k = len(design_of(scenario).uncertain)
     if k == 0:
         return None
+    from scipy.stats import qmc
+
     gen = np.random.default_rng([int(master_seed), 2])
     try:
         sampler = qmc.LatinHypercube(d=k, rng=gen)
@@ -177,64 +167,89 @@ def design_uniforms(scenario: Scenario, n: int, master_seed: int, sampling: str)
     return sampler.random(n)
 
 
-# ------------------------------------------------------------------- workers
-_WORKER_SCENARIO: Scenario | None = None
+# ------------------------------------------------------------------- chunk sizes from memory
+_UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "M": 1024**2, "MB": 1024**2, "G": 1024**3, "GB": 1024**3,
+          "T": 1024**4, "TB": 1024**4}
 
 
-def _init_worker(scenario: Scenario) -> None:
-    global _WORKER_SCENARIO
-    _WORKER_SCENARIO = scenario
+def parse_memory(value: int | str | None) -> int:
+    """Bytes from ``value``: a number of bytes, or text such as ``"2G"``, ``"500MB"`` (powers of 1024)."""
+    if value is None:
+        return DEFAULT_MEMORY
+    if isinstance(value, bool):
+        raise SimsimError(f"memory must be a size such as 2G (got {value!r})")
+    if isinstance(value, (int, float)):
+        b = int(value)
+    else:
+        m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([A-Za-z]*)\s*", str(value))
+        if not m or m.group(2).upper() not in _UNITS:
+            raise SimsimError(f"memory must be a size such as 2G, 500M or 1.5GB (got {value!r})")
+        b = int(float(m.group(1)) * _UNITS[m.group(2).upper()])
+    if b < 1024**2:
+        raise SimsimError(f"memory must be at least 1M (got {value!r})")
+    return b
 
 
-def _run_chunk(run_ids: Sequence[int], seeds: Sequence[int], timeseries: bool,
-               scenario: Scenario | None = None, u: np.ndarray | None = None,
-               given: np.ndarray | None = None) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    scn = scenario if scenario is not None else _WORKER_SCENARIO
-    assert scn is not None, "worker not initialised"
-    if get_mechanism(scn.model).vectorised:
-        return _run_vectorised(scn, run_ids, seeds, timeseries, u, given)
-    rows = []
-    ts_parts: dict[str, list[np.ndarray]] = {}
-    for i, (rid, seed) in enumerate(zip(run_ids, seeds, strict=True)):
-        row, ts = _run(scn, int(rid), int(seed), timeseries, None if u is None else u[i:i + 1],
-                       None if given is None else given[i:i + 1])
-        rows.append(row)
-        if ts:
-            length = len(next(iter(ts.values())))
-            ts_parts.setdefault("run", []).append(np.full(length, rid, dtype=np.int64))
-            ts_parts.setdefault("step", []).append(np.arange(length, dtype=np.int64))
-            for k, v in ts.items():
-                ts_parts.setdefault(k, []).append(v)
-    return pd.DataFrame.from_records(rows), {k: np.concatenate(v) for k, v in ts_parts.items()}
+def bytes_per_run(scenario: Scenario) -> int:
+    """Estimated working memory of one run while its chunk is computed, in bytes.
+
+    A mechanism holds each relation as an (n, n) array per run, and works on about a dozen more
+    (n, n) arrays (utilities, propensities, temporaries); the timeseries keeps (steps + 1)
+    values of each reporter (about n + 8 reporters) in Mesa's collector, as arrays and as the
+    long table; the run table holds one value per input and outcome. Measured against the peak
+    memory of 200- and 1,000-actor dilemma scenarios (``benchmarks/bench_memory.py``).
+    """
+    d = design_of(scenario)
+    n = len(d.ids)
+    mech = get_mechanism(scenario.model)
+    n_outcomes = len(mech.outcome_specs(scenario))
+    matrices = (len(d.rel) + 12) * n * n
+    series = (scenario.steps + 1) * (n + 8) * 3
+    table = 4 * (len(d.uncertain) + n_outcomes + len(scenario.events) * (n + 8))
+    return 8 * (matrices + series + table)
 
 
-def _chunks(n: int, size: int) -> Iterator[range]:
-    for start in range(0, n, size):
-        yield range(start, min(n, start + size))
+def chunk_size_for(scenario: Scenario, n: int, jobs: int, memory: int) -> int:
+    """Runs per chunk: what fits ``memory`` with ``jobs`` chunks computed at once.
 
-
-def _context(method: str | None) -> multiprocessing.context.BaseContext:
-    if method is None:
-        # fork where the platform offers it: workers inherit the registry (mechanisms a user
-        # defined in a script or notebook) and a script needs no `if __name__ == "__main__"`.
-        # Elsewhere forkserver (or spawn), which re-import the main module.
-        methods = multiprocessing.get_all_start_methods()
-        method = "fork" if sys.platform.startswith("linux") and "fork" in methods else (
-            "forkserver" if "forkserver" in methods else "spawn")
-    ctx = multiprocessing.get_context(method)
-    if method == "forkserver":
-        # workers fork from a server that has simsim imported already
-        ctx.set_forkserver_preload(["simsim.experiment.runner", "simsim.registry"])
-    return ctx
-
-
-_POOL_FAILED = (
-    "worker processes failed ({error}). With the '{method}' start method a script must start "
-    "runs under `if __name__ == \"__main__\":`; or run with jobs=1 (--jobs 1)."
-)
+    Each chunk is counted twice (computed, and its results in transit), at most
+    :data:`MAX_CHUNK` runs, and small enough to give every worker several chunks.
+    """
+    vectorised = get_mechanism(scenario.model).vectorised
+    by_memory = memory // (2 * jobs * bytes_per_run(scenario))
+    balance = -(-n // (jobs * 4)) if jobs > 1 else n
+    return int(max(1, min(MAX_CHUNK[vectorised], by_memory, balance)))
 
 
 # ------------------------------------------------------------------- public entry point
+def _whole(label: str, value: Any) -> None:
+    if value is not None and (isinstance(value, bool) or not float(value).is_integer()):
+        raise SimsimError(f"{label} must be a whole number (got {value!r})")
+
+
+def _plan_for(scenario: Scenario, n: int, master: int, seed_drawn: bool, s: RunSettings, chunk: int,
+              memory: int) -> dict[str, Any]:
+    return {"format_version": 2, "scenario": scenario.name, "content_hash": scenario.content_hash,
+            "replications": n, "seed": master, "seed_drawn": seed_drawn, "sampling": s.sampling,
+            "chunk_size": chunk, "timeseries": s.timeseries, "memory": memory,
+            "started": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def _resume_plan(scenario: Scenario, out: Path, replications: int | None, seed: int | None) -> dict[str, Any]:
+    from simsim.experiment.store import PartStore
+
+    plan = PartStore(out).plan()
+    if plan.get("content_hash") != scenario.content_hash:
+        raise SimsimError(f"--resume {out}: the results there were started from another scenario (or other --set "
+                          f"values) than {scenario.name}; resume with the same scenario and overrides")
+    for label, given, planned in (("replications", replications, plan["replications"]),
+                                  ("seed", seed, plan["seed"])):
+        if given is not None and int(given) != int(planned):
+            raise SimsimError(f"--resume {out}: {label} {given} differs from the interrupted experiment's "
+                              f"{planned}; leave it out to resume")
+    return plan
+
+
 def run(
     scenario: Scenario | str | os.PathLike[str],
     replications: int | None = None,
@@ -242,6 +257,8 @@ def run(
     jobs: int | None = None,
     *,
     settings: RunSettings | None = None,
+    out: str | os.PathLike[str] | None = None,
+    executor: Any = None,
     quiet: bool = False,
 ) -> Results:
     """Run ``scenario`` ``replications`` times and collect the results.
@@ -251,7 +268,7 @@ def run(
     scenario
         A validated scenario (:func:`simsim.load_scenario`), or a path or shipped scenario name
         to load.
-    replications, seed, jobs
+    replications, seed, jobs, out, executor
         Shortcuts for the fields of ``settings`` (they win over it); see :class:`RunSettings`.
     settings
         All options.
@@ -261,7 +278,14 @@ def run(
     Returns
     -------
     Results
-        ``runs`` (one row per run), ``timeseries`` (run, step, reporters), metadata.
+        ``runs`` (one row per run), ``timeseries`` (run, step, reporters), metadata. With
+        ``out``, they are read lazily from the folder.
+
+    Raises
+    ------
+    RunFailedError
+        A run raised inside the mechanism: the error names its run id, seed and inputs. Chunks
+        already written to ``out`` stay valid.
     """
     if isinstance(scenario, (str, os.PathLike)):
         from simsim.scenario import load_scenario
@@ -269,75 +293,136 @@ def run(
         scenario = load_scenario(scenario)
     check_run(scenario, replications, seed, jobs, settings)  # misuse and memory, before anything runs
     s = settings or RunSettings()
-    n = replications if replications is not None else (
-        s.replications if s.replications is not None else scenario.replications)
-    master = seed if seed is not None else (s.seed if s.seed is not None else scenario.seed)
-    seed_drawn = master is None
-    if master is None:
-        master = secrets.randbits(63)
-    for label, value in (("replications", n), ("seed", master), ("chunk_size", s.chunk_size)):
-        if value is not None and (isinstance(value, bool) or not float(value).is_integer()):
-            raise SimsimError(f"{label} must be a whole number (got {value!r})")
-    if int(n) < 1:
-        raise SimsimError(f"replications must be at least 1 (got {n})")
-    if int(master) < 0:
-        raise SimsimError(f"a seed must be non-negative (got {master})")
+    if out is not None:
+        s = replace(s, out=out)
+    check_run(scenario, replications, seed, jobs, s)  # misuse and memory, before anything runs
+    out_dir = Path(s.out) if s.out is not None else None
+    executor = executor if executor is not None else s.executor
+    given_n = replications if replications is not None else s.replications
+    given_seed = seed if seed is not None else s.seed
+    for label, value in (("replications", given_n), ("seed", given_seed), ("chunk_size", s.chunk_size),
+                         ("jobs", jobs if jobs is not None else s.jobs)):
+        _whole(label, value)
+    memory = parse_memory(s.memory)
+    plan: dict[str, Any] | None = None
+    if s.resume:
+        if out_dir is None:
+            raise SimsimError("resume needs the results folder (out=DIR, --resume DIR)")
+        if (out_dir / "metadata.json").is_file() and not (out_dir / "plan.json").is_file():
+            return Results.load(out_dir)  # finished already: nothing to do
+        plan = _resume_plan(scenario, out_dir, given_n, given_seed)
+        n, master, seed_drawn = int(plan["replications"]), int(plan["seed"]), bool(plan["seed_drawn"])
+        s = RunSettings(**{**s.__dict__, "sampling": plan["sampling"], "timeseries": bool(plan["timeseries"]),
+                           "chunk_size": int(plan["chunk_size"])})
+    else:
+        n = given_n if given_n is not None else scenario.replications
+        chosen = given_seed if given_seed is not None else scenario.seed
+        seed_drawn = chosen is None
+        master = secrets.randbits(63) if chosen is None else chosen
+        _whole("replications", n)
+        if int(n) < 1:
+            raise SimsimError(f"replications must be at least 1 (got {n})")
+        if int(master) < 0:
+            raise SimsimError(f"a seed must be non-negative (got {master})")
+        n, master = int(n), int(master)
     if s.chunk_size is not None and int(s.chunk_size) < 1:
         raise SimsimError(f"chunk_size must be at least 1 (got {s.chunk_size})")
-    n, master = int(n), int(master)
     vectorised = get_mechanism(scenario.model).vectorised
     n_jobs = jobs if jobs is not None else s.jobs
+    if n_jobs is not None and int(n_jobs) < 1:
+        raise SimsimError(f"jobs must be at least 1 (got {n_jobs})")
     if n_jobs is None:
-        # a vectorised mechanism computes thousands of runs per second in one process: a pool
-        # only pays off for large experiments
-        threshold = 20_000 if vectorised else 500
-        n_jobs = 1 if n < threshold else (os.cpu_count() or 1)
-    n_jobs = max(1, min(int(n_jobs), n))
-    seeds = run_seeds(int(master), n)
-    design = design_uniforms(scenario, n, int(master), s.sampling)
-    chunk = s.chunk_size or max(1, min(1000 if vectorised else 250, -(-n // (n_jobs * 8))))
-    bar = progress.bar(n, False if quiet else s.progress)
-    results: dict[int, tuple[pd.DataFrame, dict[str, np.ndarray]]] = {}
-    try:
-        if n_jobs == 1:
-            for r in _chunks(n, chunk):
-                results[r.start] = _run_chunk(list(r), seeds[r.start:r.stop].tolist(), s.timeseries, scenario,
-                                              None if design is None else design[r.start:r.stop])
-                if bar is not None:
-                    bar.update(len(r))
+        if executor is not None and executor not in ("processes", "serial"):
+            n_jobs = os.cpu_count() or 1
         else:
-            ctx = _context(s.start_method)
-            try:
-                with warnings.catch_warnings():
-                    # Python >= 3.12 warns on fork in a process with threads (e.g. BLAS pools);
-                    # the workers run only simsim's single-threaded code
-                    warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead to deadlocks",
-                                            category=DeprecationWarning)
-                    with ProcessPoolExecutor(n_jobs, mp_context=ctx, initializer=_init_worker,
-                                             initargs=(scenario,)) as pool:
-                        futures = {pool.submit(_run_chunk, list(r), seeds[r.start:r.stop].tolist(), s.timeseries,
-                                               None, None if design is None else design[r.start:r.stop]): r
-                                   for r in _chunks(n, chunk)}
-                        for fut in as_completed(futures):
-                            r = futures[fut]
-                            results[r.start] = fut.result()
-                            if bar is not None:
-                                bar.update(len(r))
-            except BrokenProcessPool as exc:
-                raise SimsimError(_POOL_FAILED.format(error=exc, method=ctx.get_start_method())) from None
+            # a vectorised mechanism computes thousands of runs per second in one process: a
+            # pool only pays off for large experiments
+            threshold = 20_000 if vectorised else 500
+            n_jobs = 1 if n < threshold else (os.cpu_count() or 1)
+    n_jobs = max(1, min(int(n_jobs), n))
+    ex = make_executor(executor, n_jobs, s.start_method)
+    chunk = int(s.chunk_size) if s.chunk_size is not None else chunk_size_for(scenario, n, n_jobs, memory)
+    seeds = run_seeds(master, n)
+    design = design_uniforms(scenario, n, master, s.sampling)
+
+    store = None
+    done: set[int] = set()
+    if out_dir is not None:
+        from simsim.experiment.store import PartStore
+
+        store = PartStore(out_dir)
+        if plan is None:
+            plan = _plan_for(scenario, n, master, seed_drawn, s, chunk, memory)
+            store.start(plan)
+        else:
+            store.reopen()
+            done = store.done_starts()
+    todo = split(n, chunk, done)
+    # workers on this machine write their chunks' parts themselves: the main process stays idle
+    write_to = str(out_dir) if out_dir is not None and getattr(ex, "local", False) else None
+    tasks = (Chunk(r.start, seeds[r.start:r.stop], s.timeseries, None if design is None else design[r.start:r.stop],
+                   write_to=write_to)
+             for r in todo)
+    bar = progress.bar(n, False if quiet else s.progress)
+    if bar is not None and len(todo) < len(split(n, chunk)):
+        bar.update(n - sum(len(r) for r in todo))  # resumed: the chunks already on disk
+    collected: dict[int, ChunkResult] = {}
+    failures: list[ChunkFailure] = []
+    try:
+        for res in ex.map(scenario, tasks, lambda: bool(failures)):
+            if isinstance(res, ChunkFailure):
+                failures.append(res)
+                continue
+            if res.written:
+                pass
+            elif store is not None:
+                store.write_chunk(res.start, res.runs, res.timeseries)
+            else:
+                collected[res.start] = res
+            if bar is not None:
+                bar.update(len(res.runs["run"]))
+    except SimsimError as exc:
+        if out_dir is None:
+            raise
+        raise type(exc)(f"{exc}\nThe chunks completed so far are in {out_dir}: finish with "
+                        f"`simsim run SCENARIO --resume {out_dir}`") from None
     finally:
         if bar is not None:
             bar.close()
-    frames: list[pd.DataFrame] = []
-    ts_parts: dict[str, list[np.ndarray]] = {}
-    for start in sorted(results):
-        chunk_runs, ts = results[start]
-        frames.append(chunk_runs)
-        for k, v in ts.items():
-            ts_parts.setdefault(k, []).append(v)
-    runs = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    timeseries = pd.DataFrame({k: np.concatenate(v) for k, v in ts_parts.items()}) if ts_parts else pd.DataFrame()
-    settings_used = {"replications": n, "seed": int(master), "seed_drawn": seed_drawn, "sampling": s.sampling,
-                     "jobs": n_jobs,
-                     "chunk_size": chunk, "timeseries": s.timeseries}
-    return Results(runs, timeseries, build_metadata(scenario, settings_used))
+    if failures:
+        _raise_failure(min(failures, key=lambda f: f.start), out_dir)
+    settings_used = {"replications": n, "seed": master, "seed_drawn": seed_drawn, "sampling": s.sampling,
+                     "jobs": ex.jobs, "executor": ex.describe(), "chunk_size": chunk, "memory": memory,
+                     "timeseries": s.timeseries}
+    meta = build_metadata(scenario, settings_used)
+    if store is not None:
+        assert out_dir is not None
+        res_disk = Results(None, None, meta, directory=out_dir)
+        store.finish(meta, res_disk.summary_record())
+        return res_disk
+    return _assemble(collected, meta)
+
+
+def _assemble(collected: dict[int, ChunkResult], meta: dict[str, Any]) -> Results:
+    parts = [collected[k] for k in sorted(collected)]
+    runs = pd.DataFrame({k: np.concatenate([p.runs[k] for p in parts]) for k in parts[0].runs}) \
+        if all(p.runs.keys() == parts[0].runs.keys() for p in parts) \
+        else pd.concat([pd.DataFrame(p.runs) for p in parts], ignore_index=True)
+    ts_keys = parts[0].timeseries.keys()
+    timeseries = pd.DataFrame({k: np.concatenate([p.timeseries[k] for p in parts]) for k in ts_keys}) \
+        if ts_keys else pd.DataFrame()
+    return Results(runs, timeseries, meta)
+
+
+def _raise_failure(f: ChunkFailure, out_dir: Path | None) -> None:
+    kept = (f"; the chunks completed so far are in {out_dir}: fix the cause, then finish with "
+            f"`simsim run SCENARIO --resume {out_dir}`") if out_dir is not None else ""
+    if f.run_id is None:
+        raise RunFailedError(f"the chunk starting at run {f.start} failed ({f.error}), but no run failed alone{kept}",
+                             details=f.details)
+    shown = ", ".join(f"{k}={v:.6g}" for k, v in list(f.inputs.items())[:12])
+    more = f" (+{len(f.inputs) - 12} more)" if len(f.inputs) > 12 else ""
+    raise RunFailedError(
+        f"run {f.run_id} failed inside the mechanism: {f.error}\n  seed {f.seed}; inputs: {shown or 'none'}{more}\n"
+        f"  replay it with `simsim rerun DIR {f.run_id}` once results exist, or "
+        f"simsim.run_one(scenario, {f.seed}, {f.run_id}){kept}", f.run_id, f.seed, f.inputs, f.details)

@@ -25,8 +25,19 @@ def mongolia():
 
 @pytest.fixture(scope="module")
 def raw():
-    # the YAML as written, read without simsim: the expected controls and ranges come from here
-    return yaml.safe_load((ROOT / "scenarios" / "mongolia_icc_2024.yaml").read_text())
+    # the YAML as written, read without simsim: the expected controls and ranges come from here.
+    # The flagship extends the ICC record's shared base: its parameters are the base's, replaced
+    # by the flagship's own, and the base's institution's attributes join the flagship's actor.
+    own = yaml.safe_load((ROOT / "scenarios" / "mongolia_icc_2024.yaml").read_text())
+    base = yaml.safe_load((ROOT / "scenarios" / "icc_record" / "_base.yaml").read_text())
+    assert own["extends"].endswith("_base.yaml") and "extends" not in base
+    own["parameters"] = {**base.get("parameters", {}), **own.get("parameters", {})}
+    base_actors = {a["id"]: a for a in base.get("actors", [])}
+    for a in own["actors"]:
+        if a["id"] in base_actors:
+            a["attributes"] = {**base_actors[a["id"]].get("attributes", {}), **a.get("attributes", {})}
+    assert not set(base.get("relations", {})), "the base gives no relations (else merge them here)"
+    return own
 
 
 def test_one_control_per_parameter_and_uncertain_input(mongolia, raw):

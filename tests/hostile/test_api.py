@@ -37,12 +37,12 @@ def scn():
     ({"replications": 10**10}, "memory"),
 ])
 def test_run_misuse_is_a_simsim_error(scn, kwargs, fragment, monkeypatch):
-    import simsim.experiment.runner as runner
+    import simsim.experiment.chunks as chunks
 
     def boom(*a, **k):  # nothing may run before the arguments are checked
         raise AssertionError("a run started")
 
-    monkeypatch.setattr(runner, "_run_chunk", boom)
+    monkeypatch.setattr(chunks, "_compute", boom)  # every chunk of every executor is computed here
     with pytest.raises(SimsimError, match=fragment.replace("*", r"\*").replace("(", r"\(")):
         simsim.run(scn, **kwargs)
 

@@ -175,13 +175,12 @@ def test_range_is_documentation_by_default_and_sampled_with_ranges(write_yaml):
     assert abs(x.mean() - 0.55) < 0.05 and abs(x.std() - 0.7 / np.sqrt(12)) < 0.03
 
 
-def test_integer_range_becomes_whole_numbers(write_yaml):
-    text = MINIMAL.replace("retaliation_prob: {value: 0.5, assumption: true}",
-                           "retaliation_prob: {value: 0.5, assumption: true}\n"
-                           "  finding_delay: {value: 2, assumption: true, range: [1, 4]}")
-    scn = simsim.load_scenario(write_yaml(text), ranges=True)
-    q = scn.parameters["finding_delay"]
-    assert q.dist == "choice" and list(q.values) == [1, 2, 3, 4]
+def test_integer_range_becomes_whole_numbers():
+    # bargaining's offer_rule is a whole-number parameter: its range is sampled as whole numbers
+    scn = simsim.load_scenario("ec_emissions_1994", {"parameters.offer_rule": {
+        "value": 1, "assumption": True, "range": [0, 1]}}, ranges=True)
+    q = scn.parameters["offer_rule"]
+    assert q.dist == "choice" and list(q.values) == [0, 1]
 
 
 def test_degenerate_range_stays_fixed(write_yaml):

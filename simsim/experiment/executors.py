@@ -1,0 +1,276 @@
+"""Where chunks of runs are computed: in this process, on local worker processes, or on a Dask cluster.
+
+Every executor computes :class:`~simsim.experiment.chunks.Chunk` objects with
+:func:`~simsim.experiment.chunks.compute_chunk` and hands back the results as they complete, with
+a bounded number of chunks in flight (so memory does not grow with the size of the experiment).
+Results are arrays, not DataFrames: they pickle as raw buffers. Which executor computes a chunk
+never changes its result: a run depends only on its seed (see :mod:`simsim.rng`).
+
+- :class:`SerialExecutor`: in this process (``jobs=1``).
+- :class:`ProcessExecutor`: local worker processes, started once per experiment and reused for
+  every chunk; each worker receives the scenario once, when it starts.
+- :class:`DaskExecutor`: a ``dask.distributed`` cluster (``scheduler="tcp://HOST:PORT"``), or a
+  :class:`~dask.distributed.LocalCluster` it starts (``scheduler="local"``); needs the
+  ``distributed`` extra (``pip install 'simsim[distributed]'``). The scenario is sent to the
+  workers once (``Client.scatter``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol
+
+from simsim.errors import SimsimError
+from simsim.experiment.chunks import Chunk, ChunkFailure, ChunkResult, compute_chunk
+from simsim.scenario.schema import Scenario
+
+Outcome = ChunkResult | ChunkFailure
+
+
+class Executor(Protocol):
+    """What :func:`simsim.run` needs from an executor."""
+
+    #: number of chunks computed at the same time
+    jobs: int
+    #: whether workers run on this machine (they then write a chunk's parts to the results folder themselves)
+    local: bool
+
+    def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
+        """Compute ``chunks``, yielding each result as it completes; submit no more once ``stop()`` is true."""
+        ...
+
+    def describe(self) -> str:
+        """A short description for messages and metadata."""
+        ...
+
+
+class SerialExecutor:
+    """Compute chunks one after another in this process."""
+
+    jobs = 1
+    local = True
+
+    def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
+        """Compute each chunk in turn."""
+        for c in chunks:
+            if stop():
+                return
+            yield compute_chunk(scenario, c)
+
+    def describe(self) -> str:
+        """``1 process``."""
+        return "1 process"
+
+
+# ------------------------------------------------------------------- local processes
+_WORKER_SCENARIO: Scenario | None = None
+
+
+def _init_worker(scenario: Scenario) -> None:
+    global _WORKER_SCENARIO
+    _WORKER_SCENARIO = scenario
+    # Ctrl-C is the main process's to handle: it stops submitting and keeps what was written
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _worker_compute(chunk: Chunk) -> Outcome:
+    assert _WORKER_SCENARIO is not None, "worker not initialised"
+    return compute_chunk(_WORKER_SCENARIO, chunk)
+
+
+def _context(method: str | None) -> multiprocessing.context.BaseContext:
+    if method is None:
+        # fork where the platform offers it: workers inherit the registry (mechanisms a user
+        # defined in a script or notebook) and a script needs no `if __name__ == "__main__"`.
+        # Elsewhere forkserver (or spawn), which re-import the main module.
+        methods = multiprocessing.get_all_start_methods()
+        method = "fork" if sys.platform.startswith("linux") and "fork" in methods else (
+            "forkserver" if "forkserver" in methods else "spawn")
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        # workers fork from a server that has simsim imported already
+        ctx.set_forkserver_preload(["simsim.experiment.chunks", "simsim.registry"])
+    return ctx
+
+
+_POOL_FAILED = (
+    "worker processes failed ({error}). With the '{method}' start method a script must start "
+    "runs under `if __name__ == \"__main__\":`; or run with jobs=1 (--jobs 1)."
+)
+
+
+def _bounded(submit: Callable[[Chunk], Any], chunks: Iterable[Chunk], inflight: int,
+             stop: Callable[[], bool], wait_any: Callable[[set[Any]], tuple[set[Any], set[Any]]],
+             result: Callable[[Any], Outcome]) -> Iterator[Outcome]:
+    """Keep at most ``inflight`` chunks submitted; yield results as they complete."""
+    it = iter(chunks)
+    pending: set[Any] = set()
+    exhausted = False
+    while True:
+        while not exhausted and len(pending) < inflight and not stop():
+            c = next(it, None)
+            if c is None:
+                exhausted = True
+                break
+            pending.add(submit(c))
+        if not pending:
+            return
+        done, pending = wait_any(pending)
+        for f in done:
+            yield result(f)
+
+
+class ProcessExecutor:
+    """Local worker processes (all cores by default), started once and reused for every chunk.
+
+    Parameters
+    ----------
+    jobs
+        Number of worker processes (``None``: every core).
+    start_method
+        Multiprocessing start method (``None``: ``fork`` on Linux, so that workers inherit
+        mechanisms registered in a script or notebook; ``forkserver`` or ``spawn`` elsewhere).
+        The global start method is never changed.
+    """
+
+    def __init__(self, jobs: int | None = None, start_method: str | None = None) -> None:
+        self.jobs = max(1, int(jobs or os.cpu_count() or 1))
+        self.start_method = start_method
+        self.local = True
+
+    def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
+        """Compute chunks on the pool, at most two per worker in flight."""
+        ctx = _context(self.start_method)
+        try:
+            with warnings.catch_warnings():
+                # Python >= 3.12 warns on fork in a process with threads (e.g. BLAS pools);
+                # the workers run only simsim's single-threaded code
+                warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead to deadlocks",
+                                        category=DeprecationWarning)
+                pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
+                                           initargs=(scenario,))
+                pool.submit(int).result()  # start the workers now (with fork: all of them), inside the filter
+            try:
+                yield from _bounded(lambda c: pool.submit(_worker_compute, c), chunks, 2 * self.jobs, stop,
+                                    lambda p: wait(p, return_when=FIRST_COMPLETED), lambda f: f.result())
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+        except BrokenProcessPool as exc:
+            raise SimsimError(_POOL_FAILED.format(error=exc, method=ctx.get_start_method())) from None
+
+    def describe(self) -> str:
+        """``N processes``."""
+        return f"{self.jobs} processes"
+
+
+# ------------------------------------------------------------------- Dask
+def _dask_compute(scenario: Scenario, chunk: Chunk) -> Outcome:
+    return compute_chunk(scenario, chunk)
+
+
+class DaskExecutor:
+    """Chunks computed on a Dask distributed cluster.
+
+    Parameters
+    ----------
+    scheduler
+        ``"tcp://HOST:PORT"`` of a running scheduler (``dask scheduler``, with workers started by
+        ``dask worker tcp://HOST:PORT``), or ``"local"`` to start a
+        :class:`~dask.distributed.LocalCluster` of ``jobs`` single-threaded worker processes for
+        this experiment (closed afterwards). A :class:`~dask.distributed.Client` is also accepted.
+    jobs
+        For ``"local"``: number of workers (``None``: every core).
+    """
+
+    def __init__(self, scheduler: Any = "local", jobs: int | None = None) -> None:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise SimsimError("the Dask backend needs the 'distributed' extra: pip install 'simsim[distributed]'") \
+                from None
+        self.scheduler = scheduler
+        self._jobs = jobs
+        self.local = False  # workers may be on other machines: results come back to be written here
+        self.jobs = max(1, int(jobs or os.cpu_count() or 1))
+
+    def _client(self) -> tuple[Any, Callable[[], None]]:
+        from distributed import Client, LocalCluster
+
+        if isinstance(self.scheduler, Client):
+            return self.scheduler, lambda: None
+        if self.scheduler == "local":
+            cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, host="127.0.0.1")
+            client = Client(cluster)
+
+            def close() -> None:
+                client.close()
+                cluster.close()
+
+            return client, close
+        if not str(self.scheduler).startswith(("tcp://", "tls://", "ucx://", "inproc://")):
+            raise SimsimError(f"--scheduler {self.scheduler}: expected 'local' or an address like tcp://HOST:PORT")
+        try:
+            client = Client(str(self.scheduler), timeout="10s")
+        except OSError as exc:
+            raise SimsimError(f"--scheduler {self.scheduler}: cannot reach the Dask scheduler ({exc})") from None
+        return client, client.close
+
+    def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
+        """Compute chunks on the cluster, at most two per worker thread in flight."""
+        from distributed import wait as dwait
+
+        client, close = self._client()
+        try:
+            threads = sum(client.nthreads().values()) or 1
+            self.jobs = threads
+            scn = client.scatter(scenario, broadcast=True)
+
+            def wait_any(p: set[Any]) -> tuple[set[Any], set[Any]]:
+                res = dwait(list(p), return_when="FIRST_COMPLETED")
+                return set(res.done), set(res.not_done)
+
+            futures: list[Any] = []
+
+            def submit(c: Chunk) -> Any:
+                f = client.submit(_dask_compute, scn, c, pure=False)
+                futures.append(f)
+                return f
+
+            yield from _bounded(submit, chunks, 2 * threads, stop, wait_any, lambda f: f.result())
+        finally:
+            close()
+
+    def describe(self) -> str:
+        """``Dask cluster at ADDRESS (N workers)``."""
+        where = "a local Dask cluster" if self.scheduler == "local" else f"Dask cluster {self.scheduler}"
+        return f"{where} ({self.jobs} worker threads)"
+
+
+def make_executor(executor: Any, jobs: int, start_method: str | None = None) -> Executor:
+    """An executor from ``simsim.run``'s ``executor=`` value.
+
+    ``None`` or ``"processes"``: :class:`SerialExecutor` for one job, else :class:`ProcessExecutor`;
+    ``"serial"``; ``"local"`` or ``"tcp://HOST:PORT"`` (Dask); a ``dask.distributed.Client``; or
+    an object with ``map`` and ``describe`` (an :class:`Executor`).
+    """
+    if executor is None or executor == "processes":
+        return SerialExecutor() if jobs == 1 else ProcessExecutor(jobs, start_method)
+    if executor == "serial":
+        return SerialExecutor()
+    if isinstance(executor, str):
+        return DaskExecutor(executor, jobs)
+    if hasattr(executor, "map") and hasattr(executor, "describe"):
+        return executor  # type: ignore[no-any-return]
+    if type(executor).__name__ == "Client":
+        return DaskExecutor(executor, jobs)
+    raise SimsimError(f"unknown executor {executor!r}: use 'processes', 'serial', 'local', 'tcp://HOST:PORT' "
+                      "or a dask.distributed.Client")

@@ -1,0 +1,59 @@
+"""Executors: local processes and a Dask cluster give the same results as one process, chunk by chunk."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import simsim
+from simsim.errors import SimsimError
+from simsim.experiment import RunSettings
+from simsim.experiment.executors import ProcessExecutor, SerialExecutor, make_executor
+
+
+@pytest.fixture(scope="module")
+def scn():
+    return simsim.load_scenario("icc_visits_network")
+
+
+@pytest.fixture(scope="module")
+def serial(scn):
+    return simsim.run(scn, replications=300, seed=8, jobs=1)
+
+
+def test_make_executor_choices():
+    assert isinstance(make_executor(None, 1), SerialExecutor)
+    assert isinstance(make_executor(None, 3), ProcessExecutor) and make_executor(None, 3).jobs == 3
+    with pytest.raises(SimsimError, match="unknown executor"):
+        make_executor(42, 2)
+
+
+def test_process_executor_streams_equal_results(scn, serial, tmp_path):
+    res = simsim.run(scn, replications=300, seed=8, out=tmp_path,
+                     settings=RunSettings(jobs=2, chunk_size=37, executor=ProcessExecutor(2)))
+    assert res.metadata["settings"]["executor"] == "2 processes"
+    pd.testing.assert_frame_equal(res.runs, serial.runs)
+    pd.testing.assert_frame_equal(res.timeseries, serial.timeseries)
+
+
+def test_scheduler_address_is_checked(scn):
+    pytest.importorskip("distributed")
+    with pytest.raises(SimsimError, match="expected 'local' or an address"):
+        simsim.run(scn, replications=10, seed=1, executor="localhost:8786")
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_equals_local_processes(scn, serial, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    # a LocalCluster with two single-threaded worker processes on loopback
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        res = simsim.run(scn, replications=300, seed=8, out=tmp_path / "tcp", executor=cluster.scheduler_address,
+                         settings=RunSettings(chunk_size=37))
+        assert "Dask cluster tcp://127.0.0.1" in res.metadata["settings"]["executor"]
+        pd.testing.assert_frame_equal(res.runs, serial.runs)
+        pd.testing.assert_frame_equal(res.timeseries, serial.timeseries)
+        # a Client object works too (in memory this time)
+        mem = simsim.run(scn, replications=300, seed=8, executor=client, settings=RunSettings(chunk_size=100))
+        pd.testing.assert_frame_equal(mem.runs, serial.runs)
+

@@ -1,0 +1,77 @@
+"""A run killed with SIGKILL (process and workers) mid-way, then resumed, equals the uninterrupted run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import simsim
+from simsim.results import Results
+
+pytestmark = pytest.mark.slow
+
+N, SEED, CHUNK = 2000, 21, 100
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "simsim.cli", *args]
+
+
+def _parts(out: Path) -> int:
+    d = out / "runs.parquet"
+    return len(list(d.glob("part-*.parquet"))) if d.is_dir() else 0
+
+
+def test_sigkill_then_resume_equals_uninterrupted(tmp_path):
+    out = tmp_path / "res"
+    cmd = _cli("run", "icc_visits_network", "-n", str(N), "--seed", str(SEED), "--chunk-size", str(CHUNK),
+               "--jobs", "2", "--out", str(out), "--no-plot", "--quiet")
+    # its own session, so that the kill reaches the main process and its workers at once
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while _parts(out) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run finished before it could be killed: raise N"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = _parts(out)
+    assert 3 <= done < N // CHUNK
+    assert not (out / "metadata.json").exists()
+
+    resumed = subprocess.run(_cli("run", "icc_visits_network", "--resume", str(out), "--no-plot", "--quiet"),
+                             capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    res = Results.load(out)
+    ref = simsim.run("icc_visits_network", replications=N, seed=SEED, jobs=1)
+    pd.testing.assert_frame_equal(res.runs, ref.runs)
+    pd.testing.assert_frame_equal(res.timeseries, ref.timeseries)
+    assert res.metadata["settings"]["chunk_size"] == CHUNK
+
+
+def test_killed_worker_keeps_completed_chunks_then_resume(tmp_path):
+    out = tmp_path / "res"
+    cmd = _cli("run", "icc_visits_network", "-n", str(N), "--seed", str(SEED), "--chunk-size", str(CHUNK),
+               "--jobs", "2", "--out", str(out), "--no-plot", "--quiet")
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while _parts(out) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None
+    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    assert children, "no worker processes"
+    os.kill(int(children[0]), signal.SIGKILL)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2, err
+    assert "--resume" in err
+    resumed = subprocess.run(_cli("run", "icc_visits_network", "--resume", str(out), "--no-plot", "--quiet"),
+                             capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    ref = simsim.run("icc_visits_network", replications=N, seed=SEED, jobs=1)
+    pd.testing.assert_frame_equal(Results.load(out).runs, ref.runs)
