@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from simsim.errors import ResultsError
+from simsim.plotting import SimsimFigure as Figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
