@@ -67,8 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override a scenario value, e.g. --set parameters.rationality=2 (repeatable)")
     r.add_argument("--ranges", action="store_true",
                    help="sample every fixed value that gives a range: over it (so sensitivity ranks it)")
-    r.add_argument("--sampling", choices=("random", "lhs"), default="random",
-                   help="sampling of uncertain inputs: independent per run, or a Latin hypercube")
+    r.add_argument("--sampling", choices=("random", "lhs", "sobol", "morris"),
+                   help="sampling of uncertain inputs: independent per run (default), a Latin hypercube, "
+                        "or a Sobol or Morris design (default: the scenario's experiment: section)")
     r.add_argument("--memory", metavar="SIZE",
                    help="memory budget for the chunks computed at once, e.g. 4G (default 2G): sets the chunk size "
                         "from the number of actors and steps")
@@ -129,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: defines ``NAME`` (the subcommand), ``add_parser(sub)`` and ``run(args) -> int``, and
 #: imports only the standard library at import time (heavy imports go inside ``run``), so
 #: that ``simsim --help`` stays fast.
-COMMAND_MODULES: tuple[str, ...] = ("cases", "explore", "rerun", "calibrate", "backtest")
+COMMAND_MODULES: tuple[str, ...] = ("cases", "design", "explore", "rerun", "calibrate", "backtest")
 
 
 def _command_module(name: str) -> Any:
@@ -216,14 +217,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.resume is not None and not args.resume.is_dir():
         raise SimsimError(f"--resume {args.resume}: no such folder")
     settings = RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs,
-                           timeseries=not args.no_timeseries, sampling=args.sampling, memory=args.memory,
+                           timeseries=not args.no_timeseries, sampling=args.sampling or "random", memory=args.memory,
                            chunk_size=args.chunk_size, out=out, resume=args.resume is not None,
                            executor=args.scheduler, progress=False if args.quiet else None)
     check_run(scn, None, None, None, settings)  # e.g. too large for memory: refused before --out is created
     _writable_folder(out)
     t0 = time.perf_counter()
     try:
-        res = simsim.run(scn, settings=settings)
+        from simsim.designs import run_experiment
+
+        res = run_experiment(scn, settings=settings, design=args.sampling)
     except KeyboardInterrupt:
         print(f"simsim: interrupted; the chunks completed so far are in {out}: finish with\n"
               f"  simsim run {args.scenario} --resume {out}" + "".join(f" --set {o}" for o in args.overrides),
@@ -266,6 +269,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(format_summary(rest[rest["outcome"].isin(names[:10])], total=total))
         if len(names) > 10:
             print(f"  ... {len(names) - 10} more outcomes")
+    design = res.metadata.get("design")
+    if design:
+        what = {"sweep": f"a sweep over {', '.join(design['factors'])} ({len(design['points'])} points x "
+                         f"{design['replications']} runs; the summary above pools every point)",
+                "sobol": "a Sobol design", "morris": "a Morris design"}[design["kind"]]
+        print(f"\nThis experiment is {what}: its analysis and figure: simsim design {out}")
     sample = res.head(DRIVER_RUNS) if total > DRIVER_RUNS else res
     if res.main_outcomes and any(c.split(".", 1)[0] in ("param", "attr", "rel") for c in sample.runs.columns):
         name, category, table = _drivers(sample, None, None)

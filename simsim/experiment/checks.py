@@ -18,7 +18,7 @@ from simsim.errors import SimsimError
 if TYPE_CHECKING:
     from simsim.scenario.schema import Scenario
 
-SAMPLINGS = ("random", "lhs")
+SAMPLINGS = ("random", "lhs", "sobol", "morris")
 INPUT_PREFIXES = ("param", "attr", "rel", "bparam")
 #: Largest seed accepted (numpy's SeedSequence takes any non-negative integer; 2**128 keeps
 #: seeds printable and recordable in JSON and Parquet metadata).

@@ -105,7 +105,17 @@ def rerun(results: Results | str | os.PathLike[str], run_id: int) -> Replay:
     inputs = None
     if sampling != "random":
         inputs = {k: float(v) for k, v in row_s.items() if k.split(".", 1)[0] in ("param", "attr", "rel", "bparam")}
+    design = res.metadata.get("design") or {}
+    if design.get("kind") == "sweep":  # the run's point of the sweep: its factor values on the scenario
+        from simsim.designs import point_scenario
+
+        combo = design["points"][int(row_s["point"])]
+        scn = point_scenario(scn, dict(zip(design["factors"], combo, strict=True)))
+        inputs = None if inputs is None else {k: v for k, v in inputs.items() if k in row_s}
     row, ts = run_one(scn, int(row_s["seed"]), run_id, inputs=inputs)
+    if design.get("kind") == "sweep":
+        row = {"run": row["run"], "point": row_s["point"],
+               **{k: row_s[k] for k in row_s if k.startswith("sweep.")}, **row}
     return Replay(row, ts, row_s, ts_s)
 
 

@@ -149,11 +149,17 @@ def design_uniforms(scenario: Scenario, n: int, master_seed: int, sampling: str)
     ``lhs``: a Latin hypercube (:class:`scipy.stats.qmc.LatinHypercube`): for every input, each
     of the n equal-probability strata holds exactly one run. The design depends on the master
     seed and on n, so (unlike ``random``) the first runs of a longer experiment differ.
+    ``sobol`` and ``morris``: SALib's designs for Sobol indices and Morris elementary effects
+    (see :mod:`simsim.designs`); n must fit the design.
     """
     if sampling == "random":
         return None
+    if sampling in ("sobol", "morris"):
+        from simsim.designs.salib import design_uniforms as salib_design
+
+        return salib_design(scenario, n, master_seed, sampling)
     if sampling != "lhs":
-        raise SimsimError(f"unknown sampling '{sampling}'; use 'random' or 'lhs'")
+        raise SimsimError(f"unknown sampling '{sampling}'; use 'random', 'lhs', 'sobol' or 'morris'")
     k = len(design_of(scenario).uncertain)
     if k == 0:
         return None
@@ -395,6 +401,10 @@ def run(
                      "jobs": ex.jobs, "executor": ex.describe(), "chunk_size": chunk, "memory": memory,
                      "timeseries": s.timeseries}
     meta = build_metadata(scenario, settings_used)
+    if s.sampling in ("sobol", "morris"):
+        from simsim.designs.salib import design_metadata
+
+        meta["design"] = design_metadata(scenario, s.sampling, n)
     if store is not None:
         assert out_dir is not None
         res_disk = Results(None, None, meta, directory=out_dir)

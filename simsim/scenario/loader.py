@@ -524,6 +524,10 @@ def check_scenario(scn: Scenario) -> Scenario:
             add(scn.error(("outcomes", k), f"unknown outcome '{name}'{did_you_mean(name, known)}"))
     _check_observed(scn, specs, add)
     problems.raise_any()
+    if scn.experiment is not None and scn.experiment.factors:
+        from simsim.designs import check_factors
+
+        check_factors(scn)
     return scn
 
 

@@ -123,6 +123,76 @@ class SetRelation(EventSpec):
     value: Number
 
 
+class Factor(StrictModel):
+    """One swept factor of an experiment: explicit ``values``, or ``levels`` evenly spaced in [low, high]."""
+
+    values: tuple[float, ...] | None = Field(None, min_length=1, description="The values to sweep.")
+    low: float | None = None
+    high: float | None = None
+    levels: int | None = Field(None, ge=2, le=10_000, strict=True)
+
+    @model_validator(mode="after")
+    def _shape(self) -> Factor:
+        grid = (self.low, self.high, self.levels)
+        if self.values is not None:
+            if any(v is not None for v in grid):
+                raise ValueError("give either 'values' or 'low', 'high' and 'levels', not both")
+            if len(set(self.values)) != len(self.values):
+                raise ValueError("a factor's values must be distinct")
+        elif any(v is None for v in grid):
+            raise ValueError("a factor needs 'values: [...]' or 'low', 'high' and 'levels'")
+        elif not self.low < self.high:  # type: ignore[operator]
+            raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
+        return self
+
+    def points(self) -> list[float]:
+        """The factor's values, in order."""
+        if self.values is not None:
+            return [float(v) for v in self.values]
+        import numpy as np
+
+        return [float(v) for v in np.linspace(self.low, self.high, self.levels)]  # type: ignore[arg-type]
+
+
+class Experiment(StrictModel):
+    """How a scenario is run as an experiment (see ``docs/experiments.md``).
+
+    ``random`` and ``lhs``: ``replications`` runs, inputs sampled independently or as a Latin
+    hypercube. ``sweep``: every combination of the ``factors`` (full factorial; each a dotted
+    path as in ``--set``), ``replications`` runs per point, the same seeds at every point
+    (common random numbers). ``sobol``: Saltelli's design for Sobol indices over the uncertain
+    inputs, ``base_samples`` x (k + 2) design rows. ``morris``: ``trajectories`` x (k + 1) rows
+    on a grid of ``levels`` levels, for Morris elementary effects. For these two, ``replications``
+    (default 1) is the number of runs per design row: the indices then apportion the variance of
+    the mean outcome of a row (for a probability: the probability), not the noise of single runs.
+    """
+
+    design: Literal["random", "lhs", "sweep", "sobol", "morris"] = "random"
+    replications: int | None = Field(None, ge=1, le=10_000_000, strict=True,
+                                     description="Runs (per point of a sweep, per row of a sobol or morris design).")
+    factors: dict[str, Factor] = Field(default_factory=dict, description="Swept factors: path -> values.")
+    base_samples: int | None = Field(None, ge=2, le=1_000_000, strict=True, description="Sobol: N.")
+    trajectories: int | None = Field(None, ge=2, le=1_000_000, strict=True, description="Morris: trajectories.")
+    levels: int = Field(4, ge=2, le=100, strict=True, description="Morris: grid levels.")
+
+    @model_validator(mode="after")
+    def _fields_of_design(self) -> Experiment:
+        d = self.design
+        if d == "sweep" and not self.factors:
+            raise ValueError("a sweep needs 'factors' (path: {values: [...]})")
+        if d != "sweep" and self.factors:
+            raise ValueError(f"'factors' belong to design 'sweep', not '{d}'")
+        if d == "sobol" and self.base_samples is None:
+            raise ValueError("design 'sobol' needs 'base_samples' (N; the design runs N x (inputs + 2) times)")
+        if d != "sobol" and self.base_samples is not None:
+            raise ValueError(f"'base_samples' belongs to design 'sobol', not '{d}'")
+        if d == "morris" and self.trajectories is None:
+            raise ValueError("design 'morris' needs 'trajectories' (the design runs trajectories x (inputs + 1) times)")
+        if d != "morris" and self.trajectories is not None:
+            raise ValueError(f"'trajectories' belongs to design 'morris', not '{d}'")
+        return self
+
+
 class Scenario(StrictModel):
     """A validated, immutable description of one case. Build it with :func:`simsim.load_scenario`."""
 
@@ -153,6 +223,7 @@ class Scenario(StrictModel):
     extends: str | None = Field(None, description="Base scenario this one changes (path relative to this file).")
     strict: bool = Field(False, strict=True, description="Require every parameter of the mechanism to be given "
                          "(no value silently taken from the mechanism's defaults).")
+    experiment: Experiment | None = Field(None, description="How to run it: a design (sweep, sobol, morris...).")
 
     _origin: str | None = PrivateAttr(None)
     _raw: Any = PrivateAttr(None)

@@ -1,0 +1,64 @@
+"""``simsim design RESULTS_DIR``: the analysis of a designed experiment (sweep, Sobol, Morris)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+NAME = "design"
+
+
+def add_parser(sub: Any) -> None:
+    """Register the subcommand."""
+    p = sub.add_parser(NAME, help="analyse a sweep, Sobol or Morris design: table and figure")
+    p.add_argument("results", type=Path, help="results folder of a designed experiment")
+    p.add_argument("--outcome", help="outcome (default: the first main outcome)")
+    p.add_argument("--category", help="category of a categorical outcome (default: the most frequent)")
+    p.add_argument("--out", type=Path, help="PNG file (default: RESULTS/design.png)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the design's table for the outcome and write its figure."""
+    from simsim.designs.analysis import morris_effects, sobol_indices, sweep_table
+    from simsim.designs.plots import design_figure
+    from simsim.errors import SimsimError
+    from simsim.results import Results
+
+    res = Results.load(args.results)
+    kind = (res.metadata.get("design") or {}).get("kind")
+    name = args.outcome or (res.main_outcomes[0] if res.main_outcomes else None)
+    if name is None:
+        raise SimsimError("no main outcome: choose one with --outcome")
+    from simsim.results_check import check_category, check_outcomes
+
+    check_outcomes(res, name)
+    check_category(res, name, args.category)
+    spec = {s["name"]: s for s in res.outcome_specs}.get(name)
+    category = args.category
+    if spec is not None and spec["kind"] == "category" and category is None:
+        counts = res.runs[name].dropna().astype(str).value_counts()
+        category = str(counts.index[0]) if len(counts) else None
+    label = f"{name} = {category}" if category else name
+    if kind == "sweep":
+        table = sweep_table(res, name, category)
+        print(f"{label} at each point of the sweep (95% intervals; the same seeds at every point):")
+    elif kind == "sobol":
+        table = sobol_indices(res, name, category)
+        print(f"Sobol indices of {label} (S1 first order, ST total order; *_conf: 95% half-widths):")
+    elif kind == "morris":
+        table = morris_effects(res, name, category)
+        print(f"Morris elementary effects of {label} (per grid step of the inputs' quantiles):")
+    else:
+        raise SimsimError(f"{args.results}: plain replications, not a sweep, sobol or morris design "
+                          f"(use `simsim sensitivity` for them)")
+    import pandas as pd
+
+    with pd.option_context("display.max_rows", 200, "display.width", 160, "display.float_format", "{:.4g}".format):
+        print(table.to_string(index=False))
+    out = args.out or args.results / "design.png"
+    if not out.parent.is_dir():
+        raise SimsimError(f"--out {out}: folder {out.parent} does not exist")
+    design_figure(res, name, category).savefig(out, dpi=110)
+    print(f"Wrote {out}")
+    return 0

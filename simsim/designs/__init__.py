@@ -1,0 +1,293 @@
+"""Experiment designs: sweeps over named parameters, and Sobol and Morris designs over the inputs.
+
+A scenario's ``experiment:`` section (or these functions) says how it is run:
+
+* :func:`sweep`: every combination of the values of some factors (full factorial; each factor
+  a dotted path as in ``--set``), ``replications`` runs per point. Every point uses the same
+  run seeds, and each uncertain input draws from its own stream (:mod:`simsim.rng`), so the
+  runs at two points differ only by the factors: differences between points are not sampling
+  noise (common random numbers). The runs table records each run's ``point`` and factor values
+  (``sweep.<path>``).
+* :func:`sobol` and :func:`morris`: SALib's designs over the uncertain inputs
+  (:mod:`simsim.designs.salib`); :func:`simsim.designs.analysis.sobol_indices` and
+  :func:`~simsim.designs.analysis.morris_effects` compute the indices with SALib.
+
+Every run of every design is reproduced exactly from the results with :func:`rerun_inputs`
+(the scenario of its point and its inputs) and :func:`simsim.run_one`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simsim.errors import SimsimError
+from simsim.experiment import RunSettings, run
+from simsim.results import Results, build_metadata
+from simsim.scenario.schema import Experiment, Factor, Scenario
+
+__all__ = ["check_factors", "morris", "point_scenario", "rerun_inputs", "run_experiment", "sobol", "sweep"]
+
+
+def _as_scenario(scenario: Scenario | str | os.PathLike[str]) -> Scenario:
+    if isinstance(scenario, Scenario):
+        return scenario
+    from simsim.scenario import load_scenario
+
+    return load_scenario(scenario)
+
+
+def _with_experiment(scn: Scenario, exp: Experiment | None) -> Scenario:
+    """``scn`` with another experiment section (its recorded input data changed to match)."""
+    new = scn.model_copy(update={"experiment": exp})
+    raw = scn._raw
+    if raw is not None:
+        raw = type(raw)({k: v for k, v in raw.items() if k != "experiment"})
+        if exp is not None:
+            raw["experiment"] = exp.model_dump(mode="json", exclude_none=True)
+    new._origin, new._raw, new._design, new._hash = scn._origin, raw, scn._design, None
+    return new
+
+
+def _plain(v: float) -> int | float:
+    """A factor value as an override: whole numbers as int (for integer settings such as ``steps``)."""
+    return int(v) if float(v).is_integer() else float(v)
+
+
+def point_scenario(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
+    """``scenario`` with ``overrides`` applied (as ``--set``), validated, without its experiment."""
+    from simsim.scenario.loader import apply_overrides, scenario_from_data
+
+    raw = scenario._raw
+    if raw is None:
+        raise SimsimError("a sweep needs a scenario loaded from a file or data (simsim.load_scenario)")
+    base = type(raw)({k: v for k, v in raw.items() if k != "experiment"})
+    for attr in ("loc", "locs"):
+        if hasattr(raw, attr):
+            setattr(base, attr, getattr(raw, attr))
+    data = apply_overrides(base, {k: _plain(v) for k, v in overrides.items()})
+    return scenario_from_data(data, scenario.origin or "<data>")
+
+
+def check_factors(scenario: Scenario) -> None:
+    """Check that every value of every swept factor gives a valid scenario (each factor alone).
+
+    Raises
+    ------
+    ScenarioError
+        Located at the factor in the ``experiment:`` section, with the override's own message.
+    """
+    from simsim.errors import ScenarioError
+
+    exp = scenario.experiment
+    if exp is None:
+        return
+    for path, factor in exp.factors.items():
+        for v in factor.points():
+            try:
+                point_scenario(scenario, {path: v})
+            except ScenarioError as exc:
+                raise scenario.error(("experiment", "factors", path),
+                                     f"value {v:g} does not give a valid scenario: "
+                                     f"{exc.key + ': ' if exc.key else ''}{exc.message}") from None
+
+
+def sweep(scenario: Scenario | str | os.PathLike[str], factors: Mapping[str, Sequence[float] | Factor],
+          replications: int | None = None, seed: int | None = None, *,
+          settings: RunSettings | None = None) -> Results:
+    """Run every combination of ``factors`` (full factorial), ``replications`` runs per point.
+
+    Parameters
+    ----------
+    scenario
+        The scenario (or its path or shipped name).
+    factors
+        Dotted path (as ``--set``) -> values, or a :class:`~simsim.scenario.schema.Factor`
+        (``low``, ``high``, ``levels``).
+    replications, seed, settings
+        As :func:`simsim.run`; ``replications`` is per point. Every point uses the same seeds.
+
+    Returns
+    -------
+    Results
+        All runs; ``runs.point`` is the design point, ``sweep.<path>`` its factor values, and
+        ``run`` numbers runs ``point * replications + i``. ``metadata["design"]`` records the design.
+    """
+    scn = _as_scenario(scenario)
+    if not factors:
+        raise SimsimError("a sweep needs at least one factor")
+    names = [str(k) for k in factors]
+    levels = [f.points() if isinstance(f, Factor) else [float(v) for v in f] for f in factors.values()]
+    for name, vals in zip(names, levels, strict=True):
+        if not vals:
+            raise SimsimError(f"sweep factor '{name}' has no values")
+    s = settings or RunSettings()
+    exp = scn.experiment
+    reps = replications or s.replications or (exp.replications if exp is not None else None) or scn.replications
+    master = seed if seed is not None else (s.seed if s.seed is not None else scn.seed)
+    drawn = master is None
+    master = secrets.randbits(63) if master is None else int(master)
+    points = list(itertools.product(*levels))
+    # validate every point before running any (a bad path or value fails now, with its location)
+    scenarios = [point_scenario(scn, dict(zip(names, combo, strict=True))) for combo in points]
+    reps = int(reps)
+    out_dir = Path(s.out) if s.out is not None else None
+    store = None
+    done: set[int] = set()
+    if out_dir is not None:
+        from simsim.experiment.store import PartStore
+
+        store = PartStore(out_dir)
+        if s.resume:
+            plan = store.plan()
+            if plan.get("content_hash") != scn.content_hash or plan.get("design") != "sweep" \
+                    or plan.get("per_point") != reps or plan.get("points") != [list(c) for c in points]:
+                raise SimsimError(f"--resume {out_dir}: the results there were started from another sweep "
+                                  f"(scenario, factors or replications); resume with the same ones")
+            master, drawn = int(plan["seed"]), bool(plan["seed_drawn"])
+            store.reopen()
+            done = store.done_starts()
+        else:
+            store.start({"format_version": 2, "scenario": scn.name, "content_hash": scn.content_hash,
+                         "design": "sweep", "points": [list(c) for c in points], "per_point": reps,
+                         "replications": reps * len(points), "seed": master, "seed_drawn": drawn,
+                         "sampling": s.sampling, "timeseries": s.timeseries})
+    # each point is one chunk of the results: computed in memory, then written (or kept)
+    point_settings = replace(s, replications=reps, seed=master, out=None, resume=False)
+    runs_parts: list[pd.DataFrame] = []
+    ts_parts: list[pd.DataFrame] = []
+    for p, (combo, pscn) in enumerate(zip(points, scenarios, strict=True)):
+        if p * reps in done:
+            continue
+        res = run(pscn, settings=point_settings)
+        r = res.runs.copy()
+        r["run"] = r["run"] + p * reps
+        r.insert(1, "point", p)
+        for j, (name, v) in enumerate(zip(names, combo, strict=True)):
+            r.insert(2 + j, f"sweep.{name}", float(v))
+        t = res.timeseries.copy() if len(res.timeseries) else pd.DataFrame()
+        if len(t):
+            t["run"] = t["run"] + p * reps
+        if store is not None:
+            store.write_chunk(p * reps, {c: r[c].to_numpy() for c in r.columns},
+                              {c: t[c].to_numpy() for c in t.columns})
+        else:
+            runs_parts.append(r)
+            if len(t):
+                ts_parts.append(t)
+    used = {"replications": reps * len(points), "seed": master, "seed_drawn": drawn, "sampling": s.sampling,
+            "jobs": s.jobs, "chunk_size": reps, "timeseries": s.timeseries}
+    meta = build_metadata(scn, used)
+    meta["design"] = {"kind": "sweep", "factors": names, "levels": levels,
+                      "points": [list(c) for c in points], "replications": reps}
+    if store is not None:
+        assert out_dir is not None
+        on_disk = Results(None, None, meta, directory=out_dir)
+        store.finish(meta, on_disk.summary_record())
+        return on_disk
+    runs = pd.concat(runs_parts, ignore_index=True)
+    ts = pd.concat(ts_parts, ignore_index=True) if ts_parts else pd.DataFrame()
+    return Results(runs, ts, meta)
+
+
+def _salib_design(scn: Scenario, exp: Experiment, seed: int | None, settings: RunSettings | None) -> Results:
+    from simsim.designs.salib import problem
+
+    names = problem(scn)["names"]
+    k = len(names)
+    reps = int(exp.replications or 1)
+    if exp.design == "sobol":
+        rows = int(exp.base_samples) * (k + 2)  # type: ignore[arg-type]
+    else:
+        rows = int(exp.trajectories) * (k + 1)  # type: ignore[arg-type]
+    s = replace(settings or RunSettings(), replications=rows * reps, sampling=exp.design)
+    return run(_with_experiment(scn, exp), seed=seed, settings=s)  # the runner records the design
+
+
+def sobol(scenario: Scenario | str | os.PathLike[str], base_samples: int, replications: int = 1,
+          seed: int | None = None, *, settings: RunSettings | None = None) -> Results:
+    """Saltelli's design for Sobol indices: ``base_samples * (k + 2)`` rows over the k uncertain inputs.
+
+    ``base_samples`` must be a power of 2; each row is run ``replications`` times (each run with
+    its own seed) and the indices apportion the variance of the rows' mean outcome. Analyse with
+    :func:`simsim.designs.analysis.sobol_indices`.
+    """
+    scn = _as_scenario(scenario)
+    exp = Experiment(design="sobol", base_samples=base_samples, replications=replications)
+    return _salib_design(scn, exp, seed, settings)
+
+
+def morris(scenario: Scenario | str | os.PathLike[str], trajectories: int, levels: int = 4,
+           replications: int = 1, seed: int | None = None, *, settings: RunSettings | None = None) -> Results:
+    """Morris one-at-a-time trajectories: ``trajectories * (k + 1)`` rows on a grid of ``levels``.
+
+    Each row is run ``replications`` times. Analyse with :func:`simsim.designs.analysis.morris_effects`.
+    """
+    scn = _as_scenario(scenario)
+    exp = Experiment(design="morris", trajectories=trajectories, levels=levels, replications=replications)
+    return _salib_design(scn, exp, seed, settings)
+
+
+def run_experiment(scenario: Scenario | str | os.PathLike[str], replications: int | None = None,
+                   seed: int | None = None, *, settings: RunSettings | None = None,
+                   design: str | None = None) -> Results:
+    """Run ``scenario`` as its ``experiment:`` section says (plain replications when it has none).
+
+    ``design`` (``random``, ``lhs``, ``sobol``, ``morris``) replaces the scenario's design, as
+    ``--sampling`` on the command line; ``replications`` replaces its number of runs (per point
+    for a sweep).
+    """
+    scn = _as_scenario(scenario)
+    exp = scn.experiment or Experiment()
+    kind = design or exp.design
+    if kind != exp.design and kind in ("sobol", "morris"):
+        # the design's size: from the scenario if it has it, else from replications
+        from simsim.designs.salib import problem
+
+        k = len(problem(scn)["names"])
+        n = replications or (settings.replications if settings else None)
+        if n is None:
+            raise SimsimError(f"a {kind} design needs its size: give replications (a multiple of "
+                              f"{k + 2 if kind == 'sobol' else k + 1})")
+        s = replace(settings or RunSettings(), replications=int(n), sampling=kind)
+        return run(scn, seed=seed, settings=s)  # the runner records the design
+    if kind == "sweep":
+        return sweep(scn, exp.factors, replications, seed, settings=settings)
+    if kind in ("sobol", "morris"):
+        if replications is not None:
+            exp = exp.model_copy(update={"replications": replications})
+        return _salib_design(scn, exp, seed, settings)
+    s = settings or RunSettings()
+    reps = replications or s.replications or exp.replications
+    return run(scn, seed=seed, settings=replace(s, replications=reps, sampling=kind))
+
+
+def rerun_inputs(results: Results, run_id: int, scenario: Scenario) -> tuple[Scenario, int, dict[str, float] | None]:
+    """The scenario, seed and inputs that reproduce run ``run_id`` of ``results`` with :func:`simsim.run_one`.
+
+    For a sweep, ``scenario`` is the base scenario and the run's point is rebuilt from the
+    design; designed inputs (``lhs``, ``sobol``, ``morris``) are replayed from the runs table.
+    """
+    runs = results.runs
+    row = runs.loc[runs["run"] == run_id]
+    if row.empty:
+        raise SimsimError(f"no run {run_id} in these results (runs 0..{int(runs['run'].max())})")
+    rec = row.iloc[0]
+    design = results.metadata.get("design") or {}
+    scn = scenario
+    if design.get("kind") == "sweep":
+        combo = design["points"][int(rec["point"])]
+        scn = point_scenario(scenario, dict(zip(design["factors"], combo, strict=True)))
+    from simsim.model import design_of
+
+    cols = [u.column for u in design_of(scn).uncertain]
+    sampling = results.metadata.get("settings", {}).get("sampling", "random")
+    inputs = {c: float(rec[c]) for c in cols} if sampling != "random" else None
+    return scn, int(rec["seed"]), inputs

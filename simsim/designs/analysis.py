@@ -1,0 +1,156 @@
+"""Analyses of designed experiments: an outcome over a sweep, Sobol indices, Morris effects.
+
+Sobol indices and Morris elementary effects are computed by SALib (``SALib.analyze.sobol``,
+``SALib.analyze.morris``) from the runs of a :func:`simsim.designs.sobol` or
+:func:`simsim.designs.morris` design, in run order.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from simsim.errors import ResultsError
+from simsim.results import Z95, wilson_interval
+
+if TYPE_CHECKING:
+    from simsim.results import Results
+
+
+def _design(results: Results, kind: str) -> dict[str, Any]:
+    design = results.metadata.get("design") or {}
+    if design.get("kind") != kind:
+        have = design.get("kind") or results.metadata.get("settings", {}).get("sampling", "random")
+        raise ResultsError(f"these results come from a '{have}' design, not '{kind}': run the scenario with "
+                           f"experiment: {{design: {kind}, ...}} (see docs/experiments.md)")
+    return design
+
+
+def _values(results: Results, outcome: str, category: str | None) -> tuple[np.ndarray, str]:
+    from simsim.analysis import outcome_values
+
+    specs = {s["name"]: s for s in results.outcome_specs}
+    if outcome not in specs:
+        from simsim.scenario.base import did_you_mean
+
+        raise ResultsError(f"unknown outcome '{outcome}'{did_you_mean(outcome, specs)}")
+    kind = specs[outcome]["kind"]
+    if kind == "category":
+        cats = [str(c) for c in specs[outcome].get("categories") or []] or \
+            sorted(results.runs[outcome].dropna().astype(str).unique())
+        if category is None:
+            counts = results.runs[outcome].dropna().astype(str).value_counts()
+            category = str(counts.index[0]) if len(counts) else None
+        if category not in cats:
+            from simsim.scenario.base import did_you_mean
+
+            raise ResultsError(f"unknown category '{category}' of '{outcome}'{did_you_mean(category, cats)}; "
+                               f"categories: {', '.join(cats)}")
+    y = outcome_values(results, outcome, category)
+    return y, kind
+
+
+def sweep_table(results: Results, outcome: str, category: str | None = None) -> pd.DataFrame:
+    """The outcome at each point of a sweep: probability (Wilson 95% interval) or mean (normal 95%).
+
+    Returns one row per design point: the factor values (``sweep.<path>``), ``n``, ``estimate``,
+    ``ci_low``, ``ci_high``.
+    """
+    design = _design(results, "sweep")
+    y, kind = _values(results, outcome, category)
+    factor_cols = [f"sweep.{f}" for f in design["factors"]]
+    frame = results.runs[["point", *factor_cols]].copy()
+    frame["y"] = y
+    rows = []
+    for point, g in frame.groupby("point", sort=True):
+        v = g["y"].dropna().to_numpy(dtype=float)
+        n = len(v)
+        rec: dict[str, Any] = {"point": int(point), **{c: g[c].iloc[0] for c in factor_cols}, "n": n}
+        if n == 0:
+            rec.update(estimate=math.nan, ci_low=math.nan, ci_high=math.nan)
+        elif kind in ("bool", "category"):
+            k = int(v.sum())
+            lo, hi = wilson_interval(k, n)
+            rec.update(estimate=k / n, ci_low=lo, ci_high=hi)
+        else:
+            mean = float(v.mean())
+            half = Z95 * (float(v.std(ddof=1)) if n > 1 else 0.0) / math.sqrt(n)
+            rec.update(estimate=mean, ci_low=mean - half, ci_high=mean + half)
+        rows.append(rec)
+    return pd.DataFrame(rows)
+
+
+def _y_in_run_order(results: Results, outcome: str, category: str | None, reps: int) -> np.ndarray:
+    """The outcome per design row: the mean over the row's ``reps`` runs (a probability for 0/1 values)."""
+    y, _ = _values(results, outcome, category)
+    order = np.argsort(results.runs["run"].to_numpy(), kind="stable")
+    y = y[order]
+    if not np.all(np.isfinite(y)):
+        bad = int((~np.isfinite(y)).sum())
+        raise ResultsError(f"'{outcome}' is undefined in {bad} of {len(y)} runs: Sobol and Morris analyses "
+                           f"need a value in every run of the design")
+    return y.reshape(-1, reps).mean(axis=1)
+
+
+def sobol_indices(results: Results, outcome: str, category: str | None = None,
+                  resamples: int = 200) -> pd.DataFrame:
+    """First-order (``S1``) and total-order (``ST``) Sobol indices of each uncertain input (SALib).
+
+    Computed with Saltelli's estimators (Saltelli et al. 2010, as implemented in
+    ``SALib.analyze.sobol``) from a :func:`simsim.designs.sobol` design, on the mean outcome of
+    each design row (its replications); ``*_conf`` are the
+    half-widths of 95% bootstrap intervals (``resamples`` resamples, seeded by the master seed).
+
+    Returns
+    -------
+    DataFrame
+        ``input``, ``S1``, ``S1_conf``, ``ST``, ``ST_conf``, sorted by ``ST`` (largest first).
+    """
+    from SALib.analyze import sobol
+
+    design = _design(results, "sobol")
+    names = list(design["inputs"])
+    y = _y_in_run_order(results, outcome, category, int(design.get("replications") or 1))
+    if np.ptp(y) == 0:
+        raise ResultsError(f"'{outcome}' takes one value in every run: it has no variance to apportion")
+    prob = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    res = sobol.analyze(prob, y, calc_second_order=False, num_resamples=resamples,
+                        seed=int(results.seed or 0) % 2**32)
+    out = pd.DataFrame({"input": names, "S1": res["S1"], "S1_conf": res["S1_conf"],
+                        "ST": res["ST"], "ST_conf": res["ST_conf"]})
+    return out.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def morris_effects(results: Results, outcome: str, category: str | None = None,
+                   resamples: int = 200) -> pd.DataFrame:
+    """Morris elementary effects of each uncertain input (SALib): ``mu``, ``mu_star``, ``sigma``.
+
+    ``mu_star`` (mean absolute effect, Campolongo et al. 2007) ranks the inputs' influence and
+    ``sigma`` (spread of the effects) flags non-linearity or interactions. Effects are per unit
+    step of the design's quantile grid (see :mod:`simsim.designs.salib`).
+
+    Returns
+    -------
+    DataFrame
+        ``input``, ``mu``, ``mu_star``, ``sigma``, ``mu_star_conf``, sorted by ``mu_star``.
+    """
+    from SALib.analyze import morris
+
+    from simsim.designs.salib import grid
+
+    design = _design(results, "morris")
+    names = list(design["inputs"])
+    levels = int(design.get("levels") or 4)
+    y = _y_in_run_order(results, outcome, category, int(design.get("replications") or 1))
+    x = grid(names, len(y), int(results.seed or 0), "morris", levels)
+    prob = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    res = morris.analyze(prob, x, y, num_resamples=resamples, num_levels=levels,
+                         seed=int(results.seed or 0) % 2**32)
+    out = pd.DataFrame({"input": names, "mu": np.asarray(res["mu"], dtype=float),
+                        "mu_star": np.asarray(res["mu_star"], dtype=float),
+                        "sigma": np.asarray(res["sigma"], dtype=float),
+                        "mu_star_conf": np.asarray(res["mu_star_conf"], dtype=float)})
+    return out.sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)

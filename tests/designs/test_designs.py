@@ -1,0 +1,210 @@
+"""Experiment designs: sweeps with common random numbers, Sobol and Morris against closed forms."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import simsim
+from simsim import registry
+from simsim.cli import main
+from simsim.designs import morris, rerun_inputs, sobol, sweep
+from simsim.designs.analysis import morris_effects, sobol_indices, sweep_table
+from simsim.model import DiplomacyModel, OutcomeSpec, Param
+from simsim.scenario.loader import scenario_from_data
+from simsim.scenario.yamlio import load_yaml_text
+
+
+class LinearModel(DiplomacyModel):
+    """Test mechanism: ``y = a x1 + b x2 (+ noise)``, ``hit = 1 if u < x1``; x1, x2 uniform inputs."""
+
+    name = "test_linear"
+    citation = "test only"
+    vectorised = True
+    parameters: ClassVar[dict[str, Param]] = {
+        "a": Param(1.0, None, None, "weight of x1"), "b": Param(2.0, None, None, "weight of x2"),
+        "x1": Param(0.5, 0, 1, "input 1"), "x2": Param(0.5, 0, 1, "input 2"),
+        "noise": Param(0.0, 0, None, "sd of added noise"),
+    }
+
+    @classmethod
+    def outcome_specs(cls, scenario: Any) -> list[OutcomeSpec]:
+        return [OutcomeSpec("y", "number", "a x1 + b x2"), OutcomeSpec("hit", "bool", "u < x1")]
+
+    def setup(self) -> None:
+        self.u = self.uniforms("draw", 2)
+
+    def reporters(self) -> dict[str, Any]:
+        return {"x1": self._x1}
+
+    def _x1(self) -> np.ndarray:
+        return np.asarray(self.p["x1"], dtype=float).copy()
+
+    def advance(self) -> None:
+        pass
+
+    def outcomes(self) -> dict[str, Any]:
+        from scipy.special import ndtri
+
+        p = self.p
+        y = p["a"] * p["x1"] + p["b"] * p["x2"] + p["noise"] * ndtri(self.u[:, 1])
+        return {"y": y, "hit": self.u[:, 0] < p["x1"]}
+
+
+LINEAR = """\
+name: linear
+description: A linear test model.
+model: test_linear
+steps: 1
+actors: [{id: AAA, name: A}]
+parameters:
+  a: {value: 1, assumption: true}
+  b: {value: 2, assumption: true}
+  x1: {dist: uniform, low: 0, high: 1, assumption: true}
+  x2: {dist: uniform, low: 0, high: 1, assumption: true}
+"""
+
+
+@pytest.fixture
+def linear():
+    registry._load_builtins()
+    registry._MECHANISMS[LinearModel.name] = LinearModel
+    try:
+        yield scenario_from_data(load_yaml_text(LINEAR, "linear.yaml"), "linear.yaml")
+    finally:
+        registry._MECHANISMS.pop(LinearModel.name, None)
+
+
+def test_sobol_indices_match_the_closed_form(linear):
+    # y = x1 + 2 x2 with independent U(0,1): Var = (1 + 4)/12, so S1 = ST = 1/5 and 4/5, exactly
+    res = sobol(linear, base_samples=1024, seed=5)
+    assert len(res.runs) == 1024 * (2 + 2)
+    table = sobol_indices(res, "y").set_index("input")
+    for name, exact in (("param.x1", 0.2), ("param.x2", 0.8)):
+        for col in ("S1", "ST"):
+            assert abs(table.loc[name, col] - exact) < 0.03, (name, col, table.loc[name, col])
+
+
+def test_sobol_on_replicated_rows_apportions_the_probability(linear):
+    # P(hit | x1) = x1 (x2 plays no part): the mean of each row's runs estimates x1, so x1 takes
+    # the whole variance of the row means (up to the binomial noise of 20 runs per row)
+    res = sobol(linear, base_samples=256, replications=20, seed=2)
+    table = sobol_indices(res, "hit").set_index("input")
+    assert table.loc["param.x1", "ST"] > 0.75
+    assert table.loc["param.x2", "S1"] < 0.1
+
+
+def test_morris_effects_are_exact_for_a_linear_model(linear):
+    # grid step 4/(2*3) = 2/3 of the grid; quantile step (2/3)(1 - 1/4) = 1/2: y moves by a/2 and
+    # SALib divides by the grid step, so every elementary effect of x_i is a (1 - 1/4) = 0.75 a
+    res = morris(linear, trajectories=12, levels=4, seed=1)
+    table = morris_effects(res, "y").set_index("input")
+    assert table.loc["param.x1", "mu_star"] == pytest.approx(0.75, abs=1e-9)
+    assert table.loc["param.x2", "mu_star"] == pytest.approx(1.5, abs=1e-9)
+    assert table.loc["param.x1", "sigma"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_design_sizes_are_checked(linear):
+    with pytest.raises(simsim.SimsimError, match="power of 2"):
+        sobol(linear, base_samples=100, seed=1)
+    with pytest.raises(simsim.SimsimError, match="multiple of 4"):
+        simsim.run(linear, replications=10, seed=1, settings=simsim.RunSettings(sampling="sobol"))
+
+
+def test_sweep_uses_common_random_numbers_and_reruns_exactly(linear):
+    res = sweep(linear, {"parameters.a": [0, 1, 3]}, replications=50, seed=9)
+    runs = res.runs
+    assert list(runs["point"].unique()) == [0, 1, 2] and len(runs) == 150
+    # the same seeds and the same draws of every input at every point
+    by_point = [g.reset_index(drop=True) for _, g in runs.groupby("point")]
+    for g in by_point[1:]:
+        pd.testing.assert_series_equal(g["seed"], by_point[0]["seed"])
+        pd.testing.assert_frame_equal(g[["param.x1", "param.x2"]], by_point[0][["param.x1", "param.x2"]])
+    # so y differs between points by (a' - a) x1 exactly: no sampling noise in the difference
+    diff = by_point[2]["y"] - by_point[1]["y"]
+    np.testing.assert_allclose(diff, 2 * by_point[0]["param.x1"], rtol=1e-12)
+    table = sweep_table(res, "y")
+    # mean of y at a: a E[x1] + 2 E[x2] over these draws, by hand from the runs
+    expect = [(a * by_point[0]["param.x1"] + 2 * by_point[0]["param.x2"]).mean() for a in (0, 1, 3)]
+    np.testing.assert_allclose(table["estimate"], expect, rtol=1e-12)
+    # any run is reproduced from the results
+    for run_id in (0, 77, 149):
+        scn, seed, inputs = rerun_inputs(res, run_id, linear)
+        row, _ = simsim.run_one(scn, seed, inputs=inputs)
+        assert row["y"] == pytest.approx(float(runs.loc[runs["run"] == run_id, "y"].iloc[0]), rel=1e-12)
+
+
+def test_sweep_of_the_flagship_moves_no_arrest_with_dependence(tmp_path, capsys):
+    path = tmp_path / "sweep.yaml"
+    path.write_text("extends: mongolia_icc_2024\nname: mongolia_sweep\nexperiment:\n  design: sweep\n"
+                    "  replications: 150\n  factors:\n"
+                    "    relations.energy_dependence.edges.MNG->RUS: {values: [0.1, 0.9]}\n")
+    out = tmp_path / "res"
+    assert main(["run", str(path), "--seed", "3", "--out", str(out), "--no-plot", "--quiet"]) == 0
+    assert main(["design", str(out), "--category", "no_arrest"]) == 0
+    text = capsys.readouterr().out
+    assert "at each point of the sweep" in text and (out / "design.png").read_bytes()[:4] == b"\x89PNG"
+    res = simsim.Results.load(out)
+    t = sweep_table(res, "decision.MNG", "no_arrest")
+    # more dependence on the partner's fuel makes not arresting more likely (the dilemma's
+    # documented direction), and with common random numbers the gap is clear at 150 runs
+    assert t["estimate"].iloc[1] > t["estimate"].iloc[0]
+    assert json.loads((out / "metadata.json").read_text())["design"]["kind"] == "sweep"
+    capsys.readouterr()
+    assert main(["design", str(out), "--outcome", "decison.MNG"]) == 2
+    assert "did you mean 'decision.MNG'" in capsys.readouterr().err
+    assert main(["design", str(out), "--category", "arest"]) == 2
+
+
+def test_bad_sweep_factor_is_a_located_error(tmp_path, capsys):
+    path = tmp_path / "bad.yaml"
+    path.write_text("extends: mongolia_icc_2024\nname: bad\nexperiment:\n  design: sweep\n  factors:\n"
+                    "    parameters.retaliation_prob: {values: [0.5, 1.5]}\n")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:6" in err and "experiment.factors" in err and "1.5" in err
+    with pytest.raises(simsim.ScenarioError, match="'factors' belong to design 'sweep'"):
+        simsim.load_scenario("mongolia_icc_2024", {"experiment": {"design": "lhs",
+                                                                  "factors": {"steps": {"values": [1]}}}})
+
+
+def test_sweep_streams_and_resumes_to_the_uninterrupted_result(linear, tmp_path, monkeypatch):
+    import simsim.designs as designs
+
+    factors = {"parameters.a": [0, 1, 2, 3]}
+    whole = sweep(linear, factors, replications=40, seed=4, settings=simsim.RunSettings(out=tmp_path / "whole"))
+    # interrupt the same sweep after two points (as Ctrl-C would), then resume it
+    real_run, calls = designs.run, []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(designs, "run", interrupted)
+    part = tmp_path / "part"
+    with pytest.raises(KeyboardInterrupt):
+        sweep(linear, factors, replications=40, seed=4, settings=simsim.RunSettings(out=part))
+    assert len(list((part / "runs.parquet").glob("part-*.parquet"))) == 2 and not (part / "metadata.json").exists()
+    monkeypatch.setattr(designs, "run", real_run)
+    resumed = sweep(linear, factors, replications=40, settings=simsim.RunSettings(out=part, resume=True))
+    pd.testing.assert_frame_equal(resumed.runs, whole.runs)
+    pd.testing.assert_frame_equal(resumed.timeseries, whole.timeseries)
+    with pytest.raises(simsim.SimsimError, match="nothing to resume"):
+        sweep(linear, factors, replications=40, settings=simsim.RunSettings(out=part, resume=True))
+
+
+def test_rerun_reproduces_runs_of_a_streamed_sweep_and_a_sobol_design(linear, tmp_path):
+    res = sweep(linear, {"parameters.b": [1, 5]}, replications=10, seed=2,
+                settings=simsim.RunSettings(out=tmp_path / "s"))
+    for run_id in (3, 17):
+        assert simsim.rerun(tmp_path / "s", run_id).differences() == []
+    sob = sobol(linear, base_samples=4, seed=3, settings=simsim.RunSettings(out=tmp_path / "o"))
+    assert sob.metadata["design"]["kind"] == "sobol"
+    assert simsim.rerun(tmp_path / "o", 9).differences() == []
+    assert len(res) == 20
