@@ -42,6 +42,25 @@ class Entry(NamedTuple):
     code: str
 
 
+_DESIGNS: dict[str, simsim.Results] = {}
+
+
+def _design(kind: str) -> simsim.Results:
+    """A small designed experiment on the flagship (computed once): a sweep, Sobol or Morris."""
+    from simsim.designs import morris, sobol, sweep
+
+    if kind not in _DESIGNS:
+        if kind == "sweep":
+            _DESIGNS[kind] = sweep("mongolia_icc_2024", {
+                "relations.energy_dependence.edges.MNG->RUS": [0.2, 0.6, 0.95],
+                "relations.ties.edges.MNG->RUS": [0.1, 0.7]}, replications=400, seed=SEED)
+        elif kind == "sobol":
+            _DESIGNS[kind] = sobol("mongolia_icc_2024", base_samples=16, replications=20, seed=SEED)
+        else:
+            _DESIGNS[kind] = morris("mongolia_icc_2024", trajectories=8, replications=20, seed=SEED)
+    return _DESIGNS[kind]
+
+
 def _fan(results: simsim.Results, reporter: str) -> SimsimFigure:
     spec = reporter_spec(results, reporter) or {}
     fig = SimsimFigure(figsize=(6, 3.6), layout="constrained")
@@ -114,11 +133,35 @@ ENTRIES: tuple[Entry, ...] = (
           "others; energies are in the units of the landscape.",
           lambda r: outcomes_figure(r["alignment"]),
           "outcomes_figure(simsim.run(\"landscape_syria_2016\", replications=60, seed=7))"),
+    Entry("design_sweep.png", "A sweep over two factors",
+          "The outcome at every point of a full-factorial sweep (docs/experiments.md), each cell with its "
+          "estimate and 95% interval; probabilities on a fixed 0-1 colour scale. Every point runs the same "
+          "seeds, so differences between cells are not sampling noise.",
+          lambda r: _design_figure("sweep"),
+          "design_figure(sweep(\"mongolia_icc_2024\", {...}, replications=400, seed=7), \"decision.MNG\", "
+          "\"no_arrest\")"),
+    Entry("design_sobol.png", "Sobol indices (SALib)",
+          "First-order and total-order Sobol indices of each uncertain input with 95% bootstrap intervals, "
+          "on the probability of a row of the design (20 runs per row). With 16 base samples the intervals "
+          "are wide: this shows the figure, not the answer.",
+          lambda r: _design_figure("sobol"),
+          "design_figure(sobol(\"mongolia_icc_2024\", base_samples=16, replications=20, seed=7), ...)"),
+    Entry("design_morris.png", "Morris screening (SALib)",
+          "Mean absolute elementary effect (mu*) against the spread of the effects (sigma) of each input: "
+          "far right matters, high up acts non-linearly or through interactions.",
+          lambda r: _design_figure("morris"),
+          "design_figure(morris(\"mongolia_icc_2024\", trajectories=8, replications=20, seed=7), ...)"),
     Entry("outcomes_games.png", "Outcomes of iterated games (games)",
           "Cooperation rates as shares of moves, payoffs in payoff points, and the cooperation rate per round.",
           lambda r: outcomes_figure(r["games"]),
           "outcomes_figure(simsim.run(\"iterated_cooperation\", replications=40, seed=7))"),
 )
+
+def _design_figure(kind: str) -> SimsimFigure:
+    from simsim.designs.plots import design_figure
+
+    return design_figure(_design(kind), "decision.MNG", "no_arrest")
+
 
 HEADER = """# Gallery
 

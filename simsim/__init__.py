@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from simsim.errors import ResultsError, RunFailedError, ScenarioError, SimsimError
 
 if TYPE_CHECKING:
+    from simsim.calibration import calibrate
     from simsim.experiment import RunSettings, rerun, run, run_one
     from simsim.registry import (
         behaviour_names,
@@ -40,6 +41,7 @@ _LAZY = {
     "mechanism_names": "simsim.registry", "register_behaviour": "simsim.registry",
     "register_mechanism": "simsim.registry", "shipped_scenarios": "simsim.registry",
     "Results": "simsim.results", "Scenario": "simsim.scenario", "load_scenario": "simsim.scenario",
+    "calibrate": "simsim.calibration",
 }
 
 
@@ -60,7 +62,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Results", "ResultsError", "RunFailedError", "RunSettings", "Scenario", "ScenarioError", "SimsimError",
-    "__version__", "behaviour_names", "get_behaviour", "get_mechanism", "load_scenario",
+    "__version__", "behaviour_names", "calibrate", "get_behaviour", "get_mechanism", "load_scenario",
     "mechanism_names", "register_behaviour", "register_mechanism", "rerun", "run", "run_one",
     "shipped_scenarios",
 ]

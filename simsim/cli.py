@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: defines ``NAME`` (the subcommand), ``add_parser(sub)`` and ``run(args) -> int``, and
 #: imports only the standard library at import time (heavy imports go inside ``run``), so
 #: that ``simsim --help`` stays fast.
-COMMAND_MODULES: tuple[str, ...] = ("cases", "design", "explore", "rerun")
+COMMAND_MODULES: tuple[str, ...] = ("cases", "design", "explore", "rerun", "calibrate", "backtest")
 
 
 def _command_module(name: str) -> Any:

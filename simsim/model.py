@@ -201,7 +201,10 @@ def inputs_from_uniforms(scenario: Scenario, u: np.ndarray) -> dict[str, np.ndar
     u = np.atleast_2d(np.asarray(u, dtype=float))
     if u.shape[1] != len(unc):
         raise ValueError(f"expected {len(unc)} uniforms per run, got {u.shape[1]}")
-    return {q.column: q.quantity.from_uniform(u[:, i]) for i, q in enumerate(unc)}
+    # quantities sampled jointly (empirical, same ``joint:`` name) share the first one's uniform
+    first: dict[str, int] = {}
+    cols = [first.setdefault(q.quantity.stream(q.column), i) for i, q in enumerate(unc)]
+    return {q.column: q.quantity.from_uniform(u[:, cols[i]]) for i, q in enumerate(unc)}
 
 
 def sample_inputs(scenario: Scenario, seed: int) -> dict[str, float]:
@@ -219,7 +222,8 @@ def sample_inputs_batch(scenario: Scenario, seeds: Sequence[int] | np.ndarray) -
     from simsim.rng import first_uniforms
 
     unc = design_of(scenario).uncertain
-    u = first_uniforms(seeds, [f"input:{q.column}" for q in unc])
+    # each input its own stream, except quantities sampled jointly (Quantity.stream)
+    u = first_uniforms(seeds, [q.quantity.stream(q.column) for q in unc])
     return {q.column: q.quantity.from_uniform(u[:, i]) for i, q in enumerate(unc)}
 
 

@@ -30,6 +30,10 @@ def run(args: argparse.Namespace) -> int:
     name = args.outcome or (res.main_outcomes[0] if res.main_outcomes else None)
     if name is None:
         raise SimsimError("no main outcome: choose one with --outcome")
+    from simsim.results_check import check_category, check_outcomes
+
+    check_outcomes(res, name)
+    check_category(res, name, args.category)
     spec = {s["name"]: s for s in res.outcome_specs}.get(name)
     category = args.category
     if spec is not None and spec["kind"] == "category" and category is None:

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from simsim.errors import ResultsError
+from simsim.plotting import SimsimFigure as Figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -31,8 +31,13 @@ def _short(path: str) -> str:
     return path
 
 
-def plot_sweep(table: pd.DataFrame, factors: list[str], label: str, ax: Axes | None = None) -> Axes:
-    """One factor: the estimate and its 95% band over the factor's values. Two: a heatmap."""
+def plot_sweep(table: pd.DataFrame, factors: list[str], label: str, ax: Axes | None = None,
+               probability: bool = False) -> Axes:
+    """One factor: the estimate and its 95% band over the factor's values. Two: a heatmap.
+
+    Each cell of a heatmap shows the estimate and its 95% interval; a probability is coloured on
+    the fixed scale 0..1, so that noise between cells does not look like a pattern.
+    """
     if ax is None:
         ax = Figure(figsize=(6.4, 4.2)).add_subplot()
     cols = [f"sweep.{f}" for f in factors]
@@ -47,18 +52,21 @@ def plot_sweep(table: pd.DataFrame, factors: list[str], label: str, ax: Axes | N
         ax.grid(alpha=0.3)
         return ax
     grid = table.pivot_table(index=cols[1], columns=cols[0], values="estimate", aggfunc="mean")
-    im = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis")
+    lo = table.pivot_table(index=cols[1], columns=cols[0], values="ci_low", aggfunc="mean").to_numpy(dtype=float)
+    hi = table.pivot_table(index=cols[1], columns=cols[0], values="ci_high", aggfunc="mean").to_numpy(dtype=float)
+    scale = {"vmin": 0.0, "vmax": 1.0} if probability else {}
+    im = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis", **scale)
     ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
     ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index])
     ax.set_xlabel(_short(factors[0]))
     ax.set_ylabel(_short(factors[1]))
     vals = grid.to_numpy(dtype=float)
-    mid = np.nanmean(vals) if np.isfinite(vals).any() else 0.0
+    mid = 0.5 if probability else (np.nanmean(vals) if np.isfinite(vals).any() else 0.0)
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
             v = vals[i, j]
             if np.isfinite(v):
-                ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=8,
+                ax.text(j, i, f"{v:.3g}\n[{lo[i, j]:.3g}, {hi[i, j]:.3g}]", ha="center", va="center", fontsize=7,
                         color="white" if v < mid else "black")
     ax.figure.colorbar(im, ax=ax, label=label)
     return ax
@@ -80,11 +88,15 @@ def sweep_figure(results: Results, outcome: str, category: str | None = None,
         table = table.assign(k=table["estimate"] * table["n"]).groupby(cols, as_index=False).agg(
             n=("n", "sum"), k=("k", "sum"), ci_low=("ci_low", "min"), ci_high=("ci_high", "max"))
         table["estimate"] = table["k"] / table["n"]
-    label = f"{outcome} = {category}" if category else outcome
-    kind = "P" if category is not None or table["estimate"].between(0, 1).all() else "mean"
-    fig = Figure(figsize=(6.8, 4.4), layout="constrained")
+    spec = {s["name"]: s for s in results.outcome_specs}.get(outcome, {})
+    name = spec.get("label") or outcome
+    label = f"{name}: {category}" if category else name
+    prob = category is not None or spec.get("kind") == "bool"
+    unit = spec.get("unit") or ""
+    fig = Figure(figsize=(7.2, 4.6), layout="constrained")
     ax = fig.add_subplot()
-    plot_sweep(table, chosen, f"{kind}({label})" if kind == "P" else f"mean {label}", ax=ax)
+    plot_sweep(table, chosen, f"P({label})" if prob else f"mean {label}" + (f" ({unit})" if unit else ""),
+               ax=ax, probability=prob)
     reps = design["replications"]
     ax.set_title(f"{results.metadata['scenario']['name']}: {label}\n"
                  f"{reps} runs per point, the same seeds at every point", fontsize=10)

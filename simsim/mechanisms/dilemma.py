@@ -320,6 +320,16 @@ class DilemmaModel(DiplomacyModel):
                     raise scenario.error(("events", k), "a visitor cannot visit its own state")
                 if inst in (ev.visitor, ev.host):
                     raise scenario.error(("events", k), "the institution cannot be a visitor or a host")
+        # a membership is what binds a host: a misspelt one would silently make it a non-member
+        from simsim.scenario.base import did_you_mean
+
+        ids = scenario.ids
+        for i, a in enumerate(scenario.actors):
+            for m, name in enumerate(a.memberships):
+                if name not in ids:
+                    raise scenario.error(("actors", i, "memberships", m),
+                                         f"'{name}' is not an actor of this scenario{did_you_mean(name, ids)}: "
+                                         f"the dilemma binds the members of its institution '{inst}'")
         support = scenario.relations.get("norm_support")
         for j, e in enumerate(support.edges if support is not None else ()):
             if e.to != inst:

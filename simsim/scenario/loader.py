@@ -510,6 +510,12 @@ def check_scenario(scn: Scenario) -> Scenario:
     except ScenarioError as exc:
         add(exc)
     problems.raise_any()  # the outcome declarations may rely on the mechanism's check
+    from simsim.scenario.empirical import check_joint
+
+    try:
+        check_joint(scn)
+    except ScenarioError as exc:
+        add(exc)
     # outcomes named as main must exist
     specs = {o.name: o for o in mech.outcome_specs(scn)}
     known = set(specs)

@@ -16,21 +16,28 @@ normal     mean, sd, optional low/high (truncation)  [low, high] or the real lin
 triangular low, mode, high                          [low, high]
 beta       a, b, optional low=0, high=1 (scaled)     [low, high]
 choice     values, optional weights                 {values}
+empirical  file, column, optional weights (a column) the values in the file
 ========== ======================================== ================================
+
+``empirical`` reads weighted samples (e.g. a posterior from ``simsim calibrate``) from a
+Parquet or CSV file, path relative to the YAML file that names it; see
+:mod:`simsim.scenario.empirical`.
 """
 
 from __future__ import annotations
 
 import math
+from contextvars import ContextVar
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 from pydantic_core import PydanticCustomError
 
+from simsim.scenario import empirical
 from simsim.scenario.base import Number, StrictModel
 
-Dist = Literal["uniform", "normal", "triangular", "beta", "choice"]
+Dist = Literal["uniform", "normal", "triangular", "beta", "choice", "empirical"]
 
 _NEEDS: dict[str, tuple[str, ...]] = {
     "uniform": ("low", "high"),
@@ -38,6 +45,7 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "triangular": ("low", "mode", "high"),
     "beta": ("a", "b"),
     "choice": ("values",),
+    "empirical": ("file", "column"),
 }
 _ALLOWED: dict[str, set[str]] = {
     "uniform": {"low", "high"},
@@ -45,8 +53,13 @@ _ALLOWED: dict[str, set[str]] = {
     "triangular": {"low", "mode", "high"},
     "beta": {"a", "b", "low", "high"},
     "choice": {"values", "weights"},
+    "empirical": {"file", "column", "weights", "joint"},
 }
-_SHAPE_FIELDS = {"value", "low", "high", "mean", "sd", "mode", "a", "b", "values", "weights", "range"}
+_SHAPE_FIELDS = {"value", "low", "high", "mean", "sd", "mode", "a", "b", "values", "weights", "range",
+                 "file", "column", "joint"}
+#: the YAML file an empirical quantity being validated was written in (set by the "before"
+#: validator, read by the "after" validator of the same quantity)
+_WRITTEN_IN: ContextVar[str | None] = ContextVar("_WRITTEN_IN", default=None)
 
 
 class Quantity(StrictModel):
@@ -64,6 +77,16 @@ class Quantity(StrictModel):
                                       {"example": example})
         return data
 
+    @model_validator(mode="before")
+    @classmethod
+    def _remember_file(cls, data: Any) -> Any:
+        # an empirical file's path is relative to the YAML file that wrote it; the raw
+        # mapping (simsim.scenario.yamlio.LDict) knows which file that was
+        if isinstance(data, dict) and data.get("dist") == "empirical":
+            loc = getattr(data, "locs", {}).get("file") or getattr(data, "loc", None)
+            _WRITTEN_IN.set(loc[0] if loc else None)
+        return data
+
     value: Number | None = Field(None, description="A fixed value.")
     dist: Dist | None = Field(None, description="Distribution to sample once per run.")
     low: Number | None = None
@@ -74,13 +97,21 @@ class Quantity(StrictModel):
     a: Number | None = Field(None, gt=0)
     b: Number | None = Field(None, gt=0)
     values: tuple[Number, ...] | None = None
-    weights: tuple[Number, ...] | None = None
+    weights: tuple[Number, ...] | str | None = Field(
+        None, description="choice: one weight per value; empirical: the name of the weight column.")
+    file: str | None = Field(None, description="empirical: Parquet or CSV file of samples, relative to this file.")
+    column: str | None = Field(None, description="empirical: the column holding the samples.")
+    joint: str | None = Field(
+        None, description="empirical: sample whole rows (quantities with the same joint name share a row).")
     range: tuple[Number, Number] | None = Field(
         None, description="Plausible range of a fixed assumption (for sensitivity analysis)."
     )
     source: str | None = Field(None, description="Id of an entry in the scenario's sources.")
     assumption: bool = Field(False, description="True when the number is a judgement, not a figure.")
     note: str | None = Field(None, description="Free text: what the number means, how it was derived.")
+
+    _samples: empirical.Samples | None = PrivateAttr(None)
+    _path: str | None = PrivateAttr(None)
 
     @model_validator(mode="after")
     def _check_shape(self) -> Quantity:
@@ -107,15 +138,19 @@ class Quantity(StrictModel):
                 raise ValueError(f"low ({lo:g}) must be below high ({hi:g})")
             if self.dist == "triangular" and not (self.low <= self.mode <= self.high):  # type: ignore[operator]
                 raise ValueError("triangular mode must lie between low and high")
+            if self.dist != "empirical" and (self.weights is not None and isinstance(self.weights, str)):
+                raise ValueError("choice weights must be a list of numbers, one per value")
+            if self.dist == "empirical":
+                self._load_samples()
             if self.dist == "choice":
                 if not self.values:
                     raise ValueError("choice needs at least one value")
-                if self.weights is not None:
+                if self.weights is not None and not isinstance(self.weights, str):
                     if len(self.weights) != len(self.values):
                         raise ValueError("choice weights must match values in length")
                     if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
                         raise ValueError("choice weights must be non-negative with a positive sum")
-            if self.dist != "choice":
+            if self.dist not in ("choice", "empirical"):
                 s_lo, s_hi = self.support()
                 if not s_lo < s_hi:
                     raise ValueError(f"low ({s_lo:g}) must be below high ({s_hi:g})"
@@ -128,6 +163,30 @@ class Quantity(StrictModel):
             raise ValueError("needs 'source: <id>' (an entry in sources) or 'assumption: true'")
         return self
 
+    def _load_samples(self) -> None:
+        """Read and check an empirical quantity's file (raises ValueError naming file and column)."""
+        if self.weights is not None and not isinstance(self.weights, str):
+            raise ValueError("empirical weights name a column of the file (e.g. weights: weight), not a list")
+        path = empirical.resolve(self.file, _WRITTEN_IN.get())  # type: ignore[arg-type]
+        self._samples = empirical.load_samples(path, self.column, self.weights, self.file)  # type: ignore[arg-type]
+        self._path = str(path)
+
+    @property
+    def samples(self) -> empirical.Samples:
+        """The rows of an empirical quantity (its values and normalised weights)."""
+        if self._samples is None:
+            raise ValueError(f"a {self.dist or 'fixed'} quantity has no samples")
+        return self._samples
+
+    def stream(self, column: str) -> str:
+        """The random stream (:mod:`simsim.rng`) the input in ``column`` is sampled from.
+
+        ``input:<column>``: each input its own stream; ``joint:<name>`` for an empirical quantity
+        with ``joint: name``, so that quantities sharing the name read the same uniform and
+        therefore the same row of their file (a posterior's parameters keep their correlations).
+        """
+        return f"joint:{self.joint}" if self.joint else f"input:{column}"
+
     @property
     def uncertain(self) -> bool:
         """True if the quantity is a distribution (sampled per run)."""
@@ -139,6 +198,8 @@ class Quantity(StrictModel):
             return (self.value, self.value)  # type: ignore[return-value]
         if self.dist == "choice":
             return (min(self.values), max(self.values))  # type: ignore[arg-type]
+        if self.dist == "empirical":
+            return (float(self.samples.values.min()), float(self.samples.values.max()))
         if self.dist == "beta":
             return (0.0 if self.low is None else self.low, 1.0 if self.high is None else self.high)
         lo = -math.inf if self.low is None else self.low
@@ -158,6 +219,8 @@ class Quantity(StrictModel):
         if self.dist == "beta":
             lo, hi = self.support()
             return lo + (hi - lo) * self.a / (self.a + self.b)  # type: ignore[operator]
+        if self.dist == "empirical":
+            return empirical.weighted_mean(self.samples)
         w = np.ones(len(self.values)) if self.weights is None else np.asarray(self.weights)  # type: ignore[arg-type]
         return float(np.dot(w / w.sum(), self.values))  # type: ignore[arg-type]
 
@@ -198,6 +261,8 @@ class Quantity(StrictModel):
         if d == "beta":
             lo, hi = self.support()
             return lo + (hi - lo) * special.betaincinv(self.a, self.b, u)
+        if d == "empirical":
+            return self.samples.rows(u) if self.joint else self.samples.marginal(u)
         vals = np.asarray(self.values, dtype=float)
         w = np.ones(len(vals)) if self.weights is None else np.asarray(self.weights, dtype=float)
         cdf = np.cumsum(w / w.sum())
@@ -218,4 +283,6 @@ class Quantity(StrictModel):
         if self.dist == "beta":
             lo, hi = self.support()
             return f"beta({self.a:g}, {self.b:g}) on [{lo:g}, {hi:g}]"
+        if self.dist == "empirical":
+            return f"empirical({self.file}: {self.column}, {len(self.samples.values)} rows)"
         return "choice(" + ", ".join(f"{v:g}" for v in self.values) + ")"  # type: ignore[union-attr]

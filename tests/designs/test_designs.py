@@ -154,6 +154,10 @@ def test_sweep_of_the_flagship_moves_no_arrest_with_dependence(tmp_path, capsys)
     # documented direction), and with common random numbers the gap is clear at 150 runs
     assert t["estimate"].iloc[1] > t["estimate"].iloc[0]
     assert json.loads((out / "metadata.json").read_text())["design"]["kind"] == "sweep"
+    capsys.readouterr()
+    assert main(["design", str(out), "--outcome", "decison.MNG"]) == 2
+    assert "did you mean 'decision.MNG'" in capsys.readouterr().err
+    assert main(["design", str(out), "--category", "arest"]) == 2
 
 
 def test_bad_sweep_factor_is_a_located_error(tmp_path, capsys):

@@ -139,4 +139,4 @@ def test_latin_hypercube_is_reproducible_and_replayable():
 
 def test_unknown_sampling_is_an_error():
     with pytest.raises(simsim.SimsimError, match="unknown sampling"):
-        simsim.run(simsim.load_scenario("mongolia_icc_2024"), settings=RunSettings(replications=2, sampling="sobol"))
+        simsim.run(simsim.load_scenario("mongolia_icc_2024"), settings=RunSettings(replications=2, sampling="sobl"))

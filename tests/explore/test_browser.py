@@ -100,12 +100,16 @@ def test_slider_changes_the_probability_as_simsim_run_does(server, artefacts):
             expect(command).to_have_text(f"simsim run {SCENARIO} -n {RUNS} --seed {SEED}", timeout=60_000)
             before = _estimate(page, "decision.MNG", "no_arrest")
 
-            # move the slider of w_dependence (uniform(2, 5) in the scenario) to its lowest value
+            # move the slider of w_dependence (uniform in the scenario) to its lowest value
+            from simsim.explore.inputs import controls
+
+            ctl = next(c for c in controls(simsim.load_scenario(SCENARIO)) if c.column == "param.w_dependence")
+            lowest = f"parameters.w_dependence={ctl.format(ctl.low)}"
             slider = page.locator(".control-param-w_dependence [role=slider]")
             slider.focus()
             slider.press("Home")
-            expect(command).to_have_text(f"simsim run {SCENARIO} -n {RUNS} --seed {SEED} "
-                                         f"--set parameters.w_dependence=2", timeout=60_000)
+            expect(command).to_have_text(f"simsim run {SCENARIO} -n {RUNS} --seed {SEED} --set {lowest}",
+                                         timeout=60_000)
             expect(page.locator(".simsim-progress")).to_have_count(0, timeout=60_000)
             after = _estimate(page, "decision.MNG", "no_arrest")
             expect(page.locator(".figure-outcomes").first).to_be_visible()  # the CLI's figure, drawn
@@ -115,7 +119,7 @@ def test_slider_changes_the_probability_as_simsim_run_does(server, artefacts):
 
             # the probabilities are exactly those of simsim.run with the same inputs and seed
             assert float(before) == _expected([], "decision.MNG", "no_arrest")
-            assert float(after) == _expected(["parameters.w_dependence=2"], "decision.MNG", "no_arrest")
+            assert float(after) == _expected([lowest], "decision.MNG", "no_arrest")
             # weaker weight on energy dependence: a lower chance of not arresting (a direction the
             # dilemma's utility implies: dependence enters the cost of arresting only)
             assert float(after) < float(before)

@@ -361,3 +361,14 @@ def test_case_scenarios_match_the_record():
     # the flagship leaves itself out: 8 findings of 12 decided non-arrests, 7 of 8 referred
     assert rec.record_priors("putin_mng_2024")["finding_prob"] == (9, 5)
     assert rec.record_priors("putin_mng_2024")["referral_prob"] == (8, 2)
+
+
+def test_misspelt_membership_is_a_located_error(write_yaml):
+    # a typo in memberships would silently make the host a non-member (not bound, no precedent)
+    from simsim.cli import main
+    from tests.conftest import MINIMAL
+
+    path = write_yaml(MINIMAL.replace("memberships: [INS]", "memberships: [INSS]"))
+    with pytest.raises(simsim.ScenarioError, match=r"'INSS' is not an actor of this scenario \(did you mean 'INS'"):
+        simsim.load_scenario(path)
+    assert main(["validate", str(path)]) == 2
