@@ -220,7 +220,7 @@ def sobol(scenario: Scenario | str | os.PathLike[str], base_samples: int, replic
     :func:`simsim.designs.analysis.sobol_indices`.
     """
     scn = _as_scenario(scenario)
-    exp = Experiment(design="sobol", base_samples=base_samples, replications=replications)
+    exp = Experiment.model_validate({"design": "sobol", "base_samples": base_samples, "replications": replications})
     return _salib_design(scn, exp, seed, settings)
 
 
@@ -231,7 +231,8 @@ def morris(scenario: Scenario | str | os.PathLike[str], trajectories: int, level
     Each row is run ``replications`` times. Analyse with :func:`simsim.designs.analysis.morris_effects`.
     """
     scn = _as_scenario(scenario)
-    exp = Experiment(design="morris", trajectories=trajectories, levels=levels, replications=replications)
+    exp = Experiment.model_validate({"design": "morris", "trajectories": trajectories, "levels": levels,
+                                     "replications": replications})
     return _salib_design(scn, exp, seed, settings)
 
 
@@ -245,7 +246,7 @@ def run_experiment(scenario: Scenario | str | os.PathLike[str], replications: in
     for a sweep).
     """
     scn = _as_scenario(scenario)
-    exp = scn.experiment or Experiment()
+    exp = scn.experiment or Experiment.model_validate({})
     kind = design or exp.design
     if kind != exp.design and kind in ("sobol", "morris"):
         # the design's size: from the scenario if it has it, else from replications

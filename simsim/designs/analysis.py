@@ -47,7 +47,7 @@ def _values(results: Results, outcome: str, category: str | None) -> tuple[np.nd
         if category not in cats:
             from simsim.scenario.base import did_you_mean
 
-            raise ResultsError(f"unknown category '{category}' of '{outcome}'{did_you_mean(category, cats)}; "
+            raise ResultsError(f"unknown category '{category}' of '{outcome}'{did_you_mean(str(category), cats)}; "
                                f"categories: {', '.join(cats)}")
     y = outcome_values(results, outcome, category)
     return y, kind

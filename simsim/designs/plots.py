@@ -54,8 +54,8 @@ def plot_sweep(table: pd.DataFrame, factors: list[str], label: str, ax: Axes | N
     grid = table.pivot_table(index=cols[1], columns=cols[0], values="estimate", aggfunc="mean")
     lo = table.pivot_table(index=cols[1], columns=cols[0], values="ci_low", aggfunc="mean").to_numpy(dtype=float)
     hi = table.pivot_table(index=cols[1], columns=cols[0], values="ci_high", aggfunc="mean").to_numpy(dtype=float)
-    scale = {"vmin": 0.0, "vmax": 1.0} if probability else {}
-    im = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis", **scale)
+    im = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis",
+                   vmin=0.0 if probability else None, vmax=1.0 if probability else None)
     ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
     ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index])
     ax.set_xlabel(_short(factors[0]))
