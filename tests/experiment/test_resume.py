@@ -57,14 +57,16 @@ def test_sigkill_then_resume_equals_uninterrupted(tmp_path):
 
 def test_killed_worker_keeps_completed_chunks_then_resume(tmp_path):
     out = tmp_path / "res"
-    cmd = _cli("run", "icc_visits_network", "-n", str(N), "--seed", str(SEED), "--chunk-size", str(CHUNK),
+    n = 10 * N  # enough chunks that the workers are still busy when the first parts appear
+    cmd = _cli("run", "icc_visits_network", "-n", str(n), "--seed", str(SEED), "--chunk-size", str(CHUNK),
                "--jobs", "2", "--out", str(out), "--no-plot", "--quiet")
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    while _parts(out) < 2 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert proc.poll() is None
-    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    children: list[str] = []
+    while proc.poll() is None and time.monotonic() < deadline and not (_parts(out) >= 2 and children):
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before a worker could be killed"
     assert children, "no worker processes"
     os.kill(int(children[0]), signal.SIGKILL)
     _, err = proc.communicate(timeout=120)
@@ -73,5 +75,5 @@ def test_killed_worker_keeps_completed_chunks_then_resume(tmp_path):
     resumed = subprocess.run(_cli("run", "icc_visits_network", "--resume", str(out), "--no-plot", "--quiet"),
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr
-    ref = simsim.run("icc_visits_network", replications=N, seed=SEED, jobs=1)
+    ref = simsim.run("icc_visits_network", replications=n, seed=SEED, jobs=1)
     pd.testing.assert_frame_equal(Results.load(out).runs, ref.runs)
