@@ -31,7 +31,8 @@ def _parts(out: Path) -> int:
 
 def test_sigkill_then_resume_equals_uninterrupted(tmp_path):
     out = tmp_path / "res"
-    cmd = _cli("run", "icc_visits_network", "-n", str(N), "--seed", str(SEED), "--chunk-size", str(CHUNK),
+    n = 10 * N  # enough chunks that the run is still going when the first parts appear
+    cmd = _cli("run", "icc_visits_network", "-n", str(n), "--seed", str(SEED), "--chunk-size", str(CHUNK),
                "--jobs", "2", "--out", str(out), "--no-plot", "--quiet")
     # its own session, so that the kill reaches the main process and its workers at once
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -42,14 +43,14 @@ def test_sigkill_then_resume_equals_uninterrupted(tmp_path):
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     done = _parts(out)
-    assert 3 <= done < N // CHUNK
+    assert 3 <= done < n // CHUNK
     assert not (out / "metadata.json").exists()
 
     resumed = subprocess.run(_cli("run", "icc_visits_network", "--resume", str(out), "--no-plot", "--quiet"),
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr
     res = Results.load(out)
-    ref = simsim.run("icc_visits_network", replications=N, seed=SEED, jobs=1)
+    ref = simsim.run("icc_visits_network", replications=n, seed=SEED, jobs=1)
     pd.testing.assert_frame_equal(res.runs, ref.runs)
     pd.testing.assert_frame_equal(res.timeseries, ref.timeseries)
     assert res.metadata["settings"]["chunk_size"] == CHUNK
