@@ -19,21 +19,13 @@ different order, so the two agree in distribution, not run by run (checked by
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import mesa
 import numpy as np
+from _inputs import run_inputs, scenario
 from scipy import stats
 
-import simsim
-from simsim.model import design_of, sample_inputs
-
 OPTIONS = ("call_off", "arrest", "no_arrest")
-
-
-@lru_cache(maxsize=8)
-def _scenario(path: str) -> simsim.Scenario:
-    return simsim.load_scenario(path)
 
 
 def _logistic(x: float) -> float:
@@ -240,26 +232,11 @@ class IdiomaticDilemma(mesa.Model):
     """Idiomatic Mesa version of the dilemma rules, for :func:`mesa.batch_run`."""
 
     def __init__(self, scenario_path: str, rng: int | None = None) -> None:
-        scn = _scenario(scenario_path)
+        scn = scenario(scenario_path)
         # the run's inputs as simsim samples them (so the two are compared run by run), then
         # Mesa's own generator for the model's draws
-        inputs = sample_inputs(scn, int(rng if rng is not None else 0))
+        self.p, attr, rel, _ = run_inputs(scn, int(rng if rng is not None else 0))
         super().__init__(rng=rng)
-        d = design_of(scn)
-        self.p = dict(d.params)
-        attr = {k: v.copy() for k, v in d.attr.items()}
-        rel = {k: v.copy() for k, v in d.rel.items()}
-        for u in d.uncertain:
-            v = inputs[u.column]
-            if u.target[0] == "param":
-                self.p[u.target[1]] = v
-            elif u.target[0] == "attr":
-                attr[u.target[1]][u.target[2]] = v
-            else:
-                _, name, i, j = u.target
-                rel[name][i, j] = v
-                if d.rel_symmetric[name]:
-                    rel[name][j, i] = v
         self.max_steps = scn.steps
         visits = [ev for ev in scn.events if ev.type == "visit"]
         hosts = list(dict.fromkeys(ev.host for ev in visits))
@@ -275,7 +252,7 @@ class IdiomaticDilemma(mesa.Model):
             ag.visit_value = float(attr["visit_value"][i])
             ag.arrest_cost = float(attr["arrest_cost"][i])
             self.by_id[a.id] = ag
-        ids = d.ids
+        ids = scn.ids
         for i, a in enumerate(ids):
             ag = self.by_id[a]
             ag.support = float(rel["norm_support"][i, ids.index(inst_id)])
