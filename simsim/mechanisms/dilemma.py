@@ -191,8 +191,10 @@ class DilemmaModel(DiplomacyModel):
     of a *partner* state who is wanted by that institution. The host has three options
     (:data:`OPTIONS`): call the visit off (ask the visitor not to come, move the meeting),
     arrest, or host without arrest. Each option's expected utility sums the expected value of
-    the consequences the mechanism itself simulates afterwards (one step is one month in the
-    shipped scenarios; third parties j are the actors other than h, p and the institution):
+    the consequences the mechanism itself simulates afterwards, plus one judgement term: the
+    standing value of ties :math:`w_t A_{hp}` that an arrest counts as lost on top of the
+    simulated fall :math:`\ell_a` (one step is one month in the shipped scenarios; third parties
+    j are the actors other than h, p and the institution):
 
     .. math::
 
