@@ -271,9 +271,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"  ... {len(names) - 10} more outcomes")
     design = res.metadata.get("design")
     if design:
-        what = {"sweep": f"a sweep over {', '.join(design['factors'])} ({len(design['points'])} points x "
-                         f"{design['replications']} runs; the summary above pools every point)",
-                "sobol": "a Sobol design", "morris": "a Morris design"}[design["kind"]]
+        if design["kind"] == "sweep":
+            what = (f"a sweep over {', '.join(design['factors'])} ({len(design['points'])} points x "
+                    f"{design['replications']} runs; the summary above pools every point)")
+        else:
+            what = {"sobol": "a Sobol design", "morris": "a Morris design"}.get(design["kind"], design["kind"])
         print(f"\nThis experiment is {what}: its analysis and figure: simsim design {out}")
     sample = res.head(DRIVER_RUNS) if total > DRIVER_RUNS else res
     if res.main_outcomes and any(c.split(".", 1)[0] in ("param", "attr", "rel") for c in sample.runs.columns):

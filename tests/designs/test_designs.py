@@ -208,3 +208,11 @@ def test_rerun_reproduces_runs_of_a_streamed_sweep_and_a_sobol_design(linear, tm
     assert sob.metadata["design"]["kind"] == "sobol"
     assert simsim.rerun(tmp_path / "o", 9).differences() == []
     assert len(res) == 20
+
+
+def test_simsim_run_of_a_sobol_design_prints_its_design_and_exits_0(tmp_path, capsys):
+    # 90 runs = 2 base samples x (43 inputs + 2): the smallest Sobol design of the flagship
+    out = tmp_path / "sob"
+    assert main(["run", "mongolia_icc_2024", "--sampling", "sobol", "-n", "90", "--seed", "1",
+                 "--out", str(out), "--no-plot"]) == 0
+    assert "This experiment is a Sobol design" in capsys.readouterr().out
