@@ -30,8 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
 from simsim.errors import SimsimError
-from simsim.experiment.chunks import Chunk, ChunkFailure, ChunkResult, compute_chunk
-from simsim.scenario.schema import Scenario
+from simsim.experiment.chunks import Chunk, ChunkFailure, ChunkResult, Scenarios, compute_chunk
 
 Outcome = ChunkResult | ChunkFailure
 
@@ -45,8 +44,12 @@ class Executor(Protocol):
     #: themselves (workers that cannot see the folder must return the parts instead)
     local: bool
 
-    def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
-        """Compute ``chunks``, yielding each result as it completes; submit no more once ``stop()`` is true."""
+    def map(self, scenario: Scenarios, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
+        """Compute ``chunks``, yielding each result as it completes; submit no more once ``stop()`` is true.
+
+        ``scenario`` is the experiment's scenario, or the tuple of a sweep's point scenarios (a
+        chunk's ``point`` says which): pass it to :func:`~simsim.experiment.chunks.compute_chunk`.
+        """
         ...
 
     def describe(self) -> str:
@@ -60,7 +63,7 @@ class SerialExecutor:
     jobs = 1
     local = True
 
-    def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
+    def map(self, scenario: Scenarios, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
         """Compute each chunk in turn."""
         for c in chunks:
             if stop():
@@ -73,10 +76,10 @@ class SerialExecutor:
 
 
 # ------------------------------------------------------------------- local processes
-_WORKER_SCENARIO: Scenario | None = None
+_WORKER_SCENARIO: Scenarios | None = None
 
 
-def _init_worker(scenario: Scenario) -> None:
+def _init_worker(scenario: Scenarios) -> None:
     global _WORKER_SCENARIO
     _WORKER_SCENARIO = scenario
     # Ctrl-C is the main process's to handle: it stops submitting and keeps what was written
@@ -150,7 +153,7 @@ class ProcessExecutor:
         self.start_method = start_method
         self.local = True
 
-    def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
+    def map(self, scenario: Scenarios, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
         """Compute chunks on the pool, at most two per worker in flight."""
         ctx = _context(self.start_method)
         try:
@@ -176,7 +179,7 @@ class ProcessExecutor:
 
 
 # ------------------------------------------------------------------- Dask
-def _dask_compute(scenario: Scenario, chunk: Chunk) -> Outcome:
+def _dask_compute(scenario: Scenarios, chunk: Chunk) -> Outcome:
     return compute_chunk(scenario, chunk)
 
 
@@ -257,7 +260,7 @@ class DaskExecutor:
             raise SimsimError(f"--scheduler {self.scheduler}: cannot reach the Dask scheduler ({exc})") from None
         return client, client.close
 
-    def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
+    def map(self, scenario: Scenarios, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
         """Compute chunks on the cluster, at most two per worker thread in flight."""
         from distributed import wait as dwait
 

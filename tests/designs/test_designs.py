@@ -173,30 +173,33 @@ def test_bad_sweep_factor_is_a_located_error(tmp_path, capsys):
 
 
 def test_sweep_streams_and_resumes_to_the_uninterrupted_result(linear, tmp_path, monkeypatch):
-    import simsim.designs as designs
+    from simsim.experiment import executors
 
     factors = {"parameters.a": [0, 1, 2, 3]}
     whole = sweep(linear, factors, replications=40, seed=4, settings=simsim.RunSettings(out=tmp_path / "whole"))
-    # interrupt the same sweep after two points (as Ctrl-C would), then resume it
-    real_run, calls = designs.run, []
+    # interrupt the same sweep (in chunks of 15 runs) during its fifth chunk, as Ctrl-C would, then resume it
+    real, calls = executors.compute_chunk, []
 
     def interrupted(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 3:
+        if len(calls) == 5:
             raise KeyboardInterrupt
-        return real_run(*args, **kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(designs, "run", interrupted)
+    monkeypatch.setattr(executors, "compute_chunk", interrupted)
     part = tmp_path / "part"
     with pytest.raises(KeyboardInterrupt):
-        sweep(linear, factors, replications=40, seed=4, settings=simsim.RunSettings(out=part))
-    assert len(list((part / "runs.parquet").glob("part-*.parquet"))) == 2 and not (part / "metadata.json").exists()
-    monkeypatch.setattr(designs, "run", real_run)
+        sweep(linear, factors, replications=40, seed=4, settings=simsim.RunSettings(out=part, chunk_size=15))
+    # 3 chunks per point (15 + 15 + 10 runs): point 0 whole, and the first chunk of point 1
+    parts = sorted(f.name for f in (part / "runs.parquet").glob("part-*.parquet"))
+    assert parts == [f"part-{s:010d}.parquet" for s in (0, 15, 30, 40)] and not (part / "metadata.json").exists()
+    monkeypatch.setattr(executors, "compute_chunk", real)
     resumed = sweep(linear, factors, replications=40, settings=simsim.RunSettings(out=part, resume=True))
     pd.testing.assert_frame_equal(resumed.runs, whole.runs)
     pd.testing.assert_frame_equal(resumed.timeseries, whole.timeseries)
-    with pytest.raises(simsim.SimsimError, match="nothing to resume"):
-        sweep(linear, factors, replications=40, settings=simsim.RunSettings(out=part, resume=True))
+    # resuming a finished sweep computes nothing and gives its results, as for a plain run
+    again = sweep(linear, factors, replications=40, settings=simsim.RunSettings(out=part, resume=True))
+    pd.testing.assert_frame_equal(again.runs, whole.runs)
 
 
 def test_rerun_reproduces_runs_of_a_streamed_sweep_and_a_sobol_design(linear, tmp_path):
