@@ -286,7 +286,7 @@ def rerun_inputs(results: Results, run_id: int, scenario: Scenario) -> tuple[Sce
     if design.get("kind") == "sweep":
         combo = design["points"][int(rec["point"])]
         scn = point_scenario(scenario, dict(zip(design["factors"], combo, strict=True)))
-    from simsim.model import design_of
+    from simsim.inputs import design_of
 
     cols = [u.column for u in design_of(scn).uncertain]
     sampling = results.metadata.get("settings", {}).get("sampling", "random")
