@@ -525,7 +525,7 @@ def check_scenario(scn: Scenario) -> Scenario:
     _check_observed(scn, specs, add)
     problems.raise_any()
     if scn.experiment is not None and scn.experiment.factors:
-        from simsim.designs import check_factors
+        from simsim.scenario.factors import check_factors
 
         check_factors(scn)
     return scn
