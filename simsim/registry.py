@@ -43,8 +43,7 @@ BUILTIN_BEHAVIOUR_MODULES: tuple[str, ...] = ("simsim.behaviours.classic", "sims
 
 _MECHANISMS: dict[str, type[DiplomacyModel]] = {}
 _BEHAVIOURS: dict[str, Any] = {}
-_loaded_mechanisms = False
-_loaded_behaviours = False
+_loaded: set[str] = set()  # kinds whose built-in modules are imported
 
 def _register[T](table: dict[str, Any], kind: str, cls: type[T]) -> type[T]:
     name = getattr(cls, "name", None)
@@ -66,22 +65,21 @@ def register_behaviour[T](cls: type[T]) -> type[T]:
     return _register(_BEHAVIOURS, "behaviour", cls)
 
 
-def _load_builtin_mechanisms() -> None:
-    global _loaded_mechanisms
-    if _loaded_mechanisms:
+def _load(kind: str, modules: tuple[str, ...]) -> None:
+    """Import the built-in ``modules`` of ``kind`` once (they register themselves)."""
+    if kind in _loaded:
         return
-    for mod in BUILTIN_MECHANISM_MODULES:
+    for mod in modules:
         importlib.import_module(mod)
-    _loaded_mechanisms = True
+    _loaded.add(kind)
+
+
+def _load_builtin_mechanisms() -> None:
+    _load("mechanisms", BUILTIN_MECHANISM_MODULES)
 
 
 def _load_builtin_behaviours() -> None:
-    global _loaded_behaviours
-    if _loaded_behaviours:
-        return
-    for mod in BUILTIN_BEHAVIOUR_MODULES:
-        importlib.import_module(mod)
-    _loaded_behaviours = True
+    _load("behaviours", BUILTIN_BEHAVIOUR_MODULES)
 
 
 def _load_builtins() -> None:

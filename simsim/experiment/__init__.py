@@ -7,7 +7,9 @@ runner and Mesa.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from simsim._lazy import lazy_names
 
 if TYPE_CHECKING:
     from simsim.experiment.replay import rerun
@@ -18,19 +20,7 @@ _LAZY = {"rerun": "simsim.experiment.replay", "RunSettings": "simsim.experiment.
          "run_seeds": "simsim.experiment.runner"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'simsim.experiment' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())
 
 
 __all__ = ["RunSettings", "rerun", "run", "run_one", "run_seeds"]
