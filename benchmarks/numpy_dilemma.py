@@ -30,15 +30,26 @@ def _logistic(x: np.ndarray) -> np.ndarray:
 def _expected_discount(median: np.ndarray, spread: np.ndarray, beta: np.ndarray) -> np.ndarray:
     """E[beta**d] per run for d = max(1, round(median * exp(spread * z))), z standard normal.
 
-    Computed once per distinct (median, spread, beta): (runs, LONGEST) arrays would not fit at 100,000 runs.
+    P(d) is computed once per distinct (median, spread); the sum over d is then a polynomial in
+    beta, evaluated by Horner's rule for the runs sharing it ((runs, LONGEST) arrays would not fit
+    at 100,000 runs).
     """
-    triples, back = np.unique(np.stack([median, spread, beta], axis=1), axis=0, return_inverse=True)
+    pairs, back = np.unique(np.stack([median, spread], axis=1), axis=0, return_inverse=True)
+    back = back.ravel()
     k = np.arange(1, LONGEST + 1, dtype=float)
-    m, s, b = triples[:, :1], triples[:, 1:2], triples[:, 2:]
+    m, s = pairs[:, :1], pairs[:, 1:]
     with np.errstate(divide="ignore", invalid="ignore"):
         cdf = np.where(s > 0, special.ndtr((np.log(k + 0.5) - np.log(m)) / s), (np.rint(m) <= k).astype(float))
     cdf[:, -1] = 1.0
-    return (np.diff(cdf, axis=-1, prepend=0.0) * b ** k).sum(axis=-1)[back.ravel()]
+    pmf = np.diff(cdf, axis=-1, prepend=0.0)
+    out = np.empty(len(beta))
+    for j in range(len(pairs)):
+        x = beta[back == j]
+        acc = np.zeros_like(x)
+        for c in pmf[j, ::-1]:
+            acc = (acc + c) * x
+        out[back == j] = acc
+    return out
 
 
 def run_floor(scn: simsim.Scenario, runs: int, seed: int,

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from simsim.errors import ResultsError
 from simsim.results import Z95
@@ -247,7 +246,8 @@ def sensitivity(results: Results, outcome: str, category: str | None = None) -> 
     n, k = x.shape
     if k == 0 or n < k + 4 or np.ptp(y) == 0:
         return pd.DataFrame(columns=cols)
-    ranks = np.column_stack([stats.rankdata(c) for c in (*x.T, y)])
+    # average ranks (ties share their mean rank), as scipy.stats.rankdata; pandas avoids importing scipy.stats
+    ranks = pd.DataFrame(np.column_stack([x, y])).rank(method="average").to_numpy()
     corr = np.corrcoef(ranks, rowvar=False)
     if np.linalg.cond(corr) > 1e12:
         # an input determines the outcome (or another input): a tiny ridge keeps the inverse

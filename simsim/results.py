@@ -36,19 +36,22 @@ SUMMARY_VALUES = 4_000_000
 
 
 def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion ``k / n`` (95% by default).
+    r"""Wilson score interval for a binomial proportion ``k / n`` (95% by default).
 
-    Computed by :meth:`scipy.stats.binomtest(k, n).proportion_ci(method="wilson")
-    <scipy.stats._result_classes.BinomTestResult.proportion_ci>`, so a zero count has a lower
-    bound of exactly 0 (and ``k == n`` an upper bound of exactly 1). Returns ``(nan, nan)``
-    when ``n`` is 0.
+    :math:`\frac{k + z^2/2}{n + z^2} \pm \frac{z}{n + z^2}\sqrt{\frac{k (n - k)}{n} + \frac{z^2}{4}}`
+    (Wilson 1927), the interval :meth:`scipy.stats.binomtest(k, n).proportion_ci(method="wilson")
+    <scipy.stats._result_classes.BinomTestResult.proportion_ci>` gives (a test checks they agree),
+    written out so that summarising does not import ``scipy.stats`` (about a second). A zero
+    count has a lower bound of exactly 0 and ``k == n`` an upper bound of exactly 1. Returns
+    ``(nan, nan)`` when ``n`` is 0.
     """
     if n <= 0:
         return (math.nan, math.nan)
-    from scipy.stats import binomtest, norm
-
-    ci = binomtest(int(k), int(n)).proportion_ci(confidence_level=float(2 * norm.cdf(z) - 1), method="wilson")
-    return (float(ci.low), float(ci.high))
+    k, n = int(k), int(n)
+    z2 = z * z
+    centre = (k + z2 / 2) / (n + z2)
+    half = z / (n + z2) * math.sqrt(k * (n - k) / n + z2 / 4)
+    return (0.0 if k == 0 else max(0.0, centre - half), 1.0 if k == n else min(1.0, centre + half))
 
 
 def summarise(runs: pd.DataFrame, outcomes: list[dict[str, Any]]) -> pd.DataFrame:

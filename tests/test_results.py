@@ -24,6 +24,18 @@ def test_wilson_interval_matches_newcombe_1998(k, n, lo, hi):
     assert got == pytest.approx((lo, hi), abs=6e-5)
 
 
+@pytest.mark.parametrize("n", [1, 2, 7, 50, 263, 100_000])
+def test_wilson_interval_equals_scipy_binomtest(n):
+    from scipy.stats import binomtest, norm
+
+    from simsim.results import Z95
+
+    level = float(2 * norm.cdf(Z95) - 1)
+    for k in sorted({0, 1, n // 3, n // 2, n - 1, n}):
+        ci = binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
+        assert wilson_interval(k, n) == pytest.approx((ci.low, ci.high), rel=1e-12, abs=1e-15)
+
+
 def test_newcombe_difference_interval_matches_published_example():
     from simsim.analysis import newcombe_interval
 

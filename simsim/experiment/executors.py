@@ -12,11 +12,14 @@ never changes its result: a run depends only on its seed (see :mod:`simsim.rng`)
 - :class:`DaskExecutor`: a ``dask.distributed`` cluster (``scheduler="tcp://HOST:PORT"``), or a
   :class:`~dask.distributed.LocalCluster` it starts (``scheduler="local"``); needs the
   ``distributed`` extra (``pip install 'simsim[distributed]'``). The scenario is sent to the
-  workers once (``Client.scatter``).
+  workers once (``Client.scatter``). Workers that see the results folder (the same machine, or a
+  shared file system) write their chunks' parts themselves, as local processes do; otherwise
+  the parts come back to be written here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import sys
@@ -38,7 +41,8 @@ class Executor(Protocol):
 
     #: number of chunks computed at the same time
     jobs: int
-    #: whether workers run on this machine (they then write a chunk's parts to the results folder themselves)
+    #: whether chunks may name the results folder for the workers to write their parts to
+    #: themselves (workers that cannot see the folder must return the parts instead)
     local: bool
 
     def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
@@ -176,6 +180,34 @@ def _dask_compute(scenario: Scenario, chunk: Chunk) -> Outcome:
     return compute_chunk(scenario, chunk)
 
 
+def _sees(path: str) -> bool:
+    """Whether this (worker) process sees the file ``path``."""
+    return os.path.exists(path)
+
+
+def _workers_see(client: Any, folder: str) -> bool:
+    """Whether every worker of ``client`` sees ``folder`` (this machine, or a shared file system).
+
+    A probe file with a random name is written to ``folder`` and every worker is asked whether it
+    sees it: a folder of the same name on another machine does not count.
+    """
+    import uuid
+
+    probe = os.path.join(folder, f".simsim-probe-{uuid.uuid4().hex}")
+    try:
+        with open(probe, "w"):
+            pass
+        seen = client.run(_sees, probe)
+        return bool(seen) and all(seen.values())
+    except OSError:
+        return False
+    finally:
+        try:
+            os.remove(probe)
+        except OSError:
+            pass
+
+
 class DaskExecutor:
     """Chunks computed on a Dask distributed cluster.
 
@@ -198,7 +230,8 @@ class DaskExecutor:
                 from None
         self.scheduler = scheduler
         self._jobs = jobs
-        self.local = False  # workers may be on other machines: results come back to be written here
+        # chunks may name the results folder: map() checks every worker sees it, else strips it
+        self.local = True
         self.jobs = max(1, int(jobs or os.cpu_count() or 1))
 
     def _client(self) -> tuple[Any, Callable[[], None]]:
@@ -233,6 +266,15 @@ class DaskExecutor:
             threads = sum(client.nthreads().values()) or 1
             self.jobs = threads
             scn = client.scatter(scenario, broadcast=True)
+            shared: dict[str, bool] = {}
+
+            def placed(c: Chunk) -> Chunk:
+                """``c``, without its results folder if some worker cannot see it."""
+                if c.write_to is None:
+                    return c
+                if c.write_to not in shared:
+                    shared[c.write_to] = _workers_see(client, c.write_to)
+                return c if shared[c.write_to] else dataclasses.replace(c, write_to=None)
 
             def wait_any(p: set[Any]) -> tuple[set[Any], set[Any]]:
                 res = dwait(list(p), return_when="FIRST_COMPLETED")
@@ -241,7 +283,7 @@ class DaskExecutor:
             futures: list[Any] = []
 
             def submit(c: Chunk) -> Any:
-                f = client.submit(_dask_compute, scn, c, pure=False)
+                f = client.submit(_dask_compute, scn, placed(c), pure=False)
                 futures.append(f)
                 return f
 

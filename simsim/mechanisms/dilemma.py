@@ -19,6 +19,8 @@ OPTIONS = ("call_off", "arrest", "no_arrest")
 #: longest finding delay (steps) the expected discount sums over exactly; the lognormal's mass
 #: beyond it is counted at this delay
 MAX_DELAY = 1200
+#: at most this many distinct delay distributions are summed by Horner's rule (see :func:`expected_discount`)
+_HORNER_MAX_PAIRS = 16
 
 
 def logistic(x: np.ndarray | float) -> np.ndarray:
@@ -50,21 +52,40 @@ def expected_discount(median: np.ndarray | float, spread: np.ndarray | float,
     r""":math:`E[\beta^d]` for the rounded lognormal delay d of :func:`finding_delay_steps`.
 
     Exact sum over d = 1..``MAX_DELAY`` of :math:`\beta^d P(d)`, the mass beyond counted at
-    ``MAX_DELAY``. Arrays broadcast (one value per run); the sum is computed once per distinct
-    (median, spread, discount), as every run of a scenario whose three are fixed shares one value.
+    ``MAX_DELAY``. Arrays broadcast (one value per run). The delay's distribution P(d) is computed
+    once per distinct (median, spread); when few are distinct (the usual case: the delay is fixed
+    and the discount varies by run), the sum is a polynomial in :math:`\beta` with coefficients
+    P(d), evaluated for all the runs sharing it by Horner's rule.
     """
     m, s, b = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, dtype=float)) for x in (median, spread, discount)))
     shape = m.shape
-    triples, back = np.unique(np.stack([m.ravel(), s.ravel(), b.ravel()], axis=1), axis=0, return_inverse=True)
-    m, s, b = triples[:, 0:1], triples[:, 1:2], triples[:, 2:3]
+    pairs, back = np.unique(np.stack([m.ravel(), s.ravel()], axis=1), axis=0, return_inverse=True)
+    back = back.ravel()
+    pm, ps = pairs[:, 0:1], pairs[:, 1:2]
     k = np.arange(1, MAX_DELAY + 1, dtype=float)
     upper = np.log(k + 0.5)
     with np.errstate(divide="ignore", invalid="ignore"):
-        zs = (upper - np.log(m)) / s
-        cdf = np.where(s > 0, special.ndtr(zs), (np.rint(m) <= k + 0.0).astype(float))
+        zs = (upper - np.log(pm)) / ps
+        cdf = np.where(ps > 0, special.ndtr(zs), (np.rint(pm) <= k + 0.0).astype(float))
     cdf[..., -1] = 1.0  # the tail beyond MAX_DELAY is counted at MAX_DELAY
-    pmf = np.diff(cdf, axis=-1, prepend=0.0)
-    return (pmf * b ** k).sum(axis=-1)[back.ravel()].reshape(shape)
+    pmf = np.diff(cdf, axis=-1, prepend=0.0)  # (pairs, MAX_DELAY): P(d = k)
+    beta = b.ravel()
+    if len(pairs) > _HORNER_MAX_PAIRS:  # many delay distributions: one (runs, MAX_DELAY) sum
+        return (pmf[back] * beta[:, None] ** k).sum(axis=-1).reshape(shape)
+    out = np.empty(beta.shape)
+    for j in range(len(pairs)):
+        sel = back == j
+        x = beta[sel] if len(pairs) > 1 else beta
+        acc = np.zeros_like(x)
+        for c in pmf[j, ::-1]:  # sum_k P(k) x^k = x (P(1) + x (P(2) + ...))
+            acc *= x
+            acc += c
+        acc *= x
+        if len(pairs) > 1:
+            out[sel] = acc
+        else:
+            out = acc
+    return out.reshape(shape)
 
 
 def option_utilities(
@@ -159,8 +180,10 @@ class DilemmaModel(DilemmaDeclaration, DiplomacyModel):
     of a *partner* state who is wanted by that institution. The host has three options
     (:data:`OPTIONS`): call the visit off (ask the visitor not to come, move the meeting),
     arrest, or host without arrest. Each option's expected utility sums the expected value of
-    the consequences the mechanism itself simulates afterwards (one step is one month in the
-    shipped scenarios; third parties j are the actors other than h, p and the institution):
+    the consequences the mechanism itself simulates afterwards, plus one judgement term: the
+    standing value of ties :math:`w_t A_{hp}` that an arrest counts as lost on top of the
+    simulated fall :math:`\ell_a` (one step is one month in the shipped scenarios; third parties
+    j are the actors other than h, p and the institution):
 
     .. math::
 

@@ -236,7 +236,7 @@ class Quantity(StrictModel):
         Every distribution is sampled this way, so one uniform per quantity and run
         determines the value, whatever the batch of runs it is computed in.
         """
-        from scipy import special, stats  # here, not at import: `simsim validate` stays fast
+        from scipy import special  # here, not at import: `simsim validate` stays fast
 
         u = np.asarray(u, dtype=float)
         d = self.dist
@@ -248,6 +248,8 @@ class Quantity(StrictModel):
             if self.low is None and self.high is None:
                 return self.mean + self.sd * special.ndtri(u)  # type: ignore[operator]
             # truncated: SciPy's truncnorm inverts the CDF accurately far in the tails too
+            from scipy import stats  # only here: importing scipy.stats takes about a second
+
             s_lo, s_hi = self.support()
             za, zb = (s_lo - self.mean) / self.sd, (s_hi - self.mean) / self.sd  # type: ignore[operator]
             x = stats.truncnorm.ppf(u, za, zb, loc=self.mean, scale=self.sd)

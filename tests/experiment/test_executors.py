@@ -7,8 +7,9 @@ import pytest
 
 import simsim
 from simsim.errors import SimsimError
-from simsim.experiment import RunSettings
+from simsim.experiment import RunSettings, executors
 from simsim.experiment.executors import ProcessExecutor, SerialExecutor, make_executor
+from simsim.experiment.store import PartStore
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +49,48 @@ def test_dask_local_cluster_equals_local_processes(scn, serial, tmp_path):
     # a LocalCluster with two single-threaded worker processes on loopback
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        res = simsim.run(scn, replications=300, seed=8, out=tmp_path / "tcp", executor=cluster.scheduler_address,
-                         settings=RunSettings(chunk_size=37))
-        assert "Dask cluster tcp://127.0.0.1" in res.metadata["settings"]["executor"]
-        pd.testing.assert_frame_equal(res.runs, serial.runs)
-        pd.testing.assert_frame_equal(res.timeseries, serial.timeseries)
+        written_here = []
+        original = PartStore.write_chunk
+
+        def counting(self, *args, **kwargs):
+            written_here.append(args[0])
+            return original(self, *args, **kwargs)
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(PartStore, "write_chunk", counting)
+            res = simsim.run(scn, replications=300, seed=8, out=tmp_path / "tcp",
+                             executor=cluster.scheduler_address, settings=RunSettings(chunk_size=37))
+            # the workers see the folder (same machine): they wrote all 9 chunks, this process none
+            assert written_here == []
+            assert "Dask cluster tcp://127.0.0.1" in res.metadata["settings"]["executor"]
+            pd.testing.assert_frame_equal(res.runs, serial.runs)
+            pd.testing.assert_frame_equal(res.timeseries, serial.timeseries)
+            # workers that cannot see the folder (another machine) send the parts back to be written here
+            mp.setattr(executors, "_workers_see", lambda client, folder: False)
+            far = simsim.run(scn, replications=300, seed=8, out=tmp_path / "far",
+                             executor=cluster.scheduler_address, settings=RunSettings(chunk_size=37))
+            assert sorted(written_here) == list(range(0, 300, 37))
+            pd.testing.assert_frame_equal(far.runs, serial.runs)
+            pd.testing.assert_frame_equal(far.timeseries, serial.timeseries)
         # a Client object works too (in memory this time)
         mem = simsim.run(scn, replications=300, seed=8, executor=client, settings=RunSettings(chunk_size=100))
         pd.testing.assert_frame_equal(mem.runs, serial.runs)
 
+
+
+class _FakeClient:
+    """Stands in for a dask Client: ``run`` calls the function once per 'worker'."""
+
+    def __init__(self, sees: list[bool]):
+        self.sees = sees
+
+    def run(self, fn, path):
+        # a worker on this machine calls fn; one elsewhere sees no such file
+        return {f"tcp://w{i}": (fn(path) if here else fn(path + ".elsewhere")) for i, here in enumerate(self.sees)}
+
+
+def test_workers_see_the_results_folder_only_if_every_one_does(tmp_path):
+    assert executors._workers_see(_FakeClient([True, True]), str(tmp_path))
+    assert not executors._workers_see(_FakeClient([True, False]), str(tmp_path))
+    assert not executors._workers_see(_FakeClient([True]), str(tmp_path / "missing"))  # cannot write the probe
+    assert list(tmp_path.iterdir()) == []  # the probe is removed
