@@ -28,6 +28,7 @@ from simsim.errors import SimsimError
 from simsim.experiment import RunSettings, run
 from simsim.experiment.runner import Points
 from simsim.results import Results
+from simsim.scenario.factors import check_factors, point_scenario
 from simsim.scenario.schema import Experiment, Factor, Scenario
 
 __all__ = ["check_factors", "morris", "point_scenario", "rerun_inputs", "run_experiment", "sobol", "sweep"]
@@ -51,49 +52,6 @@ def _with_experiment(scn: Scenario, exp: Experiment | None) -> Scenario:
             raw["experiment"] = exp.model_dump(mode="json", exclude_none=True)
     new._origin, new._raw, new._design, new._hash = scn._origin, raw, scn._design, None
     return new
-
-
-def _plain(v: float) -> int | float:
-    """A factor value as an override: whole numbers as int (for integer settings such as ``steps``)."""
-    return int(v) if float(v).is_integer() else float(v)
-
-
-def point_scenario(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
-    """``scenario`` with ``overrides`` applied (as ``--set``), validated, without its experiment."""
-    from simsim.scenario.loader import apply_overrides, scenario_from_data
-
-    raw = scenario._raw
-    if raw is None:
-        raise SimsimError("a sweep needs a scenario loaded from a file or data (simsim.load_scenario)")
-    base = type(raw)({k: v for k, v in raw.items() if k != "experiment"})
-    for attr in ("loc", "locs"):
-        if hasattr(raw, attr):
-            setattr(base, attr, getattr(raw, attr))
-    data = apply_overrides(base, {k: _plain(v) for k, v in overrides.items()})
-    return scenario_from_data(data, scenario.origin or "<data>")
-
-
-def check_factors(scenario: Scenario) -> None:
-    """Check that every value of every swept factor gives a valid scenario (each factor alone).
-
-    Raises
-    ------
-    ScenarioError
-        Located at the factor in the ``experiment:`` section, with the override's own message.
-    """
-    from simsim.errors import ScenarioError
-
-    exp = scenario.experiment
-    if exp is None:
-        return
-    for path, factor in exp.factors.items():
-        for v in factor.points():
-            try:
-                point_scenario(scenario, {path: v})
-            except ScenarioError as exc:
-                raise scenario.error(("experiment", "factors", path),
-                                     f"value {v:g} does not give a valid scenario: "
-                                     f"{exc.key + ': ' if exc.key else ''}{exc.message}") from None
 
 
 def sweep(scenario: Scenario | str | os.PathLike[str], factors: Mapping[str, Sequence[float] | Factor],
@@ -252,7 +210,7 @@ def rerun_inputs(results: Results, run_id: int, scenario: Scenario) -> tuple[Sce
     if design.get("kind") == "sweep":
         combo = design["points"][int(rec["point"])]
         scn = point_scenario(scenario, dict(zip(design["factors"], combo, strict=True)))
-    from simsim.model import design_of
+    from simsim.inputs import design_of
 
     cols = [u.column for u in design_of(scn).uncertain]
     sampling = results.metadata.get("settings", {}).get("sampling", "random")

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from simsim.model import design_of, inputs_from_uniforms, sample_inputs_batch
+from simsim.inputs import design_of, inputs_from_uniforms, sample_inputs_batch
 from simsim.registry import get_mechanism
 from simsim.scenario.schema import Scenario
 

@@ -34,7 +34,7 @@ from simsim.experiment import progress
 from simsim.experiment.checks import check_inputs, check_run
 from simsim.experiment.chunks import Chunk, ChunkFailure, ChunkResult, compute_chunk, split
 from simsim.experiment.executors import make_executor
-from simsim.model import design_of
+from simsim.inputs import design_of
 from simsim.registry import get_mechanism
 from simsim.results import Results, build_metadata
 from simsim.scenario.schema import Scenario
