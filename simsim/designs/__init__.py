@@ -114,7 +114,8 @@ def _factor_levels(factors: Mapping[str, Sequence[float] | Factor]) -> tuple[lis
         try:
             factor = data if isinstance(data, Factor) else Factor.model_validate(data)
         except ValidationError as exc:
-            msg = "; ".join(f"{'.'.join(str(x) for x in e['loc']) or 'value'}: {e['msg']}" for e in exc.errors())
+            msg = "; ".join(f"{'.'.join(str(x) for x in e['loc']) or 'value'}: {e['msg'].removeprefix('Value error, ')}"
+                            for e in exc.errors())
             raise SimsimError(f"sweep factor '{name}': {msg}") from None
         names.append(str(name))
         levels.append([float(v) for v in factor.points()])

@@ -219,3 +219,32 @@ def test_simsim_run_of_a_sobol_design_prints_its_design_and_exits_0(tmp_path, ca
     assert main(["run", "mongolia_icc_2024", "--sampling", "sobol", "-n", "90", "--seed", "1",
                  "--out", str(out), "--no-plot"]) == 0
     assert "This experiment is a Sobol design" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("factors, replications, message", [
+    ({"parameters.a": [1, 2]}, 0, "at least 1"),             # not 'the default number of runs'
+    ({"parameters.a": [1, 2]}, 2.5, "whole number"),          # not rounded down
+    ({"parameters.a": "12"}, 3, "list of values"),            # not the values 1 and 2
+    ({"parameters.a": 3}, 3, "list of values"),
+    ({"parameters.a": [1, 1]}, 3, "distinct"),                # as the YAML section says
+    ({"parameters.a": {"low": 3, "high": 1, "levels": 2}}, 3, "below high"),
+    ({"parameters.a": {"lo": 1}}, 3, "did you mean 'low'"),
+    ({}, 3, "at least one factor"),
+])
+def test_sweep_from_python_checks_its_factors_as_the_yaml_does(linear, factors, replications, message):
+    with pytest.raises(simsim.SimsimError, match=message):
+        sweep(linear, factors, replications=replications, seed=1)
+
+
+def test_a_sweep_on_two_processes_equals_one_process_and_records_its_jobs(linear):
+    from simsim.experiment.executors import ProcessExecutor
+
+    factors = {"parameters.a": [0, 2], "parameters.b": [1, 3]}
+    one = sweep(linear, factors, replications=30, seed=6)
+    two = sweep(linear, factors, replications=30, seed=6,
+                settings=simsim.RunSettings(chunk_size=7, executor=ProcessExecutor(2)))
+    pd.testing.assert_frame_equal(two.runs, one.runs)
+    pd.testing.assert_frame_equal(two.timeseries, one.timeseries)
+    assert one.metadata["settings"]["jobs"] == 1 and two.metadata["settings"]["jobs"] == 2
+    # common random numbers: every point has the same 30 seeds, in the same order
+    assert (two.runs.groupby("point")["seed"].apply(list).map(tuple).nunique()) == 1
