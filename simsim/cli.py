@@ -221,6 +221,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
                            chunk_size=args.chunk_size, out=out, resume=args.resume is not None,
                            executor=args.scheduler, progress=False if args.quiet else None)
     check_run(scn, None, None, None, settings)  # e.g. too large for memory: refused before --out is created
+    if args.scheduler is not None:
+        import logging
+
+        # Dask logs a lost connection with long tracebacks; simsim's own error says what happened
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
     _writable_folder(out)
     t0 = time.perf_counter()
     try:

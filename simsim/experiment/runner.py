@@ -380,13 +380,30 @@ def run(
             n_jobs = 1 if n * n_points < threshold else (os.cpu_count() or 1)
     n_jobs = max(1, min(int(n_jobs), n * n_points))
     ex = make_executor(executor, n_jobs, s.start_method)
-    chunk = int(s.chunk_size) if s.chunk_size is not None else chunk_size_for(scenario, n * n_points, n_jobs, memory)
-    seeds = run_seeds(master, n)
     if points is not None and s.sampling in ("sobol", "morris"):
         raise SimsimError(f"a sweep cannot use {s.sampling} sampling: run the {s.sampling} design at fixed values")
+
+    opener = getattr(ex, "open", None)
+    if callable(opener):
+        opener()  # e.g. connect to a Dask scheduler now: if it is unreachable, nothing has been written
+    try:
+        return _execute(scenario, s, ex, points, point_scenarios, n, master, seed_drawn, memory, plan, out_dir,
+                        quiet)
+    finally:
+        closer = getattr(ex, "close", None)
+        if callable(closer):
+            closer()
+
+
+def _execute(scenario: Scenario, s: RunSettings, ex: Any, points: Points | None,
+             point_scenarios: tuple[Scenario, ...], n: int, master: int, seed_drawn: bool, memory: int,
+             plan: dict[str, Any] | None, out_dir: Path | None, quiet: bool) -> Results:
+    """Compute the chunks not yet done on ``ex``, streamed to ``out_dir`` or collected; the results."""
+    n_points = len(point_scenarios)
+    chunk = int(s.chunk_size) if s.chunk_size is not None else chunk_size_for(scenario, n * n_points, ex.jobs, memory)
+    seeds = run_seeds(master, n)
     # per point: a design's uniforms over that point's uncertain inputs (None: the runs' input streams)
     designs = [design_uniforms(sc, n, master, s.sampling) for sc in point_scenarios]
-
     store = None
     done: set[int] = set()
     if out_dir is not None:
@@ -436,7 +453,8 @@ def run(
     except SimsimError as exc:
         if out_dir is None:
             raise
-        raise type(exc)(f"{exc}\nThe chunks completed so far are in {out_dir}: finish with "
+        # one line: the CLI prints a SimsimError's text on one line (escaping line breaks)
+        raise type(exc)(f"{exc}. The chunks completed so far are in {out_dir}: finish with "
                         f"`simsim run SCENARIO --resume {out_dir}`") from None
     finally:
         if bar is not None:

@@ -94,3 +94,23 @@ def test_workers_see_the_results_folder_only_if_every_one_does(tmp_path):
     assert not executors._workers_see(_FakeClient([True, False]), str(tmp_path))
     assert not executors._workers_see(_FakeClient([True]), str(tmp_path / "missing"))  # cannot write the probe
     assert list(tmp_path.iterdir()) == []  # the probe is removed
+
+
+class _Unreachable(SerialExecutor):
+    """An executor whose cluster cannot be reached: ``open`` fails, as an unreachable scheduler does."""
+
+    def open(self):
+        raise SimsimError("cannot reach the cluster")
+
+
+@pytest.mark.parametrize("executor", ["foo", "tcp://127.0.0.1", _Unreachable()])
+def test_a_bad_or_unreachable_executor_leaves_earlier_results_in_the_folder(scn, tmp_path, executor):
+    if isinstance(executor, str):
+        pytest.importorskip("distributed")
+    out = tmp_path / "res"
+    simsim.run(scn, replications=20, seed=1, out=out)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    with pytest.raises(SimsimError, match="expected 'local'|needs a port|cannot reach"):
+        simsim.run(scn, replications=20, seed=2, out=out, executor=executor)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert simsim.Results.load(out).seed == 1
