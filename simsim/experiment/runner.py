@@ -317,6 +317,10 @@ def run(
         ``runs`` (one row per run), ``timeseries`` (run, step, reporters), metadata. With
         ``out``, they are read lazily from the folder.
 
+    A scenario with an ``experiment:`` section is run as that section says (a sweep, ``lhs``,
+    ``sobol`` or ``morris``; see :func:`simsim.designs.run_experiment`), unless ``sampling``
+    chooses another design.
+
     Raises
     ------
     RunFailedError
@@ -332,6 +336,14 @@ def run(
     if out is not None:
         s = replace(s, out=out)
     check_run(scenario, replications, seed, jobs, s)  # misuse and memory, before anything runs
+    exp = scenario.experiment
+    if points is None and exp is not None and exp.design != "random" and s.sampling == "random":
+        # the scenario's experiment: section chooses the design (a sweep, lhs, sobol, morris)
+        from simsim.designs import run_experiment
+
+        s = replace(s, jobs=jobs if jobs is not None else s.jobs, progress=False if quiet else s.progress,
+                    executor=executor if executor is not None else s.executor)
+        return run_experiment(scenario, replications, seed, settings=s)
     out_dir = Path(s.out) if s.out is not None else None
     executor = executor if executor is not None else s.executor
     given_n = replications if replications is not None else s.replications

@@ -248,3 +248,12 @@ def test_a_sweep_on_two_processes_equals_one_process_and_records_its_jobs(linear
     assert one.metadata["settings"]["jobs"] == 1 and two.metadata["settings"]["jobs"] == 2
     # common random numbers: every point has the same 30 seeds, in the same order
     assert (two.runs.groupby("point")["seed"].apply(list).map(tuple).nunique()) == 1
+
+
+def test_simsim_run_follows_the_scenarios_experiment_section():
+    # the shipped sweep scenario: simsim.run runs its sweep (15 points), not plain replications
+    scn = simsim.load_scenario("mongolia_icc_2024_sweep")
+    res = simsim.run(scn, replications=4, seed=3)
+    points = len(scn.experiment.factors["relations.energy_dependence.edges.MNG->RUS"].points())
+    assert res.metadata["design"]["kind"] == "sweep" and len(res) == 4 * len(res.metadata["design"]["points"])
+    assert res.runs["point"].nunique() == len(res.metadata["design"]["points"]) and points > 1
