@@ -185,6 +185,27 @@ class ProcessExecutor:
 
 
 # ------------------------------------------------------------------- Dask
+#: Dask's nanny sets this in every worker (to return freed memory to the system at once). It also
+#: turns off glibc's adaptive mmap threshold, so every array above 128 KiB is mapped and unmapped
+#: anew: a chunk of the flagship then takes about twice as long (measured in a worker and in a plain
+#: process with the variable set; docs/scaling.md).
+DASK_MALLOC_SETTING = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+
+
+def local_cluster(n_workers: int) -> Any:
+    """A :class:`~dask.distributed.LocalCluster` of ``n_workers`` single-threaded worker processes on loopback.
+
+    Its workers start without ``MALLOC_TRIM_THRESHOLD_`` (see :data:`DASK_MALLOC_SETTING`) and
+    without a dashboard.
+    """
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set({DASK_MALLOC_SETTING: None}):
+        return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                            host="127.0.0.1")
+
+
 def _dask_compute(scenario: Scenarios, chunk: Chunk) -> Outcome:
     return compute_chunk(scenario, chunk)
 
@@ -274,13 +295,12 @@ class DaskExecutor:
         self.jobs = max(1, int(jobs or os.cpu_count() or 1))
 
     def _client(self) -> tuple[Any, Callable[[], None]]:
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         if isinstance(self.scheduler, Client):
             return self.scheduler, lambda: None
         if self.scheduler == "local":
-            cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, host="127.0.0.1")
+            cluster = local_cluster(self.jobs)
             client = Client(cluster)
 
             def close() -> None:
