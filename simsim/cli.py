@@ -11,6 +11,7 @@ import os
 import sys
 import time
 import traceback
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -511,9 +512,15 @@ COMMANDS = {"run": _cmd_run, "validate": _cmd_validate, "schema": _cmd_schema, "
             "sensitivity": _cmd_sensitivity, "convergence": _cmd_convergence}
 
 
+def _format_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                    line: str | None = None) -> str:
+    return f"simsim: warning: {message}\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``simsim`` command; returns the exit code."""
     args = build_parser().parse_args(argv)
+    warnings.formatwarning = _format_warning  # one line, without the library's source line
     try:
         if args.command in COMMANDS:
             return COMMANDS[args.command](args)

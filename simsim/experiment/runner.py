@@ -428,7 +428,14 @@ def _execute(scenario: Scenario, s: RunSettings, ex: Any, points: Points | None,
                 plan.update(points.plan, per_point=n)
             store.start(plan)
         else:
-            store.reopen()
+            removed = store.reopen()
+            if removed:
+                import warnings
+
+                chunks = sorted({f.name for f in removed})
+                shown = ", ".join(chunks[:3]) + (" ..." if len(chunks) > 3 else "")
+                warnings.warn(f"{len(chunks)} chunk(s) in {out_dir} had a damaged part: computed again ({shown})",
+                              stacklevel=2)
             done = store.done_starts()
     # chunks of each point (a chunk never straddles two points), without those already on disk
     todo = [(p, range(p * n + r.start, p * n + r.stop)) for p in range(n_points) for r in split(n, chunk)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -31,6 +32,9 @@ PLAN = "plan.json"
 RUNS = "runs.parquet"
 TIMESERIES = "timeseries.parquet"
 DONE_FILES = ("metadata.json", "summary.json")
+
+
+_PART = re.compile(r"part-[0-9]{10}\.parquet")
 
 
 def part_name(start: int) -> str:
@@ -94,25 +98,54 @@ class PartStore:
                 raise ResultsError(f"{self.dir}: these results are complete (no plan.json): nothing to resume")
             raise ResultsError(f"{self.dir}: no experiment to resume here (missing {PLAN})")
         try:
-            return json.loads(p.read_text())
+            plan = json.loads(p.read_text())
         except json.JSONDecodeError as exc:
             raise ResultsError(f"{p}: invalid JSON ({exc})") from None
+        if not isinstance(plan, dict):
+            raise ResultsError(f"{p}: not a simsim plan (expected an object)")
+        for key, kind in (("replications", int), ("seed", int), ("chunk_size", int), ("timeseries", bool),
+                          ("sampling", str), ("content_hash", str)):
+            v = plan.get(key)
+            bad_int = kind is int and (isinstance(v, bool) or not isinstance(v, int) or v < (0 if key == "seed" else 1))
+            if not isinstance(v, kind) or bad_int:
+                raise ResultsError(f"{p}: '{key}' is {v!r}, not a valid {kind.__name__}: the plan was edited or "
+                                   f"damaged; start the experiment again without --resume")
+        return plan
 
     def done_starts(self) -> set[int]:
         """First runs of the chunks already written."""
         d = self.dir / RUNS
         if not d.is_dir():
             return set()
-        return {part_start(p.name) for p in d.glob("part-*.parquet")}
+        return {part_start(p.name) for p in d.glob("part-*.parquet") if _PART.fullmatch(p.name)}
 
-    def reopen(self) -> None:
-        """Prepare to add parts to an interrupted experiment: drop leftovers of interrupted writes."""
+    def reopen(self) -> list[Path]:
+        """Prepare to add parts to an interrupted experiment: drop leftovers of interrupted writes.
+
+        A part that cannot be read (damaged or truncated) is removed with its chunk's other part,
+        so that the chunk is computed again. Returns the removed parts.
+        """
+        import pyarrow.parquet as pq
+
         for sub in (RUNS, TIMESERIES):
             (self.dir / sub).mkdir(exist_ok=True)
             for tmp in (self.dir / sub).glob(".*.tmp"):
                 tmp.unlink()
         for name in DONE_FILES:
             (self.dir / name).unlink(missing_ok=True)
+        removed = []
+        for start in sorted(self.done_starts()):
+            parts = [self.dir / sub / part_name(start) for sub in (RUNS, TIMESERIES)]
+            try:
+                for f in parts:
+                    if f.exists():
+                        pq.read_metadata(f)  # the footer: a truncated or foreign file fails here
+            except Exception:  # noqa: BLE001 - any unreadable part: compute its chunk again
+                for f in parts:
+                    if f.exists():
+                        f.unlink()
+                        removed.append(f)
+        return removed
 
     # -- writing ---------------------------------------------------------------------------
     def write_chunk(self, start: int, runs: Mapping[str, np.ndarray], timeseries: Mapping[str, np.ndarray]) -> None:

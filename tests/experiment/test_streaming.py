@@ -106,6 +106,34 @@ def test_resume_after_interrupt_equals_uninterrupted(scn, memory_results, tmp_pa
     pd.testing.assert_frame_equal(again.runs, memory_results.runs)
 
 
+def test_resume_computes_a_damaged_part_again(scn, memory_results, tmp_path):
+    out = tmp_path / "res"
+    with pytest.raises(KeyboardInterrupt):
+        simsim.run(scn, replications=230, seed=11, out=out, executor=Interrupting(3),
+                   settings=RunSettings(chunk_size=40))
+    part = out / "runs.parquet" / "part-0000000040.parquet"
+    part.write_bytes(part.read_bytes()[:300])  # truncated, as by a full disk or a bad copy
+    with pytest.warns(UserWarning, match="1 chunk.* had a damaged part"):
+        res = simsim.run(scn, out=out, settings=RunSettings(resume=True, jobs=1))
+    pd.testing.assert_frame_equal(res.runs, memory_results.runs)
+    pd.testing.assert_frame_equal(res.timeseries, memory_results.timeseries)
+
+
+@pytest.mark.parametrize("key, value", [("seed", "7"), ("replications", -3), ("chunk_size", 0), ("timeseries", 1)])
+def test_resume_refuses_an_edited_plan(scn, tmp_path, key, value):
+    import json
+
+    out = tmp_path / "res"
+    with pytest.raises(KeyboardInterrupt):
+        simsim.run(scn, replications=100, seed=11, out=out, executor=Interrupting(1),
+                   settings=RunSettings(chunk_size=40))
+    plan = json.loads((out / "plan.json").read_text())
+    plan[key] = value
+    (out / "plan.json").write_text(json.dumps(plan))
+    with pytest.raises(ResultsError, match=f"plan.json: '{key}' is"):
+        simsim.run(scn, out=out, settings=RunSettings(resume=True))
+
+
 def test_resume_refuses_another_scenario_or_seed(scn, tmp_path):
     out = tmp_path / "res"
     with pytest.raises(KeyboardInterrupt):
