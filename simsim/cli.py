@@ -312,8 +312,30 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             continue
         n_unc = len(design_of(scn).uncertain)
         print(f"ok: {path} ({scn.name}: mechanism {scn.model}, {len(scn.actors)} actors, "
-              f"{n_unc} uncertain inputs, {len(scn.events)} events)")
+              f"{n_unc} uncertain inputs, {len(scn.events)} events{_experiment_text(scn)})")
     return EXIT_BAD_INPUT if bad else EXIT_OK
+
+
+def _experiment_text(scn: Any) -> str:
+    """``; experiment: ...`` for a scenario with an experiment section (what ``simsim run`` will run)."""
+    exp = scn.experiment
+    if exp is None:
+        return ""
+    reps = exp.replications if exp.replications is not None else scn.replications
+    if exp.design == "sweep":
+        points = 1
+        for f in exp.factors.values():
+            points *= len(f.points())
+        swept = ", ".join(exp.factors)
+        return (f"; experiment: a sweep of {points} points x {reps} runs = {points * reps:,} runs over {swept} "
+                f"(at each point the swept values are fixed)")
+    if exp.design == "sobol":
+        return (f"; experiment: a Sobol design, {exp.base_samples} base samples x (inputs + 2) rows x "
+                f"{exp.replications or 1} runs")
+    if exp.design == "morris":
+        return (f"; experiment: a Morris design, {exp.trajectories} trajectories x (inputs + 1) rows x "
+                f"{exp.replications or 1} runs")
+    return f"; experiment: {reps:,} runs, {exp.design} sampling"
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:

@@ -257,3 +257,9 @@ def test_simsim_run_follows_the_scenarios_experiment_section():
     points = len(scn.experiment.factors["relations.energy_dependence.edges.MNG->RUS"].points())
     assert res.metadata["design"]["kind"] == "sweep" and len(res) == 4 * len(res.metadata["design"]["points"])
     assert res.runs["point"].nunique() == len(res.metadata["design"]["points"]) and points > 1
+
+
+def test_validate_says_what_the_experiment_section_will_run(capsys):
+    assert main(["validate", "mongolia_icc_2024_sweep"]) == 0
+    # 5 values x 3 levels = 15 points, 500 runs each (scenarios/mongolia_icc_2024_sweep.yaml)
+    assert "a sweep of 15 points x 500 runs = 7,500 runs" in capsys.readouterr().out
