@@ -289,6 +289,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
           f"{_executor_text(s, args)}; chunks of {s['chunk_size']}; {elapsed:.1f} s")
     summary = res.summary()
     main, rest = _main_first(summary, res.main_outcomes)
+    design = res.metadata.get("design")
+    if design and design["kind"] == "sweep":
+        reps = design["replications"]
+        print(f"\nPooled over the {len(design['points'])} points of the sweep: the intervals below treat the "
+              f"{total:,} runs as independent, but every point reuses the same {reps:,} seeds (common random "
+              f"numbers), so they are too narrow. Per point: simsim design {out}")
     if len(main):
         print("\nMain outcomes")
         print(format_summary(main, total=total))
@@ -298,7 +304,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(format_summary(rest[rest["outcome"].isin(names[:10])], total=total))
         if len(names) > 10:
             print(f"  ... {len(names) - 10} more outcomes")
-    design = res.metadata.get("design")
     if design:
         if design["kind"] == "sweep":
             what = (f"a sweep over {', '.join(design['factors'])} ({len(design['points'])} points x "

@@ -161,3 +161,5 @@ def test_sweep_header_names_no_none_executor(tmp_path, capsys):
     text = capsys.readouterr().out
     header = text.splitlines()[1]
     assert "None" not in header and "2 points x 10 runs" in text
+    # the pooled summary says its intervals ignore the shared seeds
+    assert "every point reuses the same 10 seeds (common random numbers), so they are too narrow" in text
