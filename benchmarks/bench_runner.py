@@ -55,10 +55,11 @@ def main() -> None:
     configs: dict[str, object] = {"1 process": SerialExecutor(), f"{a.jobs} processes": ProcessExecutor(a.jobs)}
     cluster = client = None
     if a.dask:
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
-        cluster = LocalCluster(n_workers=a.jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None)
+        from simsim.experiment.executors import local_cluster
+
+        cluster = local_cluster(a.jobs)  # as --scheduler local starts it
         client = Client(cluster)
         configs[f"Dask LocalCluster, {a.jobs} workers"] = DaskExecutor(client)
     times: dict[str, list[float]] = {k: [] for k in configs}

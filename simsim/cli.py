@@ -244,6 +244,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
                            chunk_size=args.chunk_size, out=out, resume=args.resume is not None,
                            executor=args.scheduler, progress=False if args.quiet else None)
     check_run(scn, None, None, None, settings)  # e.g. too large for memory: refused before --out is created
+    if args.scheduler is not None:
+        import logging
+
+        # Dask logs a lost connection with long tracebacks; simsim's own error says what happened
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
     created = _writable_folder(out)
     t0 = time.perf_counter()
     try:
@@ -343,7 +348,7 @@ def _executor_text(used: dict[str, Any], args: argparse.Namespace) -> str:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     import simsim
-    from simsim.model import design_of
+    from simsim.inputs import design_of
 
     bad = 0
     for path in args.scenarios:
@@ -373,7 +378,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
     from simsim import registry
 
     print("Mechanisms (model: in a scenario):")
-    for name, cls in registry.mechanisms().items():
+    for name in registry.declaration_names():  # declarations: listing needs no model (no Mesa import)
+        cls = registry.get_declaration(name)
         first = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
         print(f"  {name:<12} {first}")
     print("\nBehaviours (decision rules):")
@@ -388,7 +394,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_describe(args: argparse.Namespace) -> int:
     import simsim
-    from simsim.model import design_of
+    from simsim.inputs import design_of
 
     scn = simsim.load_scenario(args.scenario, args.overrides, ranges=args.ranges)
     print(f"{scn.title or scn.name}  (mechanism {scn.model}; {scn.steps} steps; default {scn.replications} runs)")
@@ -402,7 +408,7 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     for u in unc:
         prov = f"source {u.quantity.source}" if u.quantity.source else "assumption"
         print(f"  {u.column:<40} {u.quantity.describe():<28} {prov}")
-    from simsim.registry import get_mechanism
+    from simsim.registry import get_declaration
     from simsim.scenario.values import used_values
 
     values = [v for v in used_values(scn) if v.value != "derived" or v.origin == "given"]
@@ -417,7 +423,7 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     derived = [v.name for v in used_values(scn) if v.value == "derived" and v.origin == "default"]
     if derived:
         print(f"  derived by the mechanism from other inputs: {', '.join(derived)}")
-    specs = get_mechanism(scn.model).outcome_specs(scn)
+    specs = get_declaration(scn.model).outcome_specs(scn)
     print(f"\nOutcomes per run ({len(specs)}; main: {', '.join(scn.outcomes) or 'none named'}):")
     for o in specs:
         unit = f" [{o.unit}]" if o.unit else ""

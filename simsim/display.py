@@ -95,7 +95,7 @@ def results_html(results: Results) -> str:
 
 def scenario_html(scenario: Scenario) -> str:
     """HTML summary of a scenario: title, identity, actors and uncertain inputs."""
-    from simsim.model import design_of
+    from simsim.inputs import design_of
 
     over = scenario.overrides
     meta = (f"scenario <code>{escape(scenario.name)}</code>"

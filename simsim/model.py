@@ -1,9 +1,12 @@
-"""The base Mesa model every mechanism extends, and the specs mechanisms declare.
+"""The base Mesa model every mechanism extends.
 
 A mechanism is a :class:`DiplomacyModel` subclass registered under a name (see
-:mod:`simsim.registry`). It declares what it reads from a scenario (``parameters``,
-``attributes``, ``relations``, ``event_types``) so scenarios are validated before any
-run, and what it reports (``outcome_specs``, ``reporters``). The base class builds one
+:mod:`simsim.registry`). It inherits its declaration (a :class:`~simsim.declaration.Declaration`
+subclass: what it reads from a scenario, ``parameters``, ``attributes``, ``relations``,
+``event_types``, so scenarios are validated before any run, and what it reports,
+``outcome_specs``), which lives in a module that does not import Mesa. The spec classes and
+:func:`design_of` are re-exported here from :mod:`simsim.declaration` and :mod:`simsim.inputs`.
+The base class builds one
 :class:`~simsim.agents.StateAgent` per actor and keeps the numbers in numpy arrays so
 that ``advance()`` computes a step for all actors at once.
 """
@@ -13,8 +16,7 @@ from __future__ import annotations
 import warnings
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar
 
 with warnings.catch_warnings():
     # Mesa's batch runner imports tqdm.auto, which warns "IProgress not found" in a Jupyter
@@ -24,211 +26,23 @@ with warnings.catch_warnings():
 import numpy as np
 
 from simsim.agents import StateAgent
+from simsim.declaration import Declaration, OutcomeKind, OutcomeSpec, Param, RelationSpec, ReporterSpec
+from simsim.inputs import (
+    Design,
+    UncertainInput,
+    design_of,
+    inputs_from_uniforms,
+    sample_inputs,
+    sample_inputs_batch,
+)
 from simsim.scenario.schema import EventSpec, SetParameter, SetRelation
 
 if TYPE_CHECKING:
-    from simsim.scenario.quantity import Quantity
-    from simsim.scenario.schema import Actor, Scenario
-
-OutcomeKind = Literal["number", "bool", "category"]
-
-
-@dataclass(frozen=True)
-class Param:
-    """Declaration of a numeric input a mechanism reads (a parameter or an actor attribute).
-
-    Parameters
-    ----------
-    default
-        Value used when the scenario does not give one; ``None`` makes it required.
-    low, high
-        Allowed bounds; a scenario whose value (or distribution support) leaves them is rejected.
-    doc
-        One line: what it means, in which units.
-    integer
-        Whether the value must be a whole number.
-    kinds
-        For attributes: the actor kinds that must have it (``None``: all).
-    """
-
-    default: float | None
-    low: float | None = None
-    high: float | None = None
-    doc: str = ""
-    integer: bool = False
-    kinds: tuple[str, ...] | None = None
-
-    def applies_to(self, actor: Actor) -> bool:
-        """Whether ``actor`` must carry this attribute."""
-        return self.kinds is None or actor.kind in self.kinds
-
-
-@dataclass(frozen=True)
-class RelationSpec:
-    """Declaration of a relation a mechanism reads."""
-
-    doc: str = ""
-    required: bool = False
-    symmetric: bool = False
-    low: float | None = None
-    high: float | None = None
-    integer: bool = False
-
-
-@dataclass(frozen=True)
-class OutcomeSpec:
-    """Declaration of a per-run outcome.
-
-    ``kind`` is ``number`` (summarised by mean, sd, quantiles), ``bool`` (probability with
-    a Wilson interval) or ``category`` (probability of each of ``categories``).
-
-    ``label`` is what a reader sees in figures and tables instead of ``name`` (a short phrase
-    that names the actors, e.g. "Mongolia: change in ties with China"). ``unit`` is the unit of
-    a number outcome as written on an axis ("warheads", "share of fuel supply (0-1)",
-    "months"). The empty string ``""`` is allowed only for a dimensionless count whose label
-    says what is counted ("number of local minima") or for a ``bool`` or ``category`` outcome,
-    which figures show as probabilities over runs. ``None`` means not declared: figures then
-    fall back to the name, and ``tests/test_plotting.py`` rejects it for shipped mechanisms.
-    """
-
-    name: str
-    kind: OutcomeKind
-    doc: str = ""
-    categories: tuple[str, ...] = field(default_factory=tuple)
-    label: str = ""
-    unit: str | None = None
-
-
-@dataclass(frozen=True)
-class ReporterSpec:
-    """Declaration of a per-step reporter (a column of ``Results.timeseries``).
-
-    ``label`` and ``unit`` follow the same rules as in :class:`OutcomeSpec`; fan charts use
-    them for titles and y-axes. Mechanisms declare them in :meth:`DiplomacyModel.reporter_specs`.
-    """
-
-    name: str
-    label: str = ""
-    unit: str | None = None
-    doc: str = ""
-
-
-# ------------------------------------------------------------------- inputs of one run
-@dataclass(frozen=True)
-class UncertainInput:
-    """One uncertain quantity of a scenario and where its sampled value goes."""
-
-    column: str
-    quantity: Quantity
-    target: tuple[Any, ...]
-
-
-@dataclass
-class Design:
-    """Arrays and uncertain inputs precomputed once per scenario (cached on the Scenario)."""
-
-    ids: list[str]
-    params: dict[str, float]
-    attr: dict[str, np.ndarray]
-    rel: dict[str, np.ndarray]
-    rel_symmetric: dict[str, bool]
-    behaviour_params: list[dict[str, float]]
-    uncertain: list[UncertainInput]
-
-
-def design_of(scenario: Scenario) -> Design:
-    """Precompute the fixed arrays and the list of uncertain inputs of ``scenario``."""
-    if scenario._design is not None:
-        return scenario._design
-    from simsim.registry import get_mechanism
-
-    mech = get_mechanism(scenario.model)
-    ids = scenario.ids
-    idx = {a: i for i, a in enumerate(ids)}
-    n = len(ids)
-    unc: list[UncertainInput] = []
-
-    params = {k: (np.nan if p.default is None else float(p.default)) for k, p in mech.parameters.items()}
-    for name, q in scenario.parameters.items():
-        params[name] = q.central()
-        if q.uncertain:
-            unc.append(UncertainInput(f"param.{name}", q, ("param", name)))
-
-    attr: dict[str, np.ndarray] = {}
-    names = list(mech.attributes) + [k for a in scenario.actors for k in a.attributes if k not in mech.attributes]
-    for name in dict.fromkeys(names):
-        spec = mech.attributes.get(name)
-        default = np.nan if spec is None or spec.default is None else float(spec.default)
-        attr[name] = np.full(n, default)
-    bparams: list[dict[str, float]] = [{} for _ in range(n)]
-    for i, a in enumerate(scenario.actors):
-        for name, q in a.attributes.items():
-            attr[name][i] = q.central()
-            if q.uncertain:
-                unc.append(UncertainInput(f"attr.{a.id}.{name}", q, ("attr", name, i)))
-        for name, q in a.behaviour_params.items():
-            bparams[i][name] = q.central()
-            if q.uncertain:
-                unc.append(UncertainInput(f"bparam.{a.id}.{name}", q, ("bparam", name, i)))
-
-    rel: dict[str, np.ndarray] = {}
-    sym: dict[str, bool] = {}
-    for rname in dict.fromkeys([*mech.relations, *scenario.relations]):
-        r = scenario.relations.get(rname)
-        m = np.full((n, n), 0.0 if r is None else float(r.default))
-        np.fill_diagonal(m, 0.0)
-        sym[rname] = bool(r.symmetric) if r is not None else mech.relations[rname].symmetric
-        if r is not None:
-            for e in r.edges:
-                i, j = idx[e.from_], idx[e.to]
-                m[i, j] = e.central()
-                if r.symmetric:
-                    m[j, i] = m[i, j]
-                if e.uncertain:
-                    unc.append(UncertainInput(f"rel.{rname}.{e.key}", e, ("rel", rname, i, j)))
-        rel[rname] = m
-    design = Design(ids, params, attr, rel, sym, bparams, unc)
-    scenario._design = design
-    return design
-
-
-def inputs_from_uniforms(scenario: Scenario, u: np.ndarray) -> dict[str, np.ndarray]:
-    """Input values for uniforms ``u`` of shape (R, k): column i through quantity i's inverse CDF.
-
-    ``k`` is the number of uncertain quantities, in declaration order (see :func:`design_of`).
-    """
-    unc = design_of(scenario).uncertain
-    u = np.atleast_2d(np.asarray(u, dtype=float))
-    if u.shape[1] != len(unc):
-        raise ValueError(f"expected {len(unc)} uniforms per run, got {u.shape[1]}")
-    # quantities sampled jointly (empirical, same ``joint:`` name) share the first one's uniform
-    first: dict[str, int] = {}
-    cols = [first.setdefault(q.quantity.stream(q.column), i) for i, q in enumerate(unc)]
-    return {q.column: q.quantity.from_uniform(u[:, cols[i]]) for i, q in enumerate(unc)}
-
-
-def sample_inputs(scenario: Scenario, seed: int) -> dict[str, float]:
-    """Draw one value for every uncertain quantity of ``scenario`` for the run with seed ``seed``.
-
-    Each quantity maps the first uniform of its own stream ``input:<column>`` (see
-    :mod:`simsim.rng`) through its inverse CDF, so fixing or changing one input leaves the
-    values of all others unchanged.
-    """
-    return {k: float(v[0]) for k, v in sample_inputs_batch(scenario, [int(seed)]).items()}
-
-
-def sample_inputs_batch(scenario: Scenario, seeds: Sequence[int] | np.ndarray) -> dict[str, np.ndarray]:
-    """:func:`sample_inputs` for many runs at once: one array of length ``len(seeds)`` per quantity."""
-    from simsim.rng import first_uniforms
-
-    unc = design_of(scenario).uncertain
-    # each input its own stream, except quantities sampled jointly (Quantity.stream)
-    u = first_uniforms(seeds, [q.quantity.stream(q.column) for q in unc])
-    return {q.column: q.quantity.from_uniform(u[:, i]) for i, q in enumerate(unc)}
+    from simsim.scenario.schema import Scenario
 
 
 # ------------------------------------------------------------------- the base model
-class DiplomacyModel(mesa.Model):
+class DiplomacyModel(Declaration, mesa.Model):
     """Base of every mechanism: actors as agents, numbers as arrays, events, data collection.
 
     Parameters
@@ -277,18 +91,7 @@ class DiplomacyModel(mesa.Model):
     are still two events).
     """
 
-    name: ClassVar[str] = ""
-    citation: ClassVar[str] = ""
-    parameters: ClassVar[dict[str, Param]] = {}
-    attributes: ClassVar[dict[str, Param]] = {}
-    relations: ClassVar[dict[str, RelationSpec]] = {}
-    event_types: ClassVar[dict[str, type[EventSpec]]] = {}
-    main_reporters: ClassVar[tuple[str, ...]] = ()
     vectorised: ClassVar[bool] = False
-    #: whether a scenario may give relations / attributes the mechanism does not declare
-    #: (e.g. relations named in ``settings:``); otherwise an unknown name is an error
-    open_relations: ClassVar[bool] = False
-    open_attributes: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -369,20 +172,6 @@ class DiplomacyModel(mesa.Model):
         self.datacollector.collect(self)
 
     # -- hooks for mechanisms ------------------------------------------------------------
-    @classmethod
-    def outcome_specs(cls, scenario: Scenario) -> list[OutcomeSpec]:
-        """The per-run outcomes this mechanism reports for ``scenario``."""
-        return []
-
-    @classmethod
-    def reporter_specs(cls, scenario: Scenario) -> list[ReporterSpec]:
-        """Labels and units of the per-step reporters this mechanism records for ``scenario``."""
-        return []
-
-    @classmethod
-    def check(cls, scenario: Scenario) -> None:
-        """Mechanism-specific validation; raise ``scenario.error(path, message)``."""
-
     def setup(self) -> None:
         """Build the mechanism's state (called at the end of ``__init__``)."""
 
@@ -474,3 +263,9 @@ class DiplomacyModel(mesa.Model):
         """
         mv = self.datacollector.model_vars
         return {k: np.asarray(v, dtype=float) for k, v in mv.items()}
+
+
+__all__ = [
+    "Declaration", "Design", "DiplomacyModel", "OutcomeKind", "OutcomeSpec", "Param", "RelationSpec", "ReporterSpec",
+    "UncertainInput", "design_of", "inputs_from_uniforms", "sample_inputs", "sample_inputs_batch",
+]

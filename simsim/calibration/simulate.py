@@ -28,7 +28,7 @@ from simsim.calibration.cases import Case, as_categories
 from simsim.errors import SimsimError
 from simsim.experiment.chunks import Chunk, ChunkFailure, compute_chunk
 from simsim.experiment.executors import _context
-from simsim.model import design_of, sample_inputs_batch
+from simsim.inputs import design_of, sample_inputs_batch
 from simsim.scenario.base import did_you_mean
 from simsim.scenario.quantity import Quantity
 

@@ -20,17 +20,15 @@ from __future__ import annotations
 
 import itertools
 import os
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from simsim.errors import SimsimError
 from simsim.experiment import RunSettings, run
-from simsim.results import Results, build_metadata
+from simsim.experiment.runner import Points
+from simsim.results import Results
+from simsim.scenario.factors import check_factors, point_scenario
 from simsim.scenario.schema import Experiment, Factor, Scenario
 
 __all__ = ["check_factors", "morris", "point_scenario", "rerun_inputs", "run_experiment", "sobol", "sweep"]
@@ -56,49 +54,6 @@ def _with_experiment(scn: Scenario, exp: Experiment | None) -> Scenario:
     return new
 
 
-def _plain(v: float) -> int | float:
-    """A factor value as an override: whole numbers as int (for integer settings such as ``steps``)."""
-    return int(v) if float(v).is_integer() else float(v)
-
-
-def point_scenario(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
-    """``scenario`` with ``overrides`` applied (as ``--set``), validated, without its experiment."""
-    from simsim.scenario.loader import apply_overrides, scenario_from_data
-
-    raw = scenario._raw
-    if raw is None:
-        raise SimsimError("a sweep needs a scenario loaded from a file or data (simsim.load_scenario)")
-    base = type(raw)({k: v for k, v in raw.items() if k != "experiment"})
-    for attr in ("loc", "locs"):
-        if hasattr(raw, attr):
-            setattr(base, attr, getattr(raw, attr))
-    data = apply_overrides(base, {k: _plain(v) for k, v in overrides.items()})
-    return scenario_from_data(data, scenario.origin or "<data>")
-
-
-def check_factors(scenario: Scenario) -> None:
-    """Check that every value of every swept factor gives a valid scenario (each factor alone).
-
-    Raises
-    ------
-    ScenarioError
-        Located at the factor in the ``experiment:`` section, with the override's own message.
-    """
-    from simsim.errors import ScenarioError
-
-    exp = scenario.experiment
-    if exp is None:
-        return
-    for path, factor in exp.factors.items():
-        for v in factor.points():
-            try:
-                point_scenario(scenario, {path: v})
-            except ScenarioError as exc:
-                raise scenario.error(("experiment", "factors", path),
-                                     f"value {v:g} does not give a valid scenario: "
-                                     f"{exc.key + ': ' if exc.key else ''}{exc.message}") from None
-
-
 def sweep(scenario: Scenario | str | os.PathLike[str], factors: Mapping[str, Sequence[float] | Factor],
           replications: int | None = None, seed: int | None = None, *,
           settings: RunSettings | None = None) -> Results:
@@ -121,80 +76,50 @@ def sweep(scenario: Scenario | str | os.PathLike[str], factors: Mapping[str, Seq
         ``run`` numbers runs ``point * replications + i``. ``metadata["design"]`` records the design.
     """
     scn = _as_scenario(scenario)
-    if not factors:
-        raise SimsimError("a sweep needs at least one factor")
-    names = [str(k) for k in factors]
-    levels = [f.points() if isinstance(f, Factor) else [float(v) for v in f] for f in factors.values()]
-    for name, vals in zip(names, levels, strict=True):
-        if not vals:
-            raise SimsimError(f"sweep factor '{name}' has no values")
+    names, levels = _factor_levels(factors)
     s = settings or RunSettings()
     exp = scn.experiment
-    reps = replications or s.replications or (exp.replications if exp is not None else None) or scn.replications
-    master = seed if seed is not None else (s.seed if s.seed is not None else scn.seed)
-    drawn = master is None
-    master = secrets.randbits(63) if master is None else int(master)
-    points = list(itertools.product(*levels))
+    for given in (replications, s.replications):
+        if given is not None and (isinstance(given, bool) or not float(given).is_integer() or given < 1):
+            raise SimsimError(f"replications (per point) must be a whole number of at least 1 (got {given!r})")
+    reps = next((int(r) for r in (replications, s.replications, exp.replications if exp is not None else None)
+                 if r is not None), None)
+    combos = list(itertools.product(*levels))
     # validate every point before running any (a bad path or value fails now, with its location)
-    scenarios = [point_scenario(scn, dict(zip(names, combo, strict=True))) for combo in points]
-    reps = int(reps)
-    out_dir = Path(s.out) if s.out is not None else None
-    store = None
-    done: set[int] = set()
-    if out_dir is not None:
-        from simsim.experiment.store import PartStore
+    scenarios = tuple(point_scenario(scn, dict(zip(names, combo, strict=True))) for combo in combos)
+    points = [list(c) for c in combos]
+    design = {"kind": "sweep", "factors": names, "levels": levels, "points": points}  # the runner adds replications
+    columns = tuple((("point", float(p)), *((f"sweep.{name}", float(v)) for name, v in zip(names, combo, strict=True)))
+                    for p, combo in enumerate(combos))
+    pts = Points(scenarios, columns, design, {"design": "sweep", "factors": names, "points": points})
+    return run(scn, seed=seed, settings=replace(s, replications=reps), points=pts)
 
-        store = PartStore(out_dir)
-        if s.resume:
-            plan = store.plan()
-            if plan.get("content_hash") != scn.content_hash or plan.get("design") != "sweep" \
-                    or plan.get("per_point") != reps or plan.get("points") != [list(c) for c in points]:
-                raise SimsimError(f"--resume {out_dir}: the results there were started from another sweep "
-                                  f"(scenario, factors or replications); resume with the same ones")
-            master, drawn = int(plan["seed"]), bool(plan["seed_drawn"])
-            store.reopen()
-            done = store.done_starts()
+
+def _factor_levels(factors: Mapping[str, Sequence[float] | Factor]) -> tuple[list[str], list[list[float]]]:
+    """Factor names and their values, checked as a scenario's ``experiment: factors`` are."""
+    from pydantic import ValidationError
+
+    if not isinstance(factors, Mapping) or not factors:
+        raise SimsimError("a sweep needs at least one factor: a mapping of dotted paths to values, "
+                          "e.g. {'parameters.rationality': [1, 2, 4]}")
+    names, levels = [], []
+    for name, f in factors.items():
+        if isinstance(f, Mapping):
+            data: Any = dict(f)
+        elif isinstance(f, (str, bytes)) or not isinstance(f, (Sequence, Factor)) and not hasattr(f, "__iter__"):
+            raise SimsimError(f"sweep factor '{name}': give a list of values or a Factor (low, high, levels), "
+                              f"not {f!r}")
         else:
-            store.start({"format_version": 2, "scenario": scn.name, "content_hash": scn.content_hash,
-                         "design": "sweep", "points": [list(c) for c in points], "per_point": reps,
-                         "replications": reps * len(points), "seed": master, "seed_drawn": drawn,
-                         "sampling": s.sampling, "timeseries": s.timeseries})
-    # each point is one chunk of the results: computed in memory, then written (or kept)
-    point_settings = replace(s, replications=reps, seed=master, out=None, resume=False)
-    runs_parts: list[pd.DataFrame] = []
-    ts_parts: list[pd.DataFrame] = []
-    for p, (combo, pscn) in enumerate(zip(points, scenarios, strict=True)):
-        if p * reps in done:
-            continue
-        res = run(pscn, settings=point_settings)
-        r = res.runs.copy()
-        r["run"] = r["run"] + p * reps
-        r.insert(1, "point", p)
-        for j, (name, v) in enumerate(zip(names, combo, strict=True)):
-            r.insert(2 + j, f"sweep.{name}", float(v))
-        t = res.timeseries.copy() if len(res.timeseries) else pd.DataFrame()
-        if len(t):
-            t["run"] = t["run"] + p * reps
-        if store is not None:
-            store.write_chunk(p * reps, {c: r[c].to_numpy() for c in r.columns},
-                              {c: t[c].to_numpy() for c in t.columns})
-        else:
-            runs_parts.append(r)
-            if len(t):
-                ts_parts.append(t)
-    used = {"replications": reps * len(points), "seed": master, "seed_drawn": drawn, "sampling": s.sampling,
-            "jobs": s.jobs, "chunk_size": reps, "timeseries": s.timeseries}
-    meta = build_metadata(scn, used)
-    meta["design"] = {"kind": "sweep", "factors": names, "levels": levels,
-                      "points": [list(c) for c in points], "replications": reps}
-    if store is not None:
-        assert out_dir is not None
-        on_disk = Results(None, None, meta, directory=out_dir)
-        store.finish(meta, on_disk.summary_record())
-        return on_disk
-    runs = pd.concat(runs_parts, ignore_index=True)
-    ts = pd.concat(ts_parts, ignore_index=True) if ts_parts else pd.DataFrame()
-    return Results(runs, ts, meta)
+            data = f if isinstance(f, Factor) else {"values": list(f)}
+        try:
+            factor = data if isinstance(data, Factor) else Factor.model_validate(data)
+        except ValidationError as exc:
+            msg = "; ".join(f"{'.'.join(str(x) for x in e['loc']) or 'value'}: {e['msg'].removeprefix('Value error, ')}"
+                            for e in exc.errors())
+            raise SimsimError(f"sweep factor '{name}': {msg}") from None
+        names.append(str(name))
+        levels.append([float(v) for v in factor.points()])
+    return names, levels
 
 
 def _salib_design(scn: Scenario, exp: Experiment, seed: int | None, settings: RunSettings | None) -> Results:
@@ -286,7 +211,7 @@ def rerun_inputs(results: Results, run_id: int, scenario: Scenario) -> tuple[Sce
     if design.get("kind") == "sweep":
         combo = design["points"][int(rec["point"])]
         scn = point_scenario(scenario, dict(zip(design["factors"], combo, strict=True)))
-    from simsim.model import design_of
+    from simsim.inputs import design_of
 
     cols = [u.column for u in design_of(scn).uncertain]
     sampling = results.metadata.get("settings", {}).get("sampling", "random")

@@ -41,7 +41,7 @@ def _salib() -> Any:
 
 def problem(scenario: Scenario) -> dict[str, Any]:
     """SALib's problem: one variable per uncertain input, on the unit interval of its quantiles."""
-    from simsim.model import design_of
+    from simsim.inputs import design_of
 
     names = [u.column for u in design_of(scenario).uncertain]
     if not names:

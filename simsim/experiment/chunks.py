@@ -1,7 +1,9 @@
 """One chunk of runs: what a worker computes, returned as arrays (cheap to send between processes).
 
 A chunk is runs ``start .. start+len(seeds)-1`` of an experiment with their run seeds and, for a
-sampling design, their inputs' uniforms. :func:`compute_chunk` runs them (side by side in one model
+sampling design, their inputs' uniforms; in a sweep, also the design point it belongs to
+(every run of a chunk has the same point) and the point's constant columns (``point``,
+``sweep.*``). :func:`compute_chunk` runs them (side by side in one model
 for a vectorised mechanism) and returns the runs table and timeseries as dicts of numpy arrays.
 If a run raises, the chunk's runs are tried one at a time to find it (a run's result does not
 depend on its chunk), and a :class:`ChunkFailure` names the run, its seed and inputs.
@@ -16,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from simsim.model import design_of, inputs_from_uniforms, sample_inputs_batch
+from simsim.inputs import design_of, inputs_from_uniforms, sample_inputs_batch
 from simsim.registry import get_mechanism
 from simsim.scenario.schema import Scenario
 
@@ -36,6 +38,10 @@ class Chunk:
     given: np.ndarray | None = None
     #: results folder the worker writes the chunk's parts to itself (same machine), or None to return them
     write_to: str | None = None
+    #: design point of a sweep: index into the tuple of scenarios the executor was given
+    point: int = 0
+    #: constant columns of the point, placed after ``run`` in the runs table (e.g. ``point``, ``sweep.<path>``)
+    columns: tuple[tuple[str, float], ...] = ()
 
     @property
     def stop(self) -> int:
@@ -119,10 +125,30 @@ def _compute(scenario: Scenario, chunk: Chunk) -> ChunkResult:
                        {k: np.concatenate(v) for k, v in ts_parts.items()})
 
 
-def compute_chunk(scenario: Scenario, chunk: Chunk) -> ChunkResult | ChunkFailure:
-    """Compute a chunk; on an error inside a mechanism, a :class:`ChunkFailure` naming the failing run."""
+Scenarios = Scenario | tuple[Scenario, ...]
+
+
+def _with_columns(res: ChunkResult, chunk: Chunk) -> ChunkResult:
+    """``res`` with the chunk's constant columns after ``run``."""
+    if not chunk.columns:
+        return res
+    n = len(res.runs["run"])
+    runs: Columns = {"run": res.runs["run"]}
+    for name, value in chunk.columns:
+        runs[name] = np.full(n, value, dtype=np.int64 if name == "point" else float)
+    runs.update({k: v for k, v in res.runs.items() if k != "run"})
+    return ChunkResult(res.start, runs, res.timeseries, res.written)
+
+
+def compute_chunk(scenarios: Scenarios, chunk: Chunk) -> ChunkResult | ChunkFailure:
+    """Compute a chunk; on an error inside a mechanism, a :class:`ChunkFailure` naming the failing run.
+
+    ``scenarios`` is the experiment's scenario, or the tuple of a sweep's point scenarios, of
+    which the chunk's ``point`` is computed.
+    """
+    scenario = scenarios[chunk.point] if isinstance(scenarios, tuple) else scenarios
     try:
-        res = _compute(scenario, chunk)
+        res = _with_columns(_compute(scenario, chunk), chunk)
     except Exception as exc:  # noqa: BLE001 - reported with the run that raised
         first = (type(exc).__name__, str(exc), traceback.format_exc())
     else:
@@ -135,7 +161,7 @@ def compute_chunk(scenario: Scenario, chunk: Chunk) -> ChunkResult | ChunkFailur
     for i in range(len(chunk)) if len(chunk) > 1 else ():
         one = Chunk(chunk.start + i, chunk.seeds[i:i + 1], chunk.timeseries,
                     None if chunk.design is None else chunk.design[i:i + 1],
-                    None if chunk.given is None else chunk.given[i:i + 1])
+                    None if chunk.given is None else chunk.given[i:i + 1], point=chunk.point, columns=chunk.columns)
         try:
             _compute(scenario, one)
         except Exception as exc:  # noqa: BLE001

@@ -29,9 +29,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
-from simsim.errors import SimsimError
-from simsim.experiment.chunks import Chunk, ChunkFailure, ChunkResult, compute_chunk
-from simsim.scenario.schema import Scenario
+from simsim.errors import RunFailedError, SimsimError
+from simsim.experiment.chunks import Chunk, ChunkFailure, ChunkResult, Scenarios, compute_chunk
 
 Outcome = ChunkResult | ChunkFailure
 
@@ -45,8 +44,12 @@ class Executor(Protocol):
     #: themselves (workers that cannot see the folder must return the parts instead)
     local: bool
 
-    def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
-        """Compute ``chunks``, yielding each result as it completes; submit no more once ``stop()`` is true."""
+    def map(self, scenario: Scenarios, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
+        """Compute ``chunks``, yielding each result as it completes; submit no more once ``stop()`` is true.
+
+        ``scenario`` is the experiment's scenario, or the tuple of a sweep's point scenarios (a
+        chunk's ``point`` says which): pass it to :func:`~simsim.experiment.chunks.compute_chunk`.
+        """
         ...
 
     def describe(self) -> str:
@@ -60,7 +63,7 @@ class SerialExecutor:
     jobs = 1
     local = True
 
-    def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
+    def map(self, scenario: Scenarios, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
         """Compute each chunk in turn."""
         for c in chunks:
             if stop():
@@ -73,10 +76,10 @@ class SerialExecutor:
 
 
 # ------------------------------------------------------------------- local processes
-_WORKER_SCENARIO: Scenario | None = None
+_WORKER_SCENARIO: Scenarios | None = None
 
 
-def _init_worker(scenario: Scenario) -> None:
+def _init_worker(scenario: Scenarios) -> None:
     global _WORKER_SCENARIO
     _WORKER_SCENARIO = scenario
     # Ctrl-C is the main process's to handle: it stops submitting and keeps what was written
@@ -105,6 +108,10 @@ def _context(method: str | None) -> multiprocessing.context.BaseContext:
     return ctx
 
 
+_WORKER_DIED = (
+    "a worker process died while computing (killed by a signal, or out of memory: try a smaller "
+    "--memory or fewer --jobs)"
+)
 _POOL_FAILED = (
     "worker processes failed ({error}). With the '{method}' start method a script must start "
     "runs under `if __name__ == \"__main__\":`; or run with jobs=1 (--jobs 1)."
@@ -150,7 +157,7 @@ class ProcessExecutor:
         self.start_method = start_method
         self.local = True
 
-    def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
+    def map(self, scenario: Scenarios, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
         """Compute chunks on the pool, at most two per worker in flight."""
         ctx = _context(self.start_method)
         try:
@@ -162,13 +169,15 @@ class ProcessExecutor:
                 pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
                                            initargs=(scenario,))
                 pool.submit(int).result()  # start the workers now (with fork: all of them), inside the filter
-            try:
-                yield from _bounded(lambda c: pool.submit(_worker_compute, c), chunks, 2 * self.jobs, stop,
-                                    lambda p: wait(p, return_when=FIRST_COMPLETED), lambda f: f.result())
-            finally:
-                pool.shutdown(wait=True, cancel_futures=True)
-        except BrokenProcessPool as exc:
+        except BrokenProcessPool as exc:  # the workers could not start
             raise SimsimError(_POOL_FAILED.format(error=exc, method=ctx.get_start_method())) from None
+        try:
+            yield from _bounded(lambda c: pool.submit(_worker_compute, c), chunks, 2 * self.jobs, stop,
+                                lambda p: wait(p, return_when=FIRST_COMPLETED), lambda f: f.result())
+        except BrokenProcessPool:  # a worker died while computing (killed, or out of memory)
+            raise RunFailedError(_WORKER_DIED) from None
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def describe(self) -> str:
         """``N processes``."""
@@ -176,8 +185,56 @@ class ProcessExecutor:
 
 
 # ------------------------------------------------------------------- Dask
-def _dask_compute(scenario: Scenario, chunk: Chunk) -> Outcome:
+#: Dask's nanny sets this in every worker (to return freed memory to the system at once). It also
+#: turns off glibc's adaptive mmap threshold, so every array above 128 KiB is mapped and unmapped
+#: anew: a chunk of the flagship then takes about twice as long (measured in a worker and in a plain
+#: process with the variable set; docs/scaling.md).
+DASK_MALLOC_SETTING = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+
+
+def local_cluster(n_workers: int) -> Any:
+    """A :class:`~dask.distributed.LocalCluster` of ``n_workers`` single-threaded worker processes on loopback.
+
+    Its workers start without ``MALLOC_TRIM_THRESHOLD_`` (see :data:`DASK_MALLOC_SETTING`) and
+    without a dashboard.
+    """
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set({DASK_MALLOC_SETTING: None}):
+        return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                            host="127.0.0.1")
+
+
+def _dask_compute(scenario: Scenarios, chunk: Chunk) -> Outcome:
     return compute_chunk(scenario, chunk)
+
+
+def _dask_result(f: Any) -> Outcome:
+    """A chunk's outcome from its Dask future; the cluster's own failures become a :class:`SimsimError`."""
+    try:
+        return f.result()  # type: ignore[no-any-return]
+    except (OSError, TimeoutError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a chunk's own errors come back as a ChunkFailure, not raised
+        raise SimsimError(f"the Dask cluster could not compute a chunk ({type(exc).__name__}: {exc})") from None
+
+
+def _check_address(address: str) -> None:
+    """Refuse a scheduler address that is not ``SCHEME://HOST:PORT``, before anything is started."""
+    from urllib.parse import urlsplit
+
+    scheme, _, rest = address.partition("://")
+    if scheme not in ("tcp", "tls", "ucx", "inproc") or not rest:
+        raise SimsimError(f"--scheduler {address}: expected 'local' or an address like tcp://HOST:PORT")
+    if scheme == "inproc":
+        return
+    try:
+        port = urlsplit(address).port
+    except ValueError:
+        port = None
+    if port is None:
+        raise SimsimError(f"--scheduler {address}: the address needs a port, e.g. {address.rstrip('/')}:8786")
 
 
 def _sees(path: str) -> bool:
@@ -228,20 +285,22 @@ class DaskExecutor:
         except ImportError:
             raise SimsimError("the Dask backend needs the 'distributed' extra: pip install 'simsim[distributed]'") \
                 from None
+        if isinstance(scheduler, str) and scheduler != "local":
+            _check_address(scheduler)
         self.scheduler = scheduler
         self._jobs = jobs
+        self._conn: tuple[Any, Callable[[], None]] | None = None
         # chunks may name the results folder: map() checks every worker sees it, else strips it
         self.local = True
         self.jobs = max(1, int(jobs or os.cpu_count() or 1))
 
     def _client(self) -> tuple[Any, Callable[[], None]]:
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         if isinstance(self.scheduler, Client):
             return self.scheduler, lambda: None
         if self.scheduler == "local":
-            cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, host="127.0.0.1")
+            cluster = local_cluster(self.jobs)
             client = Client(cluster)
 
             def close() -> None:
@@ -249,19 +308,34 @@ class DaskExecutor:
                 cluster.close()
 
             return client, close
-        if not str(self.scheduler).startswith(("tcp://", "tls://", "ucx://", "inproc://")):
-            raise SimsimError(f"--scheduler {self.scheduler}: expected 'local' or an address like tcp://HOST:PORT")
         try:
             client = Client(str(self.scheduler), timeout="10s")
-        except OSError as exc:
+        except (OSError, TimeoutError, ValueError) as exc:
             raise SimsimError(f"--scheduler {self.scheduler}: cannot reach the Dask scheduler ({exc})") from None
         return client, client.close
 
-    def map(self, scenario: Scenario, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
+    def open(self) -> None:
+        """Connect to the cluster (or start the local one) now, before anything is written.
+
+        :func:`simsim.run` calls this before it touches the results folder, so an unreachable
+        scheduler leaves earlier results there as they were.
+        """
+        if self._conn is None:
+            self._conn = self._client()
+
+    def close(self) -> None:
+        """Disconnect (and close a cluster this executor started)."""
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            conn[1]()
+
+    def map(self, scenario: Scenarios, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
         """Compute chunks on the cluster, at most two per worker thread in flight."""
         from distributed import wait as dwait
 
-        client, close = self._client()
+        self.open()
+        assert self._conn is not None
+        client = self._conn[0]
         try:
             threads = sum(client.nthreads().values()) or 1
             self.jobs = threads
@@ -287,9 +361,12 @@ class DaskExecutor:
                 futures.append(f)
                 return f
 
-            yield from _bounded(submit, chunks, 2 * threads, stop, wait_any, lambda f: f.result())
+            yield from _bounded(submit, chunks, 2 * threads, stop, wait_any, _dask_result)
+        except (OSError, TimeoutError) as exc:  # the scheduler or the connection went away
+            raise SimsimError(f"lost the Dask cluster {self.scheduler if isinstance(self.scheduler, str) else ''} "
+                              f"({type(exc).__name__}: {exc})") from None
         finally:
-            close()
+            self.close()
 
     def describe(self) -> str:
         """``Dask cluster at ADDRESS (N workers)``."""

@@ -34,7 +34,7 @@ from simsim.experiment import progress
 from simsim.experiment.checks import check_inputs, check_run
 from simsim.experiment.chunks import Chunk, ChunkFailure, ChunkResult, compute_chunk, split
 from simsim.experiment.executors import make_executor
-from simsim.model import design_of
+from simsim.inputs import design_of
 from simsim.registry import get_mechanism
 from simsim.results import Results, build_metadata
 from simsim.scenario.schema import Scenario
@@ -102,6 +102,25 @@ class RunSettings:
     out: str | os.PathLike[str] | None = None
     resume: bool = False
     executor: Any = None
+
+
+@dataclass(frozen=True)
+class Points:
+    """The design points of a sweep, run as one experiment (see :func:`simsim.designs.sweep`).
+
+    Point p is ``scenarios[p]``; its runs are ``p * replications + i`` for i < ``replications``
+    (the replications given to :func:`run` are per point), with the seeds of runs ``0..replications-1``
+    at every point (common random numbers). Chunks never straddle two points.
+    """
+
+    #: one validated scenario per point
+    scenarios: tuple[Scenario, ...]
+    #: per point, the constant columns placed after ``run`` (``point``, ``sweep.<path>``)
+    columns: tuple[tuple[tuple[str, float], ...], ...]
+    #: recorded as ``metadata["design"]``
+    design: dict[str, Any]
+    #: entries of ``plan.json`` that a resumed experiment must match
+    plan: dict[str, Any]
 
 
 def run_seeds(master_seed: int, n: int) -> np.ndarray:
@@ -241,14 +260,21 @@ def _plan_for(scenario: Scenario, n: int, master: int, seed_drawn: bool, s: RunS
             "started": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
-def _resume_plan(scenario: Scenario, out: Path, replications: int | None, seed: int | None) -> dict[str, Any]:
+def _resume_plan(scenario: Scenario, out: Path, replications: int | None, seed: int | None,
+                 points: Points | None) -> dict[str, Any]:
     from simsim.experiment.store import PartStore
 
     plan = PartStore(out).plan()
     if plan.get("content_hash") != scenario.content_hash:
         raise SimsimError(f"--resume {out}: the results there were started from another scenario (or other --set "
                           f"values) than {scenario.name}; resume with the same scenario and overrides")
-    for label, given, planned in (("replications", replications, plan["replications"]),
+    if points is not None and any(plan.get(k) != v for k, v in points.plan.items()):
+        raise SimsimError(f"--resume {out}: the results there were started from another sweep (factors or their "
+                          f"values); resume with the same ones")
+    if points is None and plan.get("design") == "sweep":
+        raise SimsimError(f"--resume {out}: the results there are a sweep; resume them with the sweep's scenario")
+    per_point = plan.get("per_point", plan["replications"])
+    for label, given, planned in (("replications", replications, per_point),
                                   ("seed", seed, plan["seed"])):
         if given is not None and int(given) != int(planned):
             raise SimsimError(f"--resume {out}: {label} {given} differs from the interrupted experiment's "
@@ -266,6 +292,7 @@ def run(
     out: str | os.PathLike[str] | None = None,
     executor: Any = None,
     quiet: bool = False,
+    points: Points | None = None,
 ) -> Results:
     """Run ``scenario`` ``replications`` times and collect the results.
 
@@ -280,12 +307,19 @@ def run(
         All options.
     quiet
         No progress bar, whatever ``settings.progress`` says.
+    points
+        The design points of a sweep (:class:`Points`; built by :func:`simsim.designs.sweep`):
+        ``replications`` is then per point.
 
     Returns
     -------
     Results
         ``runs`` (one row per run), ``timeseries`` (run, step, reporters), metadata. With
         ``out``, they are read lazily from the folder.
+
+    A scenario with an ``experiment:`` section is run as that section says (a sweep, ``lhs``,
+    ``sobol`` or ``morris``; see :func:`simsim.designs.run_experiment`), unless ``sampling``
+    chooses another design.
 
     Raises
     ------
@@ -302,6 +336,14 @@ def run(
     if out is not None:
         s = replace(s, out=out)
     check_run(scenario, replications, seed, jobs, s)  # misuse and memory, before anything runs
+    exp = scenario.experiment
+    if points is None and exp is not None and exp.design != "random" and s.sampling == "random":
+        # the scenario's experiment: section chooses the design (a sweep, lhs, sobol, morris)
+        from simsim.designs import run_experiment
+
+        s = replace(s, jobs=jobs if jobs is not None else s.jobs, progress=False if quiet else s.progress,
+                    executor=executor if executor is not None else s.executor)
+        return run_experiment(scenario, replications, seed, settings=s)
     out_dir = Path(s.out) if s.out is not None else None
     executor = executor if executor is not None else s.executor
     given_n = replications if replications is not None else s.replications
@@ -316,8 +358,9 @@ def run(
             raise SimsimError("resume needs the results folder (out=DIR, --resume DIR)")
         if (out_dir / "metadata.json").is_file() and not (out_dir / "plan.json").is_file():
             return Results.load(out_dir)  # finished already: nothing to do
-        plan = _resume_plan(scenario, out_dir, given_n, given_seed)
-        n, master, seed_drawn = int(plan["replications"]), int(plan["seed"]), bool(plan["seed_drawn"])
+        plan = _resume_plan(scenario, out_dir, given_n, given_seed, points)
+        n, master, seed_drawn = int(plan.get("per_point", plan["replications"])), int(plan["seed"]), \
+            bool(plan["seed_drawn"])
         s = RunSettings(**{**s.__dict__, "sampling": plan["sampling"], "timeseries": bool(plan["timeseries"]),
                            "chunk_size": int(plan["chunk_size"])})
     else:
@@ -334,6 +377,8 @@ def run(
     if s.chunk_size is not None and int(s.chunk_size) < 1:
         raise SimsimError(f"chunk_size must be at least 1 (got {s.chunk_size})")
     vectorised = get_mechanism(scenario.model).vectorised
+    point_scenarios = points.scenarios if points is not None else (scenario,)
+    n_points = len(point_scenarios)
     n_jobs = jobs if jobs is not None else s.jobs
     if n_jobs is not None and int(n_jobs) < 1:
         raise SimsimError(f"jobs must be at least 1 (got {n_jobs})")
@@ -344,13 +389,33 @@ def run(
             # a vectorised mechanism computes thousands of runs per second in one process: a
             # pool only pays off for large experiments
             threshold = 20_000 if vectorised else 500
-            n_jobs = 1 if n < threshold else (os.cpu_count() or 1)
-    n_jobs = max(1, min(int(n_jobs), n))
+            n_jobs = 1 if n * n_points < threshold else (os.cpu_count() or 1)
+    n_jobs = max(1, min(int(n_jobs), n * n_points))
     ex = make_executor(executor, n_jobs, s.start_method)
-    chunk = int(s.chunk_size) if s.chunk_size is not None else chunk_size_for(scenario, n, n_jobs, memory)
-    seeds = run_seeds(master, n)
-    design = design_uniforms(scenario, n, master, s.sampling)
+    if points is not None and s.sampling in ("sobol", "morris"):
+        raise SimsimError(f"a sweep cannot use {s.sampling} sampling: run the {s.sampling} design at fixed values")
 
+    opener = getattr(ex, "open", None)
+    if callable(opener):
+        opener()  # e.g. connect to a Dask scheduler now: if it is unreachable, nothing has been written
+    try:
+        return _execute(scenario, s, ex, points, point_scenarios, n, master, seed_drawn, memory, plan, out_dir,
+                        quiet)
+    finally:
+        closer = getattr(ex, "close", None)
+        if callable(closer):
+            closer()
+
+
+def _execute(scenario: Scenario, s: RunSettings, ex: Any, points: Points | None,
+             point_scenarios: tuple[Scenario, ...], n: int, master: int, seed_drawn: bool, memory: int,
+             plan: dict[str, Any] | None, out_dir: Path | None, quiet: bool) -> Results:
+    """Compute the chunks not yet done on ``ex``, streamed to ``out_dir`` or collected; the results."""
+    n_points = len(point_scenarios)
+    chunk = int(s.chunk_size) if s.chunk_size is not None else chunk_size_for(scenario, n * n_points, ex.jobs, memory)
+    seeds = run_seeds(master, n)
+    # per point: a design's uniforms over that point's uncertain inputs (None: the runs' input streams)
+    designs = [design_uniforms(sc, n, master, s.sampling) for sc in point_scenarios]
     store = None
     done: set[int] = set()
     if out_dir is not None:
@@ -358,24 +423,34 @@ def run(
 
         store = PartStore(out_dir)
         if plan is None:
-            plan = _plan_for(scenario, n, master, seed_drawn, s, chunk, memory)
+            plan = _plan_for(scenario, n * n_points, master, seed_drawn, s, chunk, memory)
+            if points is not None:
+                plan.update(points.plan, per_point=n)
             store.start(plan)
         else:
             store.reopen()
             done = store.done_starts()
-    todo = split(n, chunk, done)
+    # chunks of each point (a chunk never straddles two points), without those already on disk
+    todo = [(p, range(p * n + r.start, p * n + r.stop)) for p in range(n_points) for r in split(n, chunk)
+            if p * n + r.start not in done]
+    total = n * n_points
     # workers on this machine write their chunks' parts themselves: the main process stays idle
     write_to = str(out_dir) if out_dir is not None and getattr(ex, "local", False) else None
-    tasks = (Chunk(r.start, seeds[r.start:r.stop], s.timeseries, None if design is None else design[r.start:r.stop],
-                   write_to=write_to)
-             for r in todo)
-    bar = progress.bar(n, False if quiet else s.progress)
-    if bar is not None and len(todo) < len(split(n, chunk)):
-        bar.update(n - sum(len(r) for r in todo))  # resumed: the chunks already on disk
+
+    def task(p: int, r: range) -> Chunk:
+        i, j = r.start - p * n, r.stop - p * n  # the runs' places within their point
+        d = designs[p]
+        return Chunk(r.start, seeds[i:j], s.timeseries, None if d is None else d[i:j], write_to=write_to, point=p,
+                     columns=points.columns[p] if points is not None else ())
+
+    tasks = (task(p, r) for p, r in todo)
+    bar = progress.bar(total, False if quiet else s.progress)
+    if bar is not None and sum(len(r) for _, r in todo) < total:
+        bar.update(total - sum(len(r) for _, r in todo))  # resumed: the chunks already on disk
     collected: dict[int, ChunkResult] = {}
     failures: list[ChunkFailure] = []
     try:
-        for res in ex.map(scenario, tasks, lambda: bool(failures)):
+        for res in ex.map(point_scenarios if points is not None else scenario, tasks, lambda: bool(failures)):
             if isinstance(res, ChunkFailure):
                 failures.append(res)
                 continue
@@ -390,17 +465,20 @@ def run(
     except SimsimError as exc:
         if out_dir is None:
             raise
-        raise type(exc)(f"{exc}\nThe chunks completed so far are in {out_dir}: finish with "
+        # one line: the CLI prints a SimsimError's text on one line (escaping line breaks)
+        raise type(exc)(f"{exc}. The chunks completed so far are in {out_dir}: finish with "
                         f"`simsim run SCENARIO --resume {out_dir}`") from None
     finally:
         if bar is not None:
             bar.close()
     if failures:
         _raise_failure(min(failures, key=lambda f: f.start), out_dir)
-    settings_used = {"replications": n, "seed": master, "seed_drawn": seed_drawn, "sampling": s.sampling,
+    settings_used = {"replications": total, "seed": master, "seed_drawn": seed_drawn, "sampling": s.sampling,
                      "jobs": ex.jobs, "executor": ex.describe(), "chunk_size": chunk, "memory": memory,
                      "timeseries": s.timeseries}
     meta = build_metadata(scenario, settings_used)
+    if points is not None:
+        meta["design"] = {**points.design, "replications": n}
     if s.sampling in ("sobol", "morris"):
         from simsim.designs.salib import design_metadata
 

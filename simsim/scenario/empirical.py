@@ -190,7 +190,7 @@ def check_joint(scenario: Any) -> None:
 
     Raises the scenario's located :class:`~simsim.errors.ScenarioError` otherwise.
     """
-    from simsim.model import design_of
+    from simsim.inputs import design_of
 
     groups: dict[str, tuple[str, Any, Any]] = {}
     for u in design_of(scenario).uncertain:

@@ -338,7 +338,7 @@ def check_scenario(scn: Scenario) -> Scenario:
 
     Every problem found is reported, in one :class:`ScenarioError` (see :meth:`ScenarioError.collect`).
     """
-    from simsim.registry import get_mechanism, mechanism_names
+    from simsim.registry import declaration_names, get_declaration
 
     problems = _Problems()
     add = problems.add
@@ -360,16 +360,16 @@ def check_scenario(scn: Scenario) -> Scenario:
         if q.source is not None and q.source not in source_ids:
             add(scn.error((*path, "source"), f"unknown source '{q.source}'{did_you_mean(q.source, source_ids)}"))
 
-    if scn.model not in mechanism_names():
-        add(scn.error(("model",), f"unknown mechanism '{scn.model}'{did_you_mean(scn.model, mechanism_names())}; "
-                                  f"known: {', '.join(mechanism_names())}"))
+    if scn.model not in declaration_names():
+        add(scn.error(("model",), f"unknown mechanism '{scn.model}'{did_you_mean(scn.model, declaration_names())}; "
+                                  f"known: {', '.join(declaration_names())}"))
         for i, a in enumerate(scn.actors):  # what can be checked without the mechanism
             for name, q in (*a.attributes.items(), *a.behaviour_params.items()):
                 check_source(("actors", i, "attributes" if name in a.attributes else "behaviour_params", name), q)
         for name, q in scn.parameters.items():
             check_source(("parameters", name), q)
         problems.raise_any()
-    mech = get_mechanism(scn.model)
+    mech = get_declaration(scn.model)
     _check_size(scn, mech, add)
 
     # attributes
@@ -526,7 +526,7 @@ def check_scenario(scn: Scenario) -> Scenario:
     _check_experiment(scn, add)
     problems.raise_any()
     if scn.experiment is not None and scn.experiment.factors:
-        from simsim.designs import check_factors
+        from simsim.scenario.factors import check_factors
 
         check_factors(scn)
     return scn
@@ -611,11 +611,11 @@ def vary_ranges(raw: Any) -> Any:
     (``lo == hi``, a definition) stays fixed. Provenance (``source``/``assumption``) and notes
     are kept. Returns new data; ``raw`` is not changed.
     """
-    from simsim.registry import get_mechanism, mechanism_names
+    from simsim.registry import declaration_names, get_declaration
 
     if not isinstance(raw, Mapping):
         return raw
-    mech = get_mechanism(raw["model"]) if raw.get("model") in mechanism_names() else None
+    mech = get_declaration(raw["model"]) if raw.get("model") in declaration_names() else None
     data = copy.deepcopy(raw)
 
     def convert(container: Any, key: Any, integer: bool) -> None:

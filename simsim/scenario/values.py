@@ -54,9 +54,9 @@ def _fmt(v: float | None) -> str:
 
 def used_values(scn: Scenario) -> list[UsedValue]:
     """Every value a run of ``scn`` uses: parameters, attributes, relations, behaviour parameters."""
-    from simsim.registry import behaviours, get_mechanism
+    from simsim.registry import behaviours, get_declaration
 
-    mech = get_mechanism(scn.model)
+    mech = get_declaration(scn.model)
     out: list[UsedValue] = []
     for name, spec in mech.parameters.items():
         q = scn.parameters.get(name)

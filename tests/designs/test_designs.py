@@ -173,30 +173,33 @@ def test_bad_sweep_factor_is_a_located_error(tmp_path, capsys):
 
 
 def test_sweep_streams_and_resumes_to_the_uninterrupted_result(linear, tmp_path, monkeypatch):
-    import simsim.designs as designs
+    from simsim.experiment import executors
 
     factors = {"parameters.a": [0, 1, 2, 3]}
     whole = sweep(linear, factors, replications=40, seed=4, settings=simsim.RunSettings(out=tmp_path / "whole"))
-    # interrupt the same sweep after two points (as Ctrl-C would), then resume it
-    real_run, calls = designs.run, []
+    # interrupt the same sweep (in chunks of 15 runs) during its fifth chunk, as Ctrl-C would, then resume it
+    real, calls = executors.compute_chunk, []
 
     def interrupted(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 3:
+        if len(calls) == 5:
             raise KeyboardInterrupt
-        return real_run(*args, **kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(designs, "run", interrupted)
+    monkeypatch.setattr(executors, "compute_chunk", interrupted)
     part = tmp_path / "part"
     with pytest.raises(KeyboardInterrupt):
-        sweep(linear, factors, replications=40, seed=4, settings=simsim.RunSettings(out=part))
-    assert len(list((part / "runs.parquet").glob("part-*.parquet"))) == 2 and not (part / "metadata.json").exists()
-    monkeypatch.setattr(designs, "run", real_run)
+        sweep(linear, factors, replications=40, seed=4, settings=simsim.RunSettings(out=part, chunk_size=15))
+    # 3 chunks per point (15 + 15 + 10 runs): point 0 whole, and the first chunk of point 1
+    parts = sorted(f.name for f in (part / "runs.parquet").glob("part-*.parquet"))
+    assert parts == [f"part-{s:010d}.parquet" for s in (0, 15, 30, 40)] and not (part / "metadata.json").exists()
+    monkeypatch.setattr(executors, "compute_chunk", real)
     resumed = sweep(linear, factors, replications=40, settings=simsim.RunSettings(out=part, resume=True))
     pd.testing.assert_frame_equal(resumed.runs, whole.runs)
     pd.testing.assert_frame_equal(resumed.timeseries, whole.timeseries)
-    with pytest.raises(simsim.SimsimError, match="nothing to resume"):
-        sweep(linear, factors, replications=40, settings=simsim.RunSettings(out=part, resume=True))
+    # resuming a finished sweep computes nothing and gives its results, as for a plain run
+    again = sweep(linear, factors, replications=40, settings=simsim.RunSettings(out=part, resume=True))
+    pd.testing.assert_frame_equal(again.runs, whole.runs)
 
 
 def test_rerun_reproduces_runs_of_a_streamed_sweep_and_a_sobol_design(linear, tmp_path):
@@ -216,3 +219,41 @@ def test_simsim_run_of_a_sobol_design_prints_its_design_and_exits_0(tmp_path, ca
     assert main(["run", "mongolia_icc_2024", "--sampling", "sobol", "-n", "90", "--seed", "1",
                  "--out", str(out), "--no-plot"]) == 0
     assert "This experiment is a Sobol design" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("factors, replications, message", [
+    ({"parameters.a": [1, 2]}, 0, "at least 1"),             # not 'the default number of runs'
+    ({"parameters.a": [1, 2]}, 2.5, "whole number"),          # not rounded down
+    ({"parameters.a": "12"}, 3, "list of values"),            # not the values 1 and 2
+    ({"parameters.a": 3}, 3, "list of values"),
+    ({"parameters.a": [1, 1]}, 3, "distinct"),                # as the YAML section says
+    ({"parameters.a": {"low": 3, "high": 1, "levels": 2}}, 3, "below high"),
+    ({"parameters.a": {"lo": 1}}, 3, "did you mean 'low'"),
+    ({}, 3, "at least one factor"),
+])
+def test_sweep_from_python_checks_its_factors_as_the_yaml_does(linear, factors, replications, message):
+    with pytest.raises(simsim.SimsimError, match=message):
+        sweep(linear, factors, replications=replications, seed=1)
+
+
+def test_a_sweep_on_two_processes_equals_one_process_and_records_its_jobs(linear):
+    from simsim.experiment.executors import ProcessExecutor
+
+    factors = {"parameters.a": [0, 2], "parameters.b": [1, 3]}
+    one = sweep(linear, factors, replications=30, seed=6)
+    two = sweep(linear, factors, replications=30, seed=6,
+                settings=simsim.RunSettings(chunk_size=7, executor=ProcessExecutor(2)))
+    pd.testing.assert_frame_equal(two.runs, one.runs)
+    pd.testing.assert_frame_equal(two.timeseries, one.timeseries)
+    assert one.metadata["settings"]["jobs"] == 1 and two.metadata["settings"]["jobs"] == 2
+    # common random numbers: every point has the same 30 seeds, in the same order
+    assert (two.runs.groupby("point")["seed"].apply(list).map(tuple).nunique()) == 1
+
+
+def test_simsim_run_follows_the_scenarios_experiment_section():
+    # the shipped sweep scenario: simsim.run runs its sweep (15 points), not plain replications
+    scn = simsim.load_scenario("mongolia_icc_2024_sweep")
+    res = simsim.run(scn, replications=4, seed=3)
+    points = len(scn.experiment.factors["relations.energy_dependence.edges.MNG->RUS"].points())
+    assert res.metadata["design"]["kind"] == "sweep" and len(res) == 4 * len(res.metadata["design"]["points"])
+    assert res.runs["point"].nunique() == len(res.metadata["design"]["points"]) and points > 1

@@ -94,3 +94,42 @@ def test_workers_see_the_results_folder_only_if_every_one_does(tmp_path):
     assert not executors._workers_see(_FakeClient([True, False]), str(tmp_path))
     assert not executors._workers_see(_FakeClient([True]), str(tmp_path / "missing"))  # cannot write the probe
     assert list(tmp_path.iterdir()) == []  # the probe is removed
+
+
+class _Unreachable(SerialExecutor):
+    """An executor whose cluster cannot be reached: ``open`` fails, as an unreachable scheduler does."""
+
+    def open(self):
+        raise SimsimError("cannot reach the cluster")
+
+
+@pytest.mark.parametrize("executor", ["foo", "tcp://127.0.0.1", _Unreachable()])
+def test_a_bad_or_unreachable_executor_leaves_earlier_results_in_the_folder(scn, tmp_path, executor):
+    if isinstance(executor, str):
+        pytest.importorskip("distributed")
+    out = tmp_path / "res"
+    simsim.run(scn, replications=20, seed=1, out=out)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    with pytest.raises(SimsimError, match="expected 'local'|needs a port|cannot reach"):
+        simsim.run(scn, replications=20, seed=2, out=out, executor=executor)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert simsim.Results.load(out).seed == 1
+
+
+@pytest.mark.slow
+def test_the_local_cluster_workers_keep_glibcs_adaptive_malloc():
+    import os
+
+    distributed = pytest.importorskip("distributed")
+    # Dask's default sets MALLOC_TRIM_THRESHOLD_ in each worker (which halves the flagship's speed
+    # there); the cluster simsim starts does not
+    with executors.local_cluster(1) as cluster, distributed.Client(cluster) as client:
+        assert set(client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values()) == {None}
+    saved = dict(os.environ)  # Dask's nanny also sets its variables in this process: put them back
+    try:
+        with distributed.LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1",
+                                      dashboard_address=None) as cl, distributed.Client(cl) as client:
+            assert set(client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values()) == {"65536"}
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
