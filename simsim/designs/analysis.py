@@ -196,16 +196,18 @@ def sobol_warnings(results: Results, outcome: str, category: str | None, table: 
     reps = int(design.get("replications") or 1)
     k = len(table)
     out = []
+    wide = []
     spans0 = int((table["ST"] - table["ST_conf"] <= 0).sum())
     if spans0 > k / 2:
-        out.append(f"{spans0} of {k} S_T intervals include 0: more base samples are needed")
+        wide.append(f"{spans0} of {k} S_T intervals include 0")
     widest = float(table["ST_conf"].max()) if k else 0.0
     if widest > WIDE_HALF_WIDTH:
-        out.append(f"S_T intervals are wide (half-width up to {widest:.2f}): more base samples are needed")
+        wide.append(f"S_T intervals are wide (half-width up to {widest:.2f})")
     over = int((table["ST"] > 1).sum())
     if over:
-        out.append(f"{over} S_T above 1, which a share of the variance cannot be: the indices are noise; "
-                   f"more base samples are needed")
+        wide.append(f"{over} S_T {'is' if over == 1 else 'are'} above 1, which a share of the variance cannot be")
+    if wide:
+        out.append(f"{'; '.join(wide)}: more base samples are needed")
     share = noise_share(results, outcome, category)
     if share is not None and share > NOISE_SHARE:
         out.append(f"the runs' own randomness is about {share:.0%} of the variance of the row means (from the "
