@@ -29,6 +29,7 @@ run: venv
 
 test: venv
 	$(VENV)/bin/ruff check simsim tests benchmarks examples
+	$(VENV)/bin/mypy simsim
 	$(PY) -m pytest -q
 
 clean:

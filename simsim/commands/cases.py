@@ -21,7 +21,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def _date(v: object) -> str:
     import pandas as pd
 
-    return "" if v is None or v is pd.NaT or pd.isna(v) else v.strftime("%Y-%m-%d")  # type: ignore[union-attr]
+    return "" if v is None or v is pd.NaT or pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -201,6 +201,10 @@ def local_cluster(n_workers: int) -> Any:
     import dask
     from distributed import LocalCluster
 
+    # an earlier cluster's nanny may have set the variable in this process (Dask does: see its Nanny's
+    # docstring), and workers inherit this process's environment, also when they start later
+    # (glibc reads it only when a process starts: removing it does not change this process)
+    os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
     with dask.config.set({DASK_MALLOC_SETTING: None}):
         return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
                             host="127.0.0.1")

@@ -264,7 +264,7 @@ def _resolve(x: FloatArray, a: FloatArray, b: FloatArray, replication: NDArray[n
 
 def _round(x: FloatArray, c: FloatArray, s: FloatArray, span: FloatArray, q: FloatArray, t: FloatArray,
            pair: NDArray[np.bool_], replication: NDArray[np.bool_], atol: FloatArray,
-           mu: FloatArray | None = None) -> dict[str, FloatArray]:
+           mu: FloatArray | None = None) -> dict[str, np.ndarray]:
     """One round for R runs at once; salience on the 0-1 scale; every argument has a leading run axis.
 
     ``mu``, the median of ``x`` (B3), is computed unless given.

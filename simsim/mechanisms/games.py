@@ -683,13 +683,13 @@ class GamesModel(GamesDeclaration, DiplomacyModel):
         if self.cfg.dependence is not None:  # events may have changed kappa or w
             e.set_payoff(self._slot_payoffs())
         slots = 2 * len(self.pairs)
-        u = None
+        u: np.ndarray | None = None
         if self._stochastic and self._draw_slots is None:
             u = self._step_uniforms("decide", slots, t).reshape(-1)
-        elif self._stochastic:  # only the slots of stochastic behaviours, which never change
-            u = np.zeros((R, slots))
-            u[:, self._draw_slots] = self._step_uniforms("decide", self._draw_slots.size, t)
-            u = u.reshape(-1)
+        elif self._stochastic and self._draw_slots is not None:  # only the stochastic behaviours' slots
+            full = np.zeros((R, slots))
+            full[:, self._draw_slots] = self._step_uniforms("decide", self._draw_slots.size, t)
+            u = full.reshape(-1)
         moves = e.decide(uniforms=u)  # deterministic behaviours draw nothing
         if self._noisy:
             flip = (self._step_uniforms("noise", slots, t) < self.p["noise"][:, None]).reshape(-1)

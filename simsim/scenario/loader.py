@@ -408,24 +408,24 @@ def check_scenario(scn: Scenario) -> Scenario:
             add(scn.error(("relations", rname, "default"),
                           f"relation '{rname}' must lie in [{rs_decl.low}, {rs_decl.high}]"))
         pairs: dict[tuple[str, str], int] = {}
-        for j, e in enumerate(rel.edges):
+        for j, edge in enumerate(rel.edges):
             path = ("relations", rname, "edges", j)
             ends_ok = True
-            for end, aid in (("from", e.from_), ("to", e.to)):
+            for end, aid in (("from", edge.from_), ("to", edge.to)):
                 if aid not in seen:
                     add(scn.error((*path, end), f"unknown actor '{aid}'{did_you_mean(aid, ids)}"))
                     ends_ok = False
-            if e.from_ == e.to:
-                add(scn.error(path, f"an edge from '{e.from_}' to itself"))
-            check_source(path, e)
-            key = (e.from_, e.to)
-            if ends_ok and (key in pairs or (rel.symmetric and (e.to, e.from_) in pairs)):
-                other = pairs.get(key, pairs.get((e.to, e.from_)))
-                add(scn.error(path, f"edge {e.from_}->{e.to} given twice (also edges[{other}])"))
+            if edge.from_ == edge.to:
+                add(scn.error(path, f"an edge from '{edge.from_}' to itself"))
+            check_source(path, edge)
+            key = (edge.from_, edge.to)
+            if ends_ok and (key in pairs or (rel.symmetric and (edge.to, edge.from_) in pairs)):
+                other = pairs.get(key, pairs.get((edge.to, edge.from_)))
+                add(scn.error(path, f"edge {edge.from_}->{edge.to} given twice (also edges[{other}])"))
             pairs[key] = j
             rspec = mech.relations.get(rname)
             if rspec is not None and (rspec.low is not None or rspec.high is not None):
-                for err in _bounds_problems(scn, path, e, rspec, f"relation '{rname}'"):
+                for err in _bounds_problems(scn, path, edge, rspec, f"relation '{rname}'"):
                     add(err)
     for rname, rspec in mech.relations.items():
         if rspec.required and rname not in scn.relations:

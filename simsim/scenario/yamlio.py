@@ -205,9 +205,9 @@ def load_yaml_text(text: str, label: str) -> Any:
                             label, line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        at: int | None = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise ScenarioError(f"YAML syntax error: {problem}", label, line) from None
+        raise ScenarioError(f"YAML syntax error: {problem}", label, at) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"YAML error: {exc}", label) from None
     except RecursionError:  # the depth limit should make this unreachable; never let it escape
