@@ -334,8 +334,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _executor_text(used: dict[str, Any], args: argparse.Namespace) -> str:
     """Where the runs were computed: as the results record it, else as the options chose it.
 
-    Results of a sweep (each point computed as an experiment of its own) do not record their
-    executor, and their ``jobs`` is only the ``--jobs`` option (``None`` by default).
+    Results of sweeps computed before a sweep ran as one experiment record no executor, and
+    their ``jobs`` is only the ``--jobs`` option (``None`` by default): never print "None".
     """
     if used.get("executor"):
         return str(used["executor"])
