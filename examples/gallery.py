@@ -143,12 +143,14 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("design_sobol.png", "Sobol indices (SALib)",
           "First-order and total-order Sobol indices of each uncertain input with 95% bootstrap intervals, "
           "on the probability of a row of the design (20 runs per row). With 16 base samples the intervals "
-          "are wide: this shows the figure, not the answer.",
+          "are wide, and the figure says in red why the indices are not resolved: this shows the figure, "
+          "not the answer.",
           lambda r: _design_figure("sobol"),
           "design_figure(sobol(\"mongolia_icc_2024\", base_samples=16, replications=20, seed=7), ...)"),
     Entry("design_morris.png", "Morris screening (SALib)",
           "Mean absolute elementary effect (mu*) against the spread of the effects (sigma) of each input: "
-          "far right matters, high up acts non-linearly or through interactions.",
+          "far right matters, high up acts non-linearly or through interactions. Every input is a point; the "
+          "10 largest by mu* are labelled.",
           lambda r: _design_figure("morris"),
           "design_figure(morris(\"mongolia_icc_2024\", trajectories=8, replications=20, seed=7), ...)"),
     Entry("outcomes_games.png", "Outcomes of iterated games (games)",

@@ -60,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="run a scenario many times; print a summary; write results and a plot")
     r.add_argument("scenario", help="scenario file, or the name of a shipped scenario")
-    r.add_argument("-n", "--replications", type=_positive, help="number of runs (default: the scenario's)")
+    r.add_argument("-n", "--replications", type=_positive,
+                   help="number of runs (default: the scenario's); for a sweep, runs per point; a Sobol or Morris "
+                        "design in the scenario's experiment: section sets its own size (-n may only repeat it)")
     r.add_argument("--seed", type=_seed, help="master seed (default: the scenario's, else drawn and printed)")
     r.add_argument("--jobs", type=_positive, help="worker processes (default: all cores for large runs)")
     r.add_argument("--out", type=Path, help="results folder (default: out/<scenario name>)")
@@ -184,16 +186,31 @@ def _main_first(summary: pd.DataFrame, main: list[str]) -> tuple[pd.DataFrame, p
 
 
 # ------------------------------------------------------------------ commands
-def _writable_folder(path: Path) -> None:
-    """Create ``path`` (a results folder) now, so that a bad path fails before any run."""
+def _writable_folder(path: Path) -> list[Path]:
+    """Create ``path`` (a results folder) now, so that a bad path fails before any run.
+
+    Returns the folders created, deepest first (see :func:`_remove_empty`).
+    """
     if path.exists() and not path.is_dir():
         raise SimsimError(f"--out {path}: exists and is not a folder")
+    created = [p for p in (path, *path.parents) if not p.exists()]
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SimsimError(f"--out {path}: cannot create the folder ({exc.strerror or exc})") from None
     if not os.access(path, os.W_OK):
+        _remove_empty(created)
         raise SimsimError(f"--out {path}: the folder is not writable")
+    return created
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove ``folders`` (deepest first) that are still empty: a refused command leaves nothing behind."""
+    for p in folders:
+        try:
+            p.rmdir()  # only succeeds on an empty folder
+        except OSError:
+            return
 
 
 def _writable_file(path: Path) -> None:
@@ -208,6 +225,7 @@ DRIVER_RUNS = 50_000
 
 def _cmd_run(args: argparse.Namespace) -> int:
     import simsim
+    from simsim.designs.options import check_resume_options, check_run_options
     from simsim.experiment import RunSettings
     from simsim.experiment.checks import check_run
 
@@ -217,6 +235,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out = args.resume or args.out or Path("out") / scn.name
     if args.resume is not None and not args.resume.is_dir():
         raise SimsimError(f"--resume {args.resume}: no such folder")
+    # options that the experiment: section (or the interrupted plan) would silently override
+    check_run_options(scn, replications=args.replications, sampling=args.sampling, overrides=args.overrides)
+    if args.resume is not None:
+        check_resume_options(args.resume, replications=args.replications, seed=args.seed, sampling=args.sampling,
+                             no_timeseries=args.no_timeseries, chunk_size=args.chunk_size, memory=args.memory)
     settings = RunSettings(replications=args.replications, seed=args.seed, jobs=args.jobs,
                            timeseries=not args.no_timeseries, sampling=args.sampling or "random", memory=args.memory,
                            chunk_size=args.chunk_size, out=out, resume=args.resume is not None,
@@ -227,13 +250,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         # Dask logs a lost connection with long tracebacks; simsim's own error says what happened
         logging.getLogger("distributed").setLevel(logging.CRITICAL)
-    _writable_folder(out)
+    created = _writable_folder(out)
     t0 = time.perf_counter()
     try:
         from simsim.designs import run_experiment
 
         res = run_experiment(scn, settings=settings, design=args.sampling)
-    except KeyboardInterrupt:
+    except BaseException as exc:
+        _remove_empty(created)  # refused before anything was written: leave no empty folder behind
+        if not isinstance(exc, KeyboardInterrupt):
+            raise
+        if not out.exists():
+            print("simsim: interrupted before any run was written", file=sys.stderr)
+            return 130
         print(f"simsim: interrupted; the chunks completed so far are in {out}: finish with\n"
               f"  simsim run {args.scenario} --resume {out}" + "".join(f" --set {o}" for o in args.overrides),
               file=sys.stderr)
@@ -263,9 +292,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(f"{scn.title or scn.name}")
     print(f"  mechanism {scn.model}; {s['replications']} runs x {scn.steps} steps; seed {s['seed']}; "
           f"{s['sampling']} sampling; "
-          f"{s.get('executor', str(s['jobs']) + ' process(es)')}; chunks of {s['chunk_size']}; {elapsed:.1f} s")
+          f"{_executor_text(s, args)}; chunks of {s['chunk_size']}; {elapsed:.1f} s")
     summary = res.summary()
     main, rest = _main_first(summary, res.main_outcomes)
+    design = res.metadata.get("design")
+    if design and design["kind"] == "sweep":
+        reps = design["replications"]
+        print(f"\nPooled over the {len(design['points'])} points of the sweep: the intervals below treat the "
+              f"{total:,} runs as independent, but every point reuses the same {reps:,} seeds (common random "
+              f"numbers), so they are too narrow. Per point: simsim design {out}")
     if len(main):
         print("\nMain outcomes")
         print(format_summary(main, total=total))
@@ -275,7 +310,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(format_summary(rest[rest["outcome"].isin(names[:10])], total=total))
         if len(names) > 10:
             print(f"  ... {len(names) - 10} more outcomes")
-    design = res.metadata.get("design")
     if design:
         if design["kind"] == "sweep":
             what = (f"a sweep over {', '.join(design['factors'])} ({len(design['points'])} points x "
@@ -296,6 +330,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(f"\nWrote {out}/: runs.parquet, timeseries.parquet (folders of Parquet parts), metadata.json, summary.json"
           + ("" if args.no_plot else ", outcomes.png"))
     return EXIT_OK
+
+
+def _executor_text(used: dict[str, Any], args: argparse.Namespace) -> str:
+    """Where the runs were computed: as the results record it, else as the options chose it.
+
+    Results of sweeps computed before a sweep ran as one experiment record no executor, and
+    their ``jobs`` is only the ``--jobs`` option (``None`` by default): never print "None".
+    """
+    if used.get("executor"):
+        return str(used["executor"])
+    if args.scheduler:
+        return "a local Dask cluster" if args.scheduler == "local" else f"Dask cluster {args.scheduler}"
+    if args.jobs:
+        return f"up to {args.jobs} process{'es' if args.jobs > 1 else ''}"
+    return "local processes (the default: one for small experiments, all cores for large ones)"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:

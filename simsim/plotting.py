@@ -364,6 +364,11 @@ def outcomes_figure(results: Results, outcomes: list[str] | None = None) -> Sims
     title = results.metadata.get("scenario", {}).get("title") or results_label(results)
     over = results.metadata.get("scenario", {}).get("overrides") or []
     sub = f"{len(results.runs)} runs, seed {results.seed}" + (f"; overrides: {', '.join(over)}" if over else "")
+    design = results.metadata.get("design") or {}
+    if design.get("kind") == "sweep":  # say that the distributions mix the sweep's points
+        sub += (f"\npooling the {len(design['points'])} points of a sweep over {', '.join(design['factors'])} "
+                f"({design['replications']} runs each, the same seeds at every point: the 95% intervals, which treat "
+                f"runs as independent, are too narrow)")
     fig.suptitle(f"{title}\n{sub}", fontsize=10)
     grid = fig.add_gridspec(top + nrows_small, ncols, height_ratios=[height_top] * top + [3.2] * nrows_small)
     if top:

@@ -16,11 +16,16 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--outcome", help="outcome (default: the first main outcome)")
     p.add_argument("--category", help="category of a categorical outcome (default: the most frequent)")
     p.add_argument("--out", type=Path, help="PNG file (default: RESULTS/design.png)")
+    p.add_argument("--factor", action="append", metavar="PATH",
+                   help="a sweep's factor on an axis of the figure (repeat for two; default: the first two)")
+    p.add_argument("--at", action="append", default=[], metavar="PATH=VALUE",
+                   help="fix another factor of a sweep at one of its levels (repeatable); factors neither shown nor "
+                        "fixed get a panel per value")
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the design's table for the outcome and write its figure."""
-    from simsim.designs.analysis import morris_effects, sobol_indices, sweep_table
+    from simsim.designs.analysis import morris_effects, sobol_indices, sobol_warnings, sweep_table
     from simsim.designs.plots import design_figure
     from simsim.errors import SimsimError
     from simsim.results import Results
@@ -40,12 +45,21 @@ def run(args: argparse.Namespace) -> int:
         counts = res.runs[name].dropna().astype(str).value_counts()
         category = str(counts.index[0]) if len(counts) else None
     label = f"{name} = {category}" if category else name
+    at = _at(args.at)
+    out = args.out or args.results / "design.png"
+    if not out.parent.is_dir():
+        raise SimsimError(f"--out {out}: folder {out.parent} does not exist")
+    fig = design_figure(res, name, category, factors=args.factor, at=at)  # bad --factor/--at: before any output
+    notes: list[str] = []
     if kind == "sweep":
         table = sweep_table(res, name, category)
         print(f"{label} at each point of the sweep (95% intervals; the same seeds at every point):")
     elif kind == "sobol":
         table = sobol_indices(res, name, category)
-        print(f"Sobol indices of {label} (S1 first order, ST total order; *_conf: 95% half-widths):")
+        d = res.metadata["design"]
+        print(f"Sobol indices of {label} (S1 first order, ST total order; *_conf: 95% half-widths; "
+              f"base_samples {d.get('base_samples')}, {d.get('replications') or 1} replication(s) per row):")
+        notes = sobol_warnings(res, name, category, table)
     elif kind == "morris":
         table = morris_effects(res, name, category)
         print(f"Morris elementary effects of {label} (per grid step of the inputs' quantiles):")
@@ -56,9 +70,24 @@ def run(args: argparse.Namespace) -> int:
 
     with pd.option_context("display.max_rows", 200, "display.width", 160, "display.float_format", "{:.4g}".format):
         print(table.to_string(index=False))
-    out = args.out or args.results / "design.png"
-    if not out.parent.is_dir():
-        raise SimsimError(f"--out {out}: folder {out.parent} does not exist")
-    design_figure(res, name, category).savefig(out, dpi=110)
+    if notes:
+        print("Not resolved:\n" + "\n".join(f"  - {n}" for n in notes))
+    fig.savefig(out, dpi=110)
     print(f"Wrote {out}")
     return 0
+
+
+def _at(exprs: list[str]) -> dict[str, float]:
+    """``--at PATH=VALUE`` options as ``{path: value}``."""
+    from simsim.errors import SimsimError
+
+    out = {}
+    for expr in exprs:
+        path, eq, text = expr.partition("=")
+        try:
+            out[path.strip()] = float(text)
+        except ValueError:
+            raise SimsimError(f"--at {expr}: expected PATH=VALUE with a number, e.g. --at steps=12") from None
+        if not eq:
+            raise SimsimError(f"--at {expr}: expected PATH=VALUE, e.g. --at steps=12")
+    return out

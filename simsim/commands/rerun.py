@@ -28,14 +28,29 @@ def _fmt(v: Any) -> str:
 def run(args: argparse.Namespace) -> int:
     """Replay the run; exit 0 if it equals the stored one, 1 if anything differs."""
     from simsim.experiment.replay import rerun
+    from simsim.results import Results
 
-    rep = rerun(args.results, args.run_id)
+    res = Results.load(args.results)
+    rep = rerun(res, args.run_id)
     row = rep.row
     print(f"run {args.run_id} of {args.results}: seed {row['seed']}")
+    design = res.metadata.get("design") or {}
+    sampling = res.metadata.get("settings", {}).get("sampling", "random")
+    where = {k: v for k, v in row.items() if k == "point" or k.startswith("sweep.")}
+    if where:
+        print(f"\nDesign point {_fmt(where.get('point'))} of the sweep")
+        for k, v in where.items():
+            if k != "point":
+                print(f"  {k.removeprefix('sweep.'):<40} {_fmt(v)}")
+    if design.get("kind") in ("sobol", "morris"):
+        reps = int(design.get("replications") or 1)
+        print(f"\nDesign row {args.run_id // reps}, replication {args.run_id % reps} of {reps} of the "
+              f"{design['kind']} design (run = row x replications + i)")
     inputs = {k: v for k, v in row.items() if k.split(".", 1)[0] in ("param", "attr", "rel", "bparam")}
-    outcomes = {k: v for k, v in row.items() if k not in inputs and k not in ("run", "seed")}
+    outcomes = {k: v for k, v in row.items() if k not in inputs and k not in where and k not in ("run", "seed")}
     if inputs:
-        print(f"\nInputs ({len(inputs)})")
+        print(f"\nInputs ({len(inputs)}" + (f"; taken from the stored run: they come from the whole {sampling} design)"
+                                            if sampling != "random" else ")"))
         for k, v in inputs.items():
             print(f"  {k:<40} {_fmt(v)}")
     print(f"\nOutcomes ({len(outcomes)})")
@@ -50,5 +65,10 @@ def run(args: argparse.Namespace) -> int:
               + (" ..." if len(diffs) > 10 else ""), file=sys.stderr)
         return 1
     steps = len(rep.stored_timeseries)
-    print(f"\nIdentical to the stored run (inputs, outcomes{f', {steps} timeseries rows' if steps else ''}).")
+    checked = f"outcomes{f', {steps} timeseries rows' if steps else ''}"
+    if sampling == "random":
+        print(f"\nIdentical to the stored run (inputs drawn again from the seed, {checked}).")
+    else:
+        print(f"\nIdentical to the stored run ({checked}); its inputs were read from the stored run, not drawn "
+              f"again, so they are not checked.")
     return 0

@@ -154,3 +154,67 @@ def morris_effects(results: Results, outcome: str, category: str | None = None,
                         "sigma": np.asarray(res["sigma"], dtype=float),
                         "mu_star_conf": np.asarray(res["mu_star_conf"], dtype=float)})
     return out.sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def noise_share(results: Results, outcome: str, category: str | None = None) -> float | None:
+    """Share of the variance of a Sobol or Morris design's row means that is the runs' own randomness.
+
+    With r replications per row, the variance of a row's mean due to the runs' own randomness
+    (which no input explains) is estimated by the mean within-row variance over r; divided by
+    the variance of the row means. ``None`` with one replication per row (it cannot be told
+    apart from the inputs' effects). In Saltelli's estimator this share ``s`` is a floor under
+    every total-order index: an input with no effect gets ``S_T`` of about ``s``.
+    """
+    design = results.metadata.get("design") or {}
+    reps = int(design.get("replications") or 1)
+    if reps < 2:
+        return None
+    y, _ = _values(results, outcome, category)
+    order = np.argsort(results.runs["run"].to_numpy(), kind="stable")
+    rows = y[order].reshape(-1, reps)
+    if not np.all(np.isfinite(rows)):
+        return None
+    total = float(rows.mean(axis=1).var(ddof=1))
+    if total <= 0:
+        return None
+    return float(rows.var(axis=1, ddof=1).mean() / reps / total)
+
+
+#: thresholds of :func:`sobol_warnings`
+WIDE_HALF_WIDTH, NOISE_SHARE = 0.2, 0.1
+
+
+def sobol_warnings(results: Results, outcome: str, category: str | None, table: pd.DataFrame) -> list[str]:
+    """Why Sobol indices (:func:`sobol_indices`' ``table``) are not resolved; empty if nothing is flagged.
+
+    Flags: most ``S_T`` intervals include 0; an ``S_T`` interval half-width above
+    :data:`WIDE_HALF_WIDTH` (of a share between 0 and 1); an ``S_T`` above 1 (a share of the
+    variance cannot be); the runs' own randomness above :data:`NOISE_SHARE` of the variance of
+    the row means (:func:`noise_share`); one replication per row of a yes/no outcome.
+    """
+    design = results.metadata.get("design") or {}
+    reps = int(design.get("replications") or 1)
+    k = len(table)
+    out = []
+    wide = []
+    spans0 = int((table["ST"] - table["ST_conf"] <= 0).sum())
+    if spans0 > k / 2:
+        wide.append(f"{spans0} of {k} S_T intervals include 0")
+    widest = float(table["ST_conf"].max()) if k else 0.0
+    if widest > WIDE_HALF_WIDTH:
+        wide.append(f"S_T intervals are wide (half-width up to {widest:.2f})")
+    over = int((table["ST"] > 1).sum())
+    if over:
+        wide.append(f"{over} S_T {'is' if over == 1 else 'are'} above 1, which a share of the variance cannot be")
+    if wide:
+        out.append(f"{'; '.join(wide)}: more base samples are needed")
+    share = noise_share(results, outcome, category)
+    if share is not None and share > NOISE_SHARE:
+        out.append(f"the runs' own randomness is about {share:.0%} of the variance of the row means (from the "
+                   f"{reps} replications per row): a floor of about {share:.2f} under every S_T; more "
+                   f"replications per row are needed")
+    kind = {s["name"]: s for s in results.outcome_specs}.get(outcome, {}).get("kind")
+    if reps == 1 and kind in ("bool", "category"):
+        out.append("one run per design row: the indices of a yes/no outcome mostly measure the runs' own "
+                   "randomness; give the design replications (see docs/experiments.md)")
+    return out

@@ -32,11 +32,14 @@ def _short(path: str) -> str:
 
 
 def plot_sweep(table: pd.DataFrame, factors: list[str], label: str, ax: Axes | None = None,
-               probability: bool = False) -> Axes:
+               probability: bool = False, vrange: tuple[float, float] | None = None) -> Axes:
     """One factor: the estimate and its 95% band over the factor's values. Two: a heatmap.
 
-    Each cell of a heatmap shows the estimate and its 95% interval; a probability is coloured on
-    the fixed scale 0..1, so that noise between cells does not look like a pattern.
+    ``table`` has one row per design point (no point pooled with another). Each cell of a
+    heatmap shows the estimate and its 95% interval (``± half-width`` for a mean). The colour
+    scale is ``vrange``: for a probability 0..1 by default; for a mean, pass a range that
+    reflects the outcome's own spread (:func:`sweep_figure` uses 5-95% of single runs), so that
+    tiny differences between cells do not look like a strong pattern.
     """
     if ax is None:
         ax = Figure(figsize=(6.4, 4.2)).add_subplot()
@@ -51,55 +54,141 @@ def plot_sweep(table: pd.DataFrame, factors: list[str], label: str, ax: Axes | N
         ax.legend(frameon=False, fontsize=8)
         ax.grid(alpha=0.3)
         return ax
-    grid = table.pivot_table(index=cols[1], columns=cols[0], values="estimate", aggfunc="mean")
-    lo = table.pivot_table(index=cols[1], columns=cols[0], values="ci_low", aggfunc="mean").to_numpy(dtype=float)
-    hi = table.pivot_table(index=cols[1], columns=cols[0], values="ci_high", aggfunc="mean").to_numpy(dtype=float)
-    im = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis",
-                   vmin=0.0 if probability else None, vmax=1.0 if probability else None)
+    if table.duplicated(cols).any():
+        raise ResultsError("a heatmap cell must be one design point: fix the other factors (see sweep_figure)")
+    grid = table.pivot(index=cols[1], columns=cols[0], values="estimate")
+    lo = table.pivot(index=cols[1], columns=cols[0], values="ci_low").to_numpy(dtype=float)
+    hi = table.pivot(index=cols[1], columns=cols[0], values="ci_high").to_numpy(dtype=float)
+    vmin, vmax = vrange if vrange is not None else ((0.0, 1.0) if probability else (None, None))
+    im = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis", vmin=vmin, vmax=vmax)
     ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
     ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index])
     ax.set_xlabel(_short(factors[0]))
     ax.set_ylabel(_short(factors[1]))
     vals = grid.to_numpy(dtype=float)
-    mid = 0.5 if probability else (np.nanmean(vals) if np.isfinite(vals).any() else 0.0)
+    a, b = im.get_clim()
+    mid = (a + b) / 2
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
             v = vals[i, j]
             if np.isfinite(v):
-                ax.text(j, i, f"{v:.3g}\n[{lo[i, j]:.3g}, {hi[i, j]:.3g}]", ha="center", va="center", fontsize=7,
-                        color="white" if v < mid else "black")
-    ax.figure.colorbar(im, ax=ax, label=label)
+                text = (f"{v:.3g}\n[{lo[i, j]:.3g}, {hi[i, j]:.3g}]" if probability
+                        else f"{v:.4g}\n± {(hi[i, j] - lo[i, j]) / 2:.2g}")
+                ax.text(j, i, text, ha="center", va="center", fontsize=7, color="white" if v < mid else "black")
+    ax.figure.colorbar(im, ax=ax, label=_wrap_label(label), extend="neither" if probability else "both")
     return ax
 
 
+def _wrap_label(text: str, width: int = 45) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+#: at most this many panels (combinations of the factors not on the axes) in a sweep figure
+MAX_PANELS = 9
+
+
+def _match(levels: list[float], value: float) -> float | None:
+    for v in levels:
+        if np.isclose(float(v), float(value), rtol=1e-9, atol=1e-12):
+            return float(v)
+    return None
+
+
 def sweep_figure(results: Results, outcome: str, category: str | None = None,
-                 factors: list[str] | None = None) -> Figure:
-    """An outcome over one or two swept factors (the others pooled), with 95% intervals."""
-    from simsim.designs.analysis import _design, sweep_table
+                 factors: list[str] | None = None, at: dict[str, float] | None = None) -> Figure:
+    """An outcome over one or two swept factors, with 95% intervals; never pooling design points.
+
+    Parameters
+    ----------
+    factors
+        The one or two swept factors on the axes (default: the first two of the design).
+    at
+        Fixed values of other factors (``{path: value}``, a value of that factor's levels).
+        Each combination of the factors neither shown nor fixed gets a panel of its own (small
+        multiples, at most :data:`MAX_PANELS`), so every cell or point is one design point.
+
+    A heatmap of a mean is coloured on a scale from the 5th to the 95th percentile of the
+    outcome over all runs of the sweep (what single runs span), widened to include every
+    cell; the colour bar says so. A scale stretched between the smallest and largest cell
+    would make differences far below the runs' spread look like a strong pattern.
+    """
+    import itertools
+
+    from simsim.designs.analysis import _design, _values, sweep_table
+    from simsim.scenario.base import did_you_mean
 
     design = _design(results, "sweep")
-    chosen = factors or list(design["factors"])[:2]
-    unknown = [f for f in chosen if f not in design["factors"]]
-    if unknown or not 1 <= len(chosen) <= 2:
-        raise ResultsError(f"choose one or two of the swept factors: {', '.join(design['factors'])}")
+    all_f = list(design["factors"])
+    levels = {f: [float(v) for v in lv] for f, lv in zip(all_f, design["levels"], strict=True)}
+    hint = "choose one or two with --factor (factors= in Python) and fix the others with --at PATH=VALUE (at=)"
+    at = dict(at or {})
+    chosen = list(factors) if factors else [f for f in all_f if f not in at][:2]
+    for f in [*chosen, *at]:
+        if f not in all_f:
+            raise ResultsError(f"'{f}' is not a swept factor{did_you_mean(f, all_f)}; the sweep's factors: "
+                               f"{', '.join(all_f)}")
+    if not 1 <= len(chosen) <= 2 or len(set(chosen)) != len(chosen):
+        raise ResultsError(f"choose one or two distinct swept factors for the axes: {', '.join(all_f)}")
+    fixed: dict[str, float] = {}
+    for f, v in at.items():
+        if f in chosen:
+            raise ResultsError(f"'{f}' is on an axis: it cannot also be fixed with --at")
+        m = _match(levels[f], v)
+        if m is None:
+            raise ResultsError(f"--at {f}={v:g}: not a level of the factor; its levels: "
+                               f"{', '.join(f'{x:g}' for x in levels[f])}")
+        fixed[f] = m
+    others = [f for f in all_f if f not in chosen and f not in fixed]
+    panels = list(itertools.product(*[levels[f] for f in others]))
+    if len(panels) > MAX_PANELS:
+        raise ResultsError(f"the sweep has {len(all_f)} factors; showing {', '.join(chosen)} leaves {len(panels)} "
+                           f"combinations of {', '.join(others)} (more than {MAX_PANELS} panels): {hint}")
     table = sweep_table(results, outcome, category)
-    if len(chosen) < len(design["factors"]):  # pool the other factors: weight points by their runs
-        cols = [f"sweep.{f}" for f in chosen]
-        table = table.assign(k=table["estimate"] * table["n"]).groupby(cols, as_index=False).agg(
-            n=("n", "sum"), k=("k", "sum"), ci_low=("ci_low", "min"), ci_high=("ci_high", "max"))
-        table["estimate"] = table["k"] / table["n"]
+    for f, v in fixed.items():
+        table = table[np.isclose(table[f"sweep.{f}"].to_numpy(dtype=float), v)]
     spec = {s["name"]: s for s in results.outcome_specs}.get(outcome, {})
     name = spec.get("label") or outcome
     label = f"{name}: {category}" if category else name
     prob = category is not None or spec.get("kind") == "bool"
     unit = spec.get("unit") or ""
-    fig = Figure(figsize=(7.2, 4.6), layout="constrained")
-    ax = fig.add_subplot()
-    plot_sweep(table, chosen, f"P({label})" if prob else f"mean {label}" + (f" ({unit})" if unit else ""),
-               ax=ax, probability=prob)
+    axis_label = f"P({label})" if prob else f"mean {label}" + (f" ({unit})" if unit else "")
+    vrange = None
+    scale_note = ""
+    if not prob and len(chosen) == 2:
+        y, _ = _values(results, outcome, category)
+        y = y[np.isfinite(y)]
+        if len(y):
+            q05, q95 = (float(q) for q in np.quantile(y, [0.05, 0.95]))
+            est = table["estimate"].to_numpy(dtype=float)
+            est = est[np.isfinite(est)]
+            lo_v = min(q05, float(est.min())) if len(est) else q05
+            hi_v = max(q95, float(est.max())) if len(est) else q95
+            if hi_v > lo_v:
+                vrange = (lo_v, hi_v)
+                scale_note = f"colour scale {lo_v:.3g} to {hi_v:.3g}: 5-95% of single runs"
+    n_panels = len(panels)
+    ncols = min(n_panels, 3)
+    nrows = -(-n_panels // ncols)
+    fig = Figure(figsize=(min(7.2 * ncols, 16), 4.4 * nrows + 0.4), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for k, combo in enumerate(panels):
+        ax = axes[k // ncols][k % ncols]
+        sub = table
+        for f, v in zip(others, combo, strict=True):
+            sub = sub[np.isclose(sub[f"sweep.{f}"].to_numpy(dtype=float), v)]
+        plot_sweep(sub, chosen, axis_label, ax=ax, probability=prob, vrange=vrange)
+        if others:
+            ax.set_title(", ".join(f"{_short(f)} = {v:g}" for f, v in zip(others, combo, strict=True)), fontsize=9)
+    for k in range(n_panels, nrows * ncols):
+        axes[k // ncols][k % ncols].set_visible(False)
     reps = design["replications"]
-    ax.set_title(f"{results.metadata['scenario']['name']}: {label}\n"
-                 f"{reps} runs per point, the same seeds at every point", fontsize=10)
+    where = "; ".join(f"{_short(f)} fixed at {v:g}" for f, v in fixed.items())
+    fig.suptitle(f"{results.metadata['scenario']['name']}: {label}\n"
+                 f"{reps} runs per point (each {'cell' if len(chosen) == 2 else 'point'} one design point, "
+                 f"95% intervals), the same seeds at every point" + (f"\n{scale_note}" if scale_note else "")
+                 + (f"\n{where}" if where else ""), fontsize=10)
     return fig
 
 
@@ -122,43 +211,111 @@ def plot_indices(table: pd.DataFrame, columns: tuple[str, str], errors: tuple[st
 
 
 def sobol_figure(results: Results, outcome: str, category: str | None = None, top: int = 15) -> Figure:
-    """First- and total-order Sobol indices of the inputs (95% bootstrap intervals), largest first."""
-    from simsim.designs.analysis import sobol_indices
+    """First- and total-order Sobol indices of the inputs (95% bootstrap intervals), largest first.
+
+    The title gives the design (base samples, replications per row) and how many of the inputs
+    are shown; a red line above it says why the indices are not resolved, when
+    :func:`~simsim.designs.analysis.sobol_warnings` flags anything.
+    """
+    from simsim.designs.analysis import sobol_indices, sobol_warnings
 
     table = sobol_indices(results, outcome, category)
+    design = results.metadata.get("design") or {}
     label = f"{outcome} = {category}" if category else outcome
-    fig = Figure(figsize=(7.2, 0.32 * min(len(table), top) + 1.6), layout="constrained")
+    shown = min(len(table), top)
+    which = f"top {shown} of {len(table)} inputs by S_T" if shown < len(table) else f"all {len(table)} inputs"
+    reps = int(design.get("replications") or 1)
+    fig = Figure(figsize=(7.2, 0.32 * shown + 2.2), layout="constrained")
     ax = fig.add_subplot()
     plot_indices(table, ("S1", "ST"), ("S1_conf", "ST_conf"), ("first order S1", "total order ST"),
-                 f"Sobol indices of {label}", ax=ax, top=top)
+                 f"Sobol indices of {label}: {which}\nbase_samples {design.get('base_samples')}, {reps} "
+                 f"replication{'s' if reps > 1 else ''} per row ({len(results):,} runs)", ax=ax, top=top)
     ax.set_xlabel("share of the variance of the outcome")
+    warnings = sobol_warnings(results, outcome, category, table)
+    if warnings:
+        import textwrap
+
+        text = "Not resolved: " + "; ".join(warnings)
+        fig.suptitle("\n".join(textwrap.wrap(text, 95)), fontsize=8, color="#B00020")
     return fig
 
 
-def morris_figure(results: Results, outcome: str, category: str | None = None, top: int = 15) -> Figure:
-    """Morris screening: mean absolute effect (mu*) against the spread of effects (sigma)."""
+def _place_labels(ax: Axes, xs: np.ndarray, ys: np.ndarray, names: list[str], fontsize: float = 7) -> None:
+    """Label points without overlapping labels: each tries offsets around its point until one is free.
+
+    Text extents are estimated (0.6 em per character), in display pixels.
+    """
+    ax.autoscale_view()
+    fig = ax.figure
+    px = fig.dpi / 72.0
+    h = fontsize * 1.25 * px
+    placed: list[tuple[float, float, float, float]] = []
+    pts = ax.transData.transform(np.column_stack([xs, ys]))
+    bbox = ax.get_window_extent()
+    for (x0, y0), name, x, y in zip(pts, names, xs, ys, strict=True):
+        w = 0.6 * fontsize * px * len(name)
+        best = None
+        for dy in (4, -4 - h, 4 + h, -4 - 2 * h, 4 + 2 * h, -4 - 3 * h, 4 + 3 * h, -4 - 4 * h, 4 + 4 * h):
+            for dx in (5, -5 - w):
+                box = (x0 + dx, y0 + dy, x0 + dx + w, y0 + dy + h)
+                inside = bbox.x0 <= box[0] and box[2] <= bbox.x1 and bbox.y0 <= box[1] and box[3] <= bbox.y1
+                free = all(box[2] < b[0] or b[2] < box[0] or box[3] < b[1] or b[3] < box[1] for b in placed)
+                if free and inside:
+                    best = (dx, dy, box)
+                    break
+            if best:
+                break
+        if best is None:
+            best = (5, 4, (x0 + 5, y0 + 4, x0 + 5 + w, y0 + 4 + h))
+        dx, dy, box = best
+        placed.append(box)
+        far = abs(dy) > 4 + h / 2
+        ax.annotate(name, (x, y), xytext=(dx / px, dy / px), textcoords="offset points", fontsize=fontsize,
+                    va="bottom", ha="left",
+                    arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.5} if far else None)
+
+
+def morris_figure(results: Results, outcome: str, category: str | None = None, top: int = 10) -> Figure:
+    """Morris screening: mean absolute effect (mu*) against the spread of effects (sigma).
+
+    Every input is a point; only the ``top`` inputs by mu* are labelled (placed so that labels
+    do not overlap), the others are grey and unlabelled, as the title says.
+    """
     from simsim.designs.analysis import morris_effects
 
-    table = morris_effects(results, outcome, category).head(top)
+    table = morris_effects(results, outcome, category)
     label = f"{outcome} = {category}" if category else outcome
-    fig = Figure(figsize=(7.0, 5.0), layout="constrained")
+    shown = min(top, len(table))
+    head, rest = table.head(shown), table.iloc[shown:]
+    fig = Figure(figsize=(7.6, 5.4), layout="constrained")
     ax = fig.add_subplot()
-    ax.errorbar(table["mu_star"], table["sigma"], xerr=table["mu_star_conf"], fmt="o", color="C0",
-                ecolor="0.6", elinewidth=0.8, capsize=2)
-    for r in table.itertuples(index=False):
-        ax.annotate(str(r.input), (r.mu_star, r.sigma), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    if len(rest):
+        ax.plot(rest["mu_star"], rest["sigma"], "o", color="0.7", markersize=4, label="other inputs")
+    ax.errorbar(head["mu_star"], head["sigma"], xerr=head["mu_star_conf"], fmt="o", color="C0",
+                ecolor="0.6", elinewidth=0.8, capsize=2, label=f"top {shown} by mu* (95% interval of mu*)")
     ax.set_xlabel("mu* (mean |elementary effect| per grid step)")
     ax.set_ylabel("sigma (spread of the effects)")
-    ax.set_title(f"Morris screening of {label} (top {len(table)} inputs by mu*)", fontsize=10)
+    design = results.metadata.get("design") or {}
+    reps = int(design.get("replications") or 1)
+    ax.set_title(f"Morris screening of {label}: labels on the top {shown} of {len(table)} inputs by mu*\n"
+                 f"{design.get('trajectories')} trajectories, {design.get('levels')} levels, {reps} "
+                 f"replication{'s' if reps > 1 else ''} per row ({len(results):,} runs)", fontsize=10)
     ax.grid(alpha=0.3)
+    ax.legend(frameon=False, fontsize=7, loc="lower right")
+    ax.margins(x=0.25, y=0.12)
+    _place_labels(ax, head["mu_star"].to_numpy(dtype=float), head["sigma"].to_numpy(dtype=float),
+                  [_short(str(v)) for v in head["input"]])
     return fig
 
 
-def design_figure(results: Results, outcome: str, category: str | None = None) -> Figure:
-    """The figure of the results' design: a sweep, Sobol indices or Morris effects."""
+def design_figure(results: Results, outcome: str, category: str | None = None,
+                  factors: list[str] | None = None, at: dict[str, float] | None = None) -> Figure:
+    """The figure of the results' design: a sweep (``factors``, ``at``: see :func:`sweep_figure`), Sobol or Morris."""
     kind = (results.metadata.get("design") or {}).get("kind")
     if kind == "sweep":
-        return sweep_figure(results, outcome, category)
+        return sweep_figure(results, outcome, category, factors=factors, at=at)
+    if factors or at:
+        raise ResultsError("--factor and --at choose what a sweep's figure shows; these results are not a sweep")
     if kind == "sobol":
         return sobol_figure(results, outcome, category)
     if kind == "morris":

@@ -55,6 +55,57 @@ def levels_of(scenario: Scenario) -> int:
     return exp.levels if exp is not None else 4
 
 
+def pow2_neighbours(n: float) -> tuple[int, int]:
+    """The powers of 2 just below and just above ``n`` (each at least 2; both ``n`` if it is one)."""
+    down = 2
+    while down * 2 <= n:
+        down *= 2
+    return down, (down if down == n else down * 2)
+
+
+def check_size(k: int, rows: int, sampling: str, replications: int = 1) -> None:
+    """Check that ``rows`` design rows make a Sobol or Morris design over ``k`` inputs.
+
+    A Sobol design has ``base_samples x (k + 2)`` rows with ``base_samples`` a power of 2 (at
+    least 2); a Morris design ``trajectories x (k + 1)`` rows with at least 2 trajectories.
+    Each row is run ``replications`` times.
+
+    Raises
+    ------
+    SimsimError
+        Saying how the size follows from the design and giving the nearest valid numbers of runs.
+    """
+    per = k + 2 if sampling == "sobol" else k + 1
+    reps = int(replications)
+    runs = rows * reps
+    times = f" x {reps} replications" if reps > 1 else ""
+
+    def size(unit: int) -> str:
+        return f"{unit * per * reps}"
+
+    if sampling == "sobol":
+        unit, rest = divmod(int(rows), per)
+        if rest == 0 and unit >= 2 and not unit & (unit - 1):
+            return
+        down, up = pow2_neighbours(rows / per)
+        down, up = (down, up) if down != up else (down, down * 2)
+        raise SimsimError(f"a Sobol design over {k} uncertain inputs runs base_samples x (k + 2){times} = "
+                          f"base_samples x {per}{times} times, base_samples a power of 2 (at least 2): "
+                          f"{runs} runs are not such a multiple of {per * reps}; e.g. {size(down)} runs "
+                          f"(base_samples {down}) or {size(up)} (base_samples {up})")
+    unit, rest = divmod(int(rows), per)
+    if rest == 0 and unit >= 2:
+        return
+    lo = max(unit, 2)
+    if unit < 2:
+        raise SimsimError(f"a Morris design over {k} uncertain inputs needs at least 2 trajectories of k + 1 = {per} "
+                          f"runs{times} each: {runs} runs are too few; e.g. {size(2)} runs (2 trajectories) or "
+                          f"{size(3)} (3 trajectories)")
+    raise SimsimError(f"a Morris design over {k} uncertain inputs runs trajectories x (k + 1){times} = "
+                      f"trajectories x {per}{times} times: {runs} runs are not a multiple of {per * reps}; e.g. "
+                      f"{size(lo)} runs ({lo} trajectories) or {size(lo + 1)} ({lo + 1} trajectories)")
+
+
 def grid(names: list[str], n: int, master_seed: int, sampling: str, levels: int = 4) -> np.ndarray:
     """SALib's design in the unit cube for inputs ``names``, as SALib returns it (shape (n, k)).
 
@@ -64,18 +115,10 @@ def grid(names: list[str], n: int, master_seed: int, sampling: str, levels: int 
     k = len(names)
     prob = {"num_vars": k, "names": list(names), "bounds": [[0.0, 1.0]] * k}
     per = k + 2 if sampling == "sobol" else k + 1
-    unit, rest = divmod(int(n), per)
-    what = "base samples" if sampling == "sobol" else "trajectories"
-    if rest or unit < 2:
-        lo = max(unit, 2)
-        raise SimsimError(f"a {sampling} design over {k} uncertain inputs runs {per} times per unit "
-                          f"({what}): give a multiple of {per}, e.g. {lo * per} ({lo} {what}) or {(lo + 1) * per}")
+    check_size(k, int(n), sampling)
+    unit = int(n) // per
     seed = int(np.random.SeedSequence([int(master_seed), 3]).generate_state(1)[0])
     if sampling == "sobol":
-        if unit & (unit - 1):
-            down, up = 2 ** int(np.floor(np.log2(unit))), 2 ** int(np.ceil(np.log2(unit)))
-            raise SimsimError(f"Sobol' sequences need a power of 2 base samples (got {unit}): e.g. "
-                              f"{max(down, 2) * per} or {up * per} runs")
         return np.asarray(sobol.sample(prob, unit, calc_second_order=False, seed=seed), dtype=float)
     return np.asarray(morris.sample(prob, unit, num_levels=levels, seed=seed), dtype=float)
 
@@ -97,7 +140,11 @@ def design_uniforms(scenario: Scenario, n: int, master_seed: int, sampling: str)
     p = levels_of(scenario)
     reps = replications_of(scenario)
     if n % reps:
-        raise SimsimError(f"{n} runs do not make whole design rows of {reps} replications")
+        rows = max(n // reps, 1)
+        check_size(len(names), rows, sampling, reps)  # a message with valid sizes, if rows are not one
+        raise SimsimError(f"{n} runs do not make whole design rows of {reps} replications: give "
+                          f"{rows * reps} runs ({rows} rows of {reps})")
+    check_size(len(names), n // reps, sampling, reps)
     x = grid(names, n // reps, master_seed, sampling, p)
     u = np.clip(x, EDGE, 1.0 - EDGE) if sampling == "sobol" else 0.5 / p + x * (1.0 - 1.0 / p)
     return np.repeat(u, reps, axis=0)

@@ -4,7 +4,8 @@ The scenario is rebuilt from the content recorded in the results' ``metadata.jso
 against its content hash), the run's seed and inputs are read from its row, and the run is
 computed again alone (see :func:`simsim.experiment.run_one`). A run depends only on its seed, so
 this reproduces it whatever the executor or chunking of the original experiment; for a sampling
-design (``lhs``) the run's recorded inputs are used, since they come from the whole design.
+design (``lhs``, ``sobol``, ``morris``) the run's recorded inputs are used, since they come from the
+whole design (so a replay checks the outcomes computed from them, not the inputs).
 """
 
 from __future__ import annotations

@@ -523,12 +523,32 @@ def check_scenario(scn: Scenario) -> Scenario:
         if name not in known:
             add(scn.error(("outcomes", k), f"unknown outcome '{name}'{did_you_mean(name, known)}"))
     _check_observed(scn, specs, add)
+    _check_experiment(scn, add)
     problems.raise_any()
     if scn.experiment is not None and scn.experiment.factors:
         from simsim.scenario.factors import check_factors
 
         check_factors(scn)
     return scn
+
+
+def _check_experiment(scn: Scenario, add: Any) -> None:
+    """The ``experiment:`` section's sizes (problems to ``add``): Sobol's ``base_samples`` a power of 2.
+
+    Checked here rather than in the schema so that :func:`simsim.designs.sobol` keeps raising a
+    :class:`~simsim.errors.SimsimError` (from :mod:`simsim.designs.salib`) for the same mistake.
+    """
+    exp = scn.experiment
+    if exp is None or exp.design != "sobol" or exp.base_samples is None:
+        return
+    n = int(exp.base_samples)
+    if n & (n - 1):
+        from simsim.designs.salib import pow2_neighbours
+
+        down, up = pow2_neighbours(n)
+        add(scn.error(("experiment", "base_samples"),
+                      f"base_samples must be a power of 2 (Saltelli's scheme takes the first base_samples points "
+                      f"of a Sobol' sequence, balanced only at powers of 2): got {n}; use {down} or {up}"))
 
 
 def _check_observed(scn: Scenario, specs: Mapping[str, Any], add: Any) -> None:

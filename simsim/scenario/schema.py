@@ -126,9 +126,11 @@ class SetRelation(EventSpec):
 class Factor(StrictModel):
     """One swept factor of an experiment: explicit ``values``, or ``levels`` evenly spaced in [low, high]."""
 
-    values: tuple[float, ...] | None = Field(None, min_length=1, description="The values to sweep.")
-    low: float | None = None
-    high: float | None = None
+    # finite numbers only (no yes/no value, NaN or infinity); an empty list is refused by _shape,
+    # not by a length constraint, which would add a second problem when the items are invalid
+    values: tuple[Number, ...] | None = Field(None, description="The values to sweep.")
+    low: Number | None = None
+    high: Number | None = None
     levels: int | None = Field(None, ge=2, le=10_000, strict=True)
 
     @model_validator(mode="after")
@@ -137,6 +139,8 @@ class Factor(StrictModel):
         if self.values is not None:
             if any(v is not None for v in grid):
                 raise ValueError("give either 'values' or 'low', 'high' and 'levels', not both")
+            if not self.values:
+                raise ValueError("a factor's values must not be empty")
             if len(set(self.values)) != len(self.values):
                 raise ValueError("a factor's values must be distinct")
         elif any(v is None for v in grid):
