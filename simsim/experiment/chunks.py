@@ -42,6 +42,8 @@ class Chunk:
     point: int = 0
     #: constant columns of the point, placed after ``run`` in the runs table (e.g. ``point``, ``sweep.<path>``)
     columns: tuple[tuple[str, float], ...] = ()
+    #: runs per design row of a Sobol or Morris design (run ``i`` is on row ``i // per_row``); 0: no rows
+    per_row: int = 0
 
     @property
     def stop(self) -> int:
@@ -129,13 +131,15 @@ Scenarios = Scenario | tuple[Scenario, ...]
 
 
 def _with_columns(res: ChunkResult, chunk: Chunk) -> ChunkResult:
-    """``res`` with the chunk's constant columns after ``run``."""
-    if not chunk.columns:
+    """``res`` with the chunk's constant columns (and a design's ``row``) after ``run``."""
+    if not chunk.columns and not chunk.per_row:
         return res
     n = len(res.runs["run"])
     runs: Columns = {"run": res.runs["run"]}
     for name, value in chunk.columns:
         runs[name] = np.full(n, value, dtype=np.int64 if name == "point" else float)
+    if chunk.per_row:
+        runs["row"] = np.asarray(res.runs["run"], dtype=np.int64) // chunk.per_row
     runs.update({k: v for k, v in res.runs.items() if k != "run"})
     return ChunkResult(res.start, runs, res.timeseries, res.written)
 
@@ -161,7 +165,8 @@ def compute_chunk(scenarios: Scenarios, chunk: Chunk) -> ChunkResult | ChunkFail
     for i in range(len(chunk)) if len(chunk) > 1 else ():
         one = Chunk(chunk.start + i, chunk.seeds[i:i + 1], chunk.timeseries,
                     None if chunk.design is None else chunk.design[i:i + 1],
-                    None if chunk.given is None else chunk.given[i:i + 1], point=chunk.point, columns=chunk.columns)
+                    None if chunk.given is None else chunk.given[i:i + 1], point=chunk.point, columns=chunk.columns,
+                    per_row=chunk.per_row)
         try:
             _compute(scenario, one)
         except Exception as exc:  # noqa: BLE001

@@ -117,6 +117,8 @@ def rerun(results: Results | str | os.PathLike[str], run_id: int) -> Replay:
     if design.get("kind") == "sweep":
         row = {"run": row["run"], "point": row_s["point"],
                **{k: row_s[k] for k in row_s if k.startswith("sweep.")}, **row}
+    elif design.get("kind") in ("sobol", "morris") and "row" in row_s:  # the design row, from the layout
+        row = {"run": row["run"], "row": run_id // int(design.get("replications") or 1), **row}
     return Replay(row, ts, row_s, ts_s)
 
 

@@ -70,9 +70,11 @@ class RunSettings:
         Show a progress bar (``None``: in a terminal or a notebook, once a run takes more than
         half a second; see :mod:`simsim.experiment.progress`).
     sampling
-        How uncertain inputs are sampled: ``random`` (each run from its own streams) or ``lhs``
+        How uncertain inputs are sampled: ``random`` (each run from its own streams), ``lhs``
         (a Latin hypercube over all runs, see :func:`design_uniforms`; fewer runs for the same
-        precision of means and sensitivities).
+        precision of means and sensitivities), or ``sobol`` / ``morris`` (SALib's designs for
+        Sobol indices and Morris effects, see :mod:`simsim.designs`; the runs table then records
+        each run's design ``row``).
     start_method
         Multiprocessing start method for the pool (``None``: ``fork`` on Linux, so that workers
         inherit mechanisms registered in a script or notebook and scripts need no main guard;
@@ -444,11 +446,17 @@ def _execute(scenario: Scenario, s: RunSettings, ex: Any, points: Points | None,
     # workers on this machine write their chunks' parts themselves: the main process stays idle
     write_to = str(out_dir) if out_dir is not None and getattr(ex, "local", False) else None
 
+    per_row = 0
+    if s.sampling in ("sobol", "morris"):  # the runs table records each run's design row
+        from simsim.designs.salib import replications_of
+
+        per_row = replications_of(scenario)
+
     def task(p: int, r: range) -> Chunk:
         i, j = r.start - p * n, r.stop - p * n  # the runs' places within their point
         d = designs[p]
         return Chunk(r.start, seeds[i:j], s.timeseries, None if d is None else d[i:j], write_to=write_to, point=p,
-                     columns=points.columns[p] if points is not None else ())
+                     columns=points.columns[p] if points is not None else (), per_row=per_row)
 
     tasks = (task(p, r) for p, r in todo)
     bar = progress.bar(total, False if quiet else s.progress)

@@ -263,3 +263,12 @@ def test_validate_says_what_the_experiment_section_will_run(capsys):
     assert main(["validate", "mongolia_icc_2024_sweep"]) == 0
     # 5 values x 3 levels = 15 points, 500 runs each (scenarios/mongolia_icc_2024_sweep.yaml)
     assert "a sweep of 15 points x 500 runs = 7,500 runs" in capsys.readouterr().out
+
+
+def test_the_runs_of_a_sobol_design_record_their_row(linear):
+    # 4 base samples x (2 inputs + 2) = 16 rows, 3 runs each: run i is on row i // 3
+    res = sobol(linear, base_samples=4, replications=3, seed=5)
+    assert len(res) == 48 and list(res.runs.columns[:2]) == ["run", "row"]
+    assert (res.runs["row"] == res.runs["run"] // 3).all()
+    # the runs of a row share its inputs
+    assert (res.runs.groupby("row")["param.x1"].nunique() == 1).all()
