@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"\nDesign row {args.run_id // reps}, replication {args.run_id % reps} of {reps} of the "
               f"{design['kind']} design (run = row x replications + i)")
     inputs = {k: v for k, v in row.items() if k.split(".", 1)[0] in ("param", "attr", "rel", "bparam")}
-    outcomes = {k: v for k, v in row.items() if k not in inputs and k not in where and k not in ("run", "seed")}
+    outcomes = {k: v for k, v in row.items() if k not in inputs and k not in where and k not in ("run", "seed", "row")}
     if inputs:
         print(f"\nInputs ({len(inputs)}" + (f"; taken from the stored run: they come from the whole {sampling} design)"
                                             if sampling != "random" else ")"))
