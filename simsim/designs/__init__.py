@@ -122,6 +122,18 @@ def _factor_levels(factors: Mapping[str, Sequence[float] | Factor]) -> tuple[lis
     return names, levels
 
 
+def _experiment(data: dict[str, Any]) -> Experiment:
+    """An experiment section from Python arguments; a bad value is a :class:`SimsimError` naming it."""
+    from pydantic import ValidationError
+
+    try:
+        return Experiment.model_validate(data)
+    except ValidationError as exc:
+        msg = "; ".join(f"{'.'.join(str(x) for x in e['loc']) or 'value'}: {e['msg'].removeprefix('Value error, ')}"
+                        for e in exc.errors())
+        raise SimsimError(f"{data['design']} design: {msg}") from None
+
+
 def _salib_design(scn: Scenario, exp: Experiment, seed: int | None, settings: RunSettings | None) -> Results:
     from simsim.designs.salib import problem
 
@@ -145,7 +157,7 @@ def sobol(scenario: Scenario | str | os.PathLike[str], base_samples: int, replic
     :func:`simsim.designs.analysis.sobol_indices`.
     """
     scn = _as_scenario(scenario)
-    exp = Experiment.model_validate({"design": "sobol", "base_samples": base_samples, "replications": replications})
+    exp = _experiment({"design": "sobol", "base_samples": base_samples, "replications": replications})
     return _salib_design(scn, exp, seed, settings)
 
 
@@ -156,8 +168,8 @@ def morris(scenario: Scenario | str | os.PathLike[str], trajectories: int, level
     Each row is run ``replications`` times. Analyse with :func:`simsim.designs.analysis.morris_effects`.
     """
     scn = _as_scenario(scenario)
-    exp = Experiment.model_validate({"design": "morris", "trajectories": trajectories, "levels": levels,
-                                     "replications": replications})
+    exp = _experiment({"design": "morris", "trajectories": trajectories, "levels": levels,
+                       "replications": replications})
     return _salib_design(scn, exp, seed, settings)
 
 

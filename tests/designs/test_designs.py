@@ -272,3 +272,13 @@ def test_the_runs_of_a_sobol_design_record_their_row(linear):
     assert (res.runs["row"] == res.runs["run"] // 3).all()
     # the runs of a row share its inputs
     assert (res.runs.groupby("row")["param.x1"].nunique() == 1).all()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda scn: sobol(scn, base_samples=1), "base_samples: Input should be greater than or equal to 2"),
+    (lambda scn: sobol(scn, base_samples=4, replications=0), "replications"),
+    (lambda scn: morris(scn, trajectories=1), "trajectories"),
+])
+def test_sobol_and_morris_from_python_refuse_bad_sizes_with_simsim_errors(linear, call, message):
+    with pytest.raises(simsim.SimsimError, match=message):
+        call(linear)
