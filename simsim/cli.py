@@ -282,7 +282,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         # the tables were written chunk by chunk while the runs were computed
         with stages(["drawing outcomes.png"], False if args.quiet else None) as stage:
             stage.next("drawing outcomes.png")
-            fig_res = res.head(PLOT_RUNS) if total > PLOT_RUNS else res
+            # the figure draws the main reporters' fan charts: read only those columns of the timeseries
+            fig_res = res.head(PLOT_RUNS, reporters=list(res.metadata.get("main_reporters", []))) \
+                if total > PLOT_RUNS else res
             if total > PLOT_RUNS:
                 notes.append(f"outcomes.png shows the first {PLOT_RUNS:,} of {total:,} runs")
             outcomes_figure(fig_res).savefig(out / "outcomes.png", dpi=110)
@@ -317,7 +319,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         else:
             what = {"sobol": "a Sobol design", "morris": "a Morris design"}.get(design["kind"], design["kind"])
         print(f"\nThis experiment is {what}: its analysis and figure: simsim design {out}")
-    sample = res.head(DRIVER_RUNS) if total > DRIVER_RUNS else res
+    sample = res.head(DRIVER_RUNS, reporters=[]) if total > DRIVER_RUNS else res  # the ranking reads no timeseries
     if res.main_outcomes and any(c.split(".", 1)[0] in ("param", "attr", "rel") for c in sample.runs.columns):
         name, category, table = _drivers(sample, None, None)
         print("\n" + _format_drivers(name, category, table, top=5))

@@ -229,11 +229,19 @@ def fan_data(timeseries: pd.DataFrame, reporter: str, quantiles: tuple[float, ..
     A run that stopped early keeps its last value at later steps, so the bands always describe
     every run.
     """
-    wide = timeseries.pivot(index="step", columns="run", values=reporter).ffill()
+    # a (steps, runs) array built in numpy: pandas' pivot takes about 4x the memory of the table
+    steps, s_idx = np.unique(timeseries["step"].to_numpy(), return_inverse=True)
+    _, r_idx = np.unique(timeseries["run"].to_numpy(), return_inverse=True)
+    wide = np.full((len(steps), int(r_idx.max()) + 1 if len(r_idx) else 0), np.nan)
+    wide[s_idx, r_idx] = timeseries[reporter].to_numpy(dtype=float)
+    # forward fill along the steps: the last value of each run, where it has none
+    last = np.where(np.isnan(wide), 0, np.arange(len(steps))[:, None])
+    np.maximum.accumulate(last, axis=0, out=last)
+    wide = wide[last, np.arange(wide.shape[1])[None, :]]
     with warnings.catch_warnings():  # a step where the reporter is undefined in every run stays NaN
         warnings.simplefilter("ignore", RuntimeWarning)
-        q = np.nanquantile(wide.to_numpy(dtype=float), quantiles, axis=1).T
-    return pd.DataFrame(q, index=wide.index, columns=list(quantiles))
+        q = np.nanquantile(wide, quantiles, axis=1).T
+    return pd.DataFrame(q, index=pd.Index(steps, name="step"), columns=list(quantiles))
 
 
 # ------------------------------------------------------------------ figures

@@ -251,20 +251,34 @@ class Results:
             return self.runs[columns]
         return self._read("runs.parquet", columns=columns)
 
-    def head(self, n: int) -> Results:
+    def head(self, n: int, reporters: list[str] | None = None) -> Results:
         """Results of the first ``n`` runs only, in memory (e.g. a subsample for a figure or PRCC).
 
         Under ``random`` sampling runs are independent draws, so the first ``n`` are a random
         sample of the experiment; under ``lhs`` they are a random subset of its strata.
+        ``reporters`` keeps only those columns of the timeseries (with ``run`` and ``step``):
+        a figure of one reporter then reads a ninth of a flagship's timeseries.
         """
+        keep = None if reporters is None else ["run", "step", *[r for r in reporters if r not in ("run", "step")]]
         if self._runs is not None or self.directory is None:
             runs = self.runs[self.runs["run"] < n].reset_index(drop=True) if len(self.runs) else self.runs
             ts = self.timeseries
             ts = ts[ts["run"] < n].reset_index(drop=True) if len(ts) else ts
+            if keep is not None and len(ts.columns):
+                ts = ts[[c for c in keep if c in ts.columns]]
             return Results(runs, ts, self.metadata)
         runs = self._read("runs.parquet", columns=None, limit=n)
-        ts = self._read("timeseries.parquet", limit=n) if _has_table(self.directory, "timeseries.parquet") \
-            else pd.DataFrame()
+        ts = pd.DataFrame()
+        if _has_table(self.directory, "timeseries.parquet"):
+            if keep is not None:
+                import pyarrow.parquet as pq
+
+                from simsim.experiment.store import part_files
+
+                first = part_files(self.directory, "timeseries.parquet")
+                names = set(pq.read_schema(first[0]).names) if first else set()
+                keep = [c for c in keep if c in names]
+            ts = self._read("timeseries.parquet", columns=keep, limit=n)
         return Results(runs, ts, self.metadata)
 
     @property

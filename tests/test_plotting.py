@@ -208,3 +208,19 @@ def test_results_saved_before_labels_existed_fall_back_to_ids(pair):
     assert "final_credibility" in titles and "credibility, over steps" in titles
     assert "final_credibility" in [ax.get_xlabel() for ax in fig.axes]  # the id stands in for the unit
     assert "decision.MNG: no arrest" in probability_table(old)["label"].tolist()
+
+
+def test_fan_data_equals_pandas_pivot_with_forward_fill():
+    from simsim.plotting import fan_data
+
+    # runs of different lengths (stopped early) and undefined values: the reference is pandas'
+    # pivot with a forward fill, which fan_data computes in numpy with less memory
+    rng = np.random.default_rng(1)
+    rows = [(r, t, np.nan if rng.random() < 0.1 else rng.random())
+            for r in range(60) for t in range(int(rng.integers(3, 10)))]
+    ts = pd.DataFrame(rows, columns=["run", "step", "x"])
+    wide = ts.pivot(index="step", columns="run", values="x").ffill()
+    expected = np.nanquantile(wide.to_numpy(float), (0.05, 0.5, 0.95), axis=1).T
+    got = fan_data(ts, "x", (0.05, 0.5, 0.95))
+    np.testing.assert_allclose(got.to_numpy(), expected)
+    assert list(got.index) == list(wide.index)
