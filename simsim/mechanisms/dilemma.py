@@ -59,8 +59,12 @@ def expected_discount(median: np.ndarray | float, spread: np.ndarray | float,
     """
     m, s, b = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, dtype=float)) for x in (median, spread, discount)))
     shape = m.shape
-    pairs, back = np.unique(np.stack([m.ravel(), s.ravel()], axis=1), axis=0, return_inverse=True)
-    back = back.ravel()
+    mf, sf = m.ravel(), s.ravel()
+    if mf.size and (mf == mf[0]).all() and (sf == sf[0]).all():  # the usual case: one delay distribution
+        pairs, back = np.array([[mf[0], sf[0]]]), np.zeros(mf.size, dtype=np.intp)
+    else:
+        pairs, back = np.unique(np.stack([mf, sf], axis=1), axis=0, return_inverse=True)
+        back = back.ravel()
     pm, ps = pairs[:, 0:1], pairs[:, 1:2]
     k = np.arange(1, MAX_DELAY + 1, dtype=float)
     upper = np.log(k + 0.5)
