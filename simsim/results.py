@@ -223,24 +223,34 @@ class Results:
 
         assert self.directory is not None
         files = part_files(self.directory, table)
-        pieces = []
-        for f in files:
-            if columns is None:
-                t = pq.read_table(f)
-            else:  # a part may lack a column (an outcome no run of its chunk defined)
-                names = set(pq.read_schema(f).names)
-                t = pq.read_table(f, columns=[c for c in columns if c in names])
-                for c in columns:
-                    if c not in names:
-                        t = t.append_column(c, pa.nulls(t.num_rows))
-                t = t.select(columns)
-            if limit is not None and "run" in t.column_names:
-                import pyarrow.compute as pc
 
-                t = t.filter(pc.less(t["run"], limit))
-                if t.num_rows == 0:
-                    break
-            pieces.append(t)
+        def read(f: Path) -> Any:
+            pf = pq.ParquetFile(f)  # one open per part: its schema and its columns
+            if columns is None:
+                return pf.read(use_threads=False)
+            names = set(pf.schema_arrow.names)  # a part may lack a column (an outcome no run of its chunk defined)
+            t = pf.read(columns=[c for c in columns if c in names], use_threads=False)
+            for c in columns:
+                if c not in names:
+                    t = t.append_column(c, pa.nulls(t.num_rows))
+            return t.select(columns)
+
+        pieces = []
+        if limit is None:  # the parts side by side on two threads (pyarrow releases the GIL), in run order
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(2) as pool:
+                pieces = list(pool.map(read, files))
+        else:
+            import pyarrow.compute as pc
+
+            for f in files:
+                t = read(f)
+                if "run" in t.column_names:
+                    t = t.filter(pc.less(t["run"], limit))
+                    if t.num_rows == 0:
+                        break
+                pieces.append(t)
         if not pieces:
             return pd.DataFrame(columns=columns or [])
         return pa.concat_tables(pieces, promote_options="permissive").to_pandas()
@@ -312,11 +322,15 @@ class Results:
             specs = [by_name[o] for o in outcomes]
         if self._runs is not None or self.directory is None:
             return summarise(self.runs, specs)
+        from concurrent.futures import ThreadPoolExecutor
+
         import pyarrow.parquet as pq
 
         from simsim.experiment.store import part_files
 
-        present = set().union(*(pq.read_schema(f).names for f in part_files(self.directory, "runs.parquet")))
+        with ThreadPoolExecutor(2) as pool:
+            present = set().union(*pool.map(lambda f: pq.read_schema(f).names,
+                                            part_files(self.directory, "runs.parquet")))
         order = [s["name"] for s in specs if s["name"] in present]
         # read a few columns at a time: about 4 million values (32 MB of numbers) per read
         per_read = max(1, SUMMARY_VALUES // max(1, len(self)))
