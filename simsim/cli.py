@@ -248,8 +248,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.scheduler is not None:
         import logging
 
-        # Dask logs a lost connection with long tracebacks; simsim's own error says what happened
-        logging.getLogger("distributed").setLevel(logging.CRITICAL)
+        # Dask logs a lost connection with long tracebacks; simsim's own error says what happened.
+        # Its loggers have levels of their own (distributed.client, ...): silence their handler.
+        import distributed  # noqa: F401 - configures Dask's logging first, so that this applies after it
+
+        for name in ["distributed", *[n for n in logging.root.manager.loggerDict if n.startswith("distributed.")]]:
+            quiet = logging.getLogger(name)
+            quiet.setLevel(logging.CRITICAL)
+            for handler in quiet.handlers:
+                handler.setLevel(logging.CRITICAL)
     created = _writable_folder(out)
     t0 = time.perf_counter()
     try:

@@ -366,9 +366,17 @@ class DaskExecutor:
                 return f
 
             yield from _bounded(submit, chunks, 2 * threads, stop, wait_any, _dask_result)
-        except (OSError, TimeoutError) as exc:  # the scheduler or the connection went away
-            raise SimsimError(f"lost the Dask cluster {self.scheduler if isinstance(self.scheduler, str) else ''} "
-                              f"({type(exc).__name__}: {exc})") from None
+        except SimsimError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the scheduler or the connection went away, futures cancelled
+            if not isinstance(exc, (OSError, TimeoutError)) and not type(exc).__module__.startswith(
+                    ("distributed", "concurrent.futures", "asyncio")):
+                raise
+            where = f" {self.scheduler}" if isinstance(self.scheduler, str) else ""
+            lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+            said = next((ln.removeprefix("Message:").strip() for ln in lines if ln.startswith("Message:")),
+                        lines[0] if lines else "")
+            raise SimsimError(f"lost the Dask cluster{where} ({type(exc).__name__}: {said})") from None
         finally:
             self.close()
 

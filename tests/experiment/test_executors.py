@@ -133,3 +133,26 @@ def test_the_local_cluster_workers_keep_glibcs_adaptive_malloc():
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+def test_a_lost_dask_cluster_is_a_one_line_simsim_error(scn, monkeypatch):
+    pytest.importorskip("distributed")
+    from concurrent.futures import CancelledError
+
+    class Client:  # what DaskExecutor.map asks of a client before it submits
+        def nthreads(self):
+            return {"tcp://w0": 1}
+
+        def scatter(self, data, broadcast):
+            return data
+
+    def lost(*args, **kwargs):  # as distributed raises when the scheduler goes away mid-run
+        raise CancelledError("4 Futures cancelled:\nReasons:\nMessage: Client lost the connection to the scheduler.")
+        yield
+
+    ex = executors.DaskExecutor("tcp://127.0.0.1:8786")
+    monkeypatch.setattr(executors.DaskExecutor, "_client", lambda self: (Client(), lambda: None))
+    monkeypatch.setattr(executors, "_bounded", lost)
+    with pytest.raises(SimsimError, match=r"lost the Dask cluster tcp://127.0.0.1:8786 \(CancelledError: "
+                                          r"Client lost the connection to the scheduler.\)"):
+        list(ex.map(scn, iter(()), lambda: False))
