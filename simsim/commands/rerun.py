@@ -44,8 +44,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  {k.removeprefix('sweep.'):<40} {_fmt(v)}")
     if design.get("kind") in ("sobol", "morris"):
         reps = int(design.get("replications") or 1)
-        print(f"\nDesign row {args.run_id // reps}, replication {args.run_id % reps} of {reps} of the "
-              f"{design['kind']} design (run = row x replications + i)")
+        print(f"\nDesign row {args.run_id // reps}, replication {args.run_id % reps + 1} of {reps} of the "
+              f"{design['kind']} design (run = row x replications + i, i from 0)")
     inputs = {k: v for k, v in row.items() if k.split(".", 1)[0] in ("param", "attr", "rel", "bparam")}
     outcomes = {k: v for k, v in row.items() if k not in inputs and k not in where and k not in ("run", "seed", "row")}
     if inputs:

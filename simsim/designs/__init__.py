@@ -82,8 +82,9 @@ def sweep(scenario: Scenario | str | os.PathLike[str], factors: Mapping[str, Seq
     for given in (replications, s.replications):
         if given is not None and (isinstance(given, bool) or not float(given).is_integer() or given < 1):
             raise SimsimError(f"replications (per point) must be a whole number of at least 1 (got {given!r})")
-    reps = next((int(r) for r in (replications, s.replications, exp.replications if exp is not None else None)
-                 if r is not None), None)
+    # resuming: the plan's runs per point win unless given here (the file's value is not "given")
+    from_file = exp.replications if exp is not None and not s.resume else None
+    reps = next((int(r) for r in (replications, s.replications, from_file) if r is not None), None)
     combos = list(itertools.product(*levels))
     # validate every point before running any (a bad path or value fails now, with its location)
     scenarios = tuple(point_scenario(scn, dict(zip(names, combo, strict=True))) for combo in combos)
@@ -178,13 +179,17 @@ def run_experiment(scenario: Scenario | str | os.PathLike[str], replications: in
                    design: str | None = None) -> Results:
     """Run ``scenario`` as its ``experiment:`` section says (plain replications when it has none).
 
-    ``design`` (``random``, ``lhs``, ``sobol``, ``morris``) replaces the scenario's design, as
-    ``--sampling`` on the command line; ``replications`` replaces its number of runs (per point
-    for a sweep).
+    ``design`` (``random``, ``lhs``, ``sobol``, ``morris``) replaces the scenario's design (the
+    ``experiment:`` section is then set aside); ``replications`` is the number of runs: per point
+    for a sweep; for a Sobol or Morris section, which sets its own size, it must equal that size
+    (as ``-n`` on the command line).
     """
     scn = _as_scenario(scenario)
     exp = scn.experiment or Experiment.model_validate({})
     kind = design or exp.design
+    if scn.experiment is not None and kind != exp.design:
+        scn = _with_experiment(scn, None)  # another design replaces the section's
+        exp = Experiment.model_validate({})
     if kind != exp.design and kind in ("sobol", "morris"):
         # the design's size: from the scenario if it has it, else from replications
         from simsim.designs.salib import problem
@@ -199,9 +204,15 @@ def run_experiment(scenario: Scenario | str | os.PathLike[str], replications: in
     if kind == "sweep":
         return sweep(scn, exp.factors, replications, seed, settings=settings)
     if kind in ("sobol", "morris"):
-        if replications is not None:
-            exp = exp.model_copy(update={"replications": replications})
-        return _salib_design(scn, exp, seed, settings)
+        n = replications if replications is not None else (settings.replications if settings else None)
+        if n is not None:
+            from simsim.designs.options import design_size
+
+            runs, how = design_size(scn)
+            if int(n) != runs:
+                raise SimsimError(f"replications {n} conflicts with the scenario's experiment: section, which sets "
+                                  f"the size of its {kind} design: {how}; leave replications out (or give {runs})")
+        return _salib_design(scn, exp, seed, replace(settings, replications=None) if settings else None)
     s = settings or RunSettings()
     reps = replications or s.replications or exp.replications
     return run(scn, seed=seed, settings=replace(s, replications=reps, sampling=kind))

@@ -20,6 +20,7 @@ never changes its result: a run depends only on its seed (see :mod:`simsim.rng`)
 from __future__ import annotations
 
 import dataclasses
+import logging
 import multiprocessing
 import os
 import sys
@@ -171,13 +172,25 @@ class ProcessExecutor:
                 pool.submit(int).result()  # start the workers now (with fork: all of them), inside the filter
         except BrokenProcessPool as exc:  # the workers could not start
             raise SimsimError(_POOL_FAILED.format(error=exc, method=ctx.get_start_method())) from None
+        interrupted = False
         try:
             yield from _bounded(lambda c: pool.submit(_worker_compute, c), chunks, 2 * self.jobs, stop,
                                 lambda p: wait(p, return_when=FIRST_COMPLETED), lambda f: f.result())
         except BrokenProcessPool:  # a worker died while computing (killed, or out of memory)
             raise RunFailedError(_WORKER_DIED) from None
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            if interrupted:
+                # Ctrl-C may land while the pool holds one of its locks: waiting for its threads could
+                # then hang. Stop the workers (a part being written is a hidden temporary file, which
+                # resume removes) and do not wait.
+                for proc in list(getattr(pool, "_processes", {}).values()):
+                    proc.terminate()
+                pool.shutdown(wait=False, cancel_futures=True)
+            else:
+                pool.shutdown(wait=True, cancel_futures=True)
 
     def describe(self) -> str:
         """``N processes``."""
@@ -206,8 +219,10 @@ def local_cluster(n_workers: int) -> Any:
     # (glibc reads it only when a process starts: removing it does not change this process)
     os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
     with dask.config.set({DASK_MALLOC_SETTING: None}):
+        # silence_logs: the workers' own log lines (e.g. tracebacks when Ctrl-C reaches them) stay quiet;
+        # simsim reports what happened
         return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                            host="127.0.0.1")
+                            host="127.0.0.1", silence_logs=logging.CRITICAL)
 
 
 def _dask_compute(scenario: Scenarios, chunk: Chunk) -> Outcome:
@@ -235,8 +250,8 @@ def _check_address(address: str) -> None:
         return
     try:
         port = urlsplit(address).port
-    except ValueError:
-        port = None
+    except ValueError as exc:  # e.g. a port out of range
+        raise SimsimError(f"--scheduler {address}: not a valid address ({exc}); expected tcp://HOST:PORT") from None
     if port is None:
         raise SimsimError(f"--scheduler {address}: the address needs a port, e.g. {address.rstrip('/')}:8786")
 
@@ -383,7 +398,8 @@ class DaskExecutor:
     def describe(self) -> str:
         """``Dask cluster at ADDRESS (N workers)``."""
         where = "a local Dask cluster" if self.scheduler == "local" else f"Dask cluster {self.scheduler}"
-        return f"{where} ({self.jobs} worker threads)"
+        return f"{where} ({self.jobs} single-threaded workers)" if self.scheduler == "local" \
+            else f"{where} ({self.jobs} worker threads)"
 
 
 def make_executor(executor: Any, jobs: int, start_method: str | None = None) -> Executor:

@@ -339,6 +339,11 @@ def run(
         s = replace(s, out=out)
     check_run(scenario, replications, seed, jobs, s)  # misuse and memory, before anything runs
     exp = scenario.experiment
+    if points is None and exp is not None and s.sampling not in ("random", exp.design) \
+            and not (s.sampling == "lhs" and exp.design == "random"):
+        raise SimsimError(f"sampling '{s.sampling}' conflicts with the experiment: section of {scenario.name} "
+                          f"(design '{exp.design}'): leave sampling out to run the section's design, or give "
+                          f"simsim.designs.run_experiment(scenario, design='{s.sampling}') to replace it")
     if points is None and exp is not None and exp.design != "random" and s.sampling == "random":
         # the scenario's experiment: section chooses the design (a sweep, lhs, sobol, morris)
         from simsim.designs import run_experiment
@@ -482,12 +487,12 @@ def _execute(scenario: Scenario, s: RunSettings, ex: Any, points: Points | None,
             raise
         # one line: the CLI prints a SimsimError's text on one line (escaping line breaks)
         raise type(exc)(f"{exc}. The chunks completed so far are in {out_dir}: finish with "
-                        f"`simsim run SCENARIO --resume {out_dir}`") from None
+                        f"`simsim run {scenario.origin or scenario.name} --resume {out_dir}`") from None
     finally:
         if bar is not None:
             bar.close()
     if failures:
-        _raise_failure(min(failures, key=lambda f: f.start), out_dir)
+        _raise_failure(min(failures, key=lambda f: f.start), out_dir, scenario.origin or scenario.name)
     settings_used = {"replications": total, "seed": master, "seed_drawn": seed_drawn, "sampling": s.sampling,
                      "jobs": ex.jobs, "executor": ex.describe(), "chunk_size": chunk, "memory": memory,
                      "timeseries": s.timeseries}
@@ -519,9 +524,9 @@ def _assemble(collected: dict[int, ChunkResult], meta: dict[str, Any]) -> Result
     return Results(runs, timeseries, meta)
 
 
-def _raise_failure(f: ChunkFailure, out_dir: Path | None) -> None:
+def _raise_failure(f: ChunkFailure, out_dir: Path | None, source: str = "SCENARIO") -> None:
     kept = (f"; the chunks completed so far are in {out_dir}: fix the cause, then finish with "
-            f"`simsim run SCENARIO --resume {out_dir}`") if out_dir is not None else ""
+            f"`simsim run {source} --resume {out_dir}`") if out_dir is not None else ""
     if f.run_id is None:
         raise RunFailedError(f"the chunk starting at run {f.start} failed ({f.error}), but no run failed alone{kept}",
                              details=f.details)

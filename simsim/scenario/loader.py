@@ -261,7 +261,7 @@ def _validation_errors(exc: ValidationError, raw: Any, origin: str) -> list[Scen
             msg = msg[len("Value error, "):]
         if err["type"] == "missing":
             msg = "required key is missing"
-        elif ("input" in err and err["type"] not in ("unknown_key", "bare_number", "bool_number")
+        elif ("input" in err and err["type"] not in ("unknown_key", "bare_number", "bool_number", "finite_number")
               and not isinstance(err["input"], (dict, list))):
             msg = f"{msg} (got {_short(err['input'])})"
         where = locate(raw, loc)

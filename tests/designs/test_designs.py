@@ -282,3 +282,46 @@ def test_the_runs_of_a_sobol_design_record_their_row(linear):
 def test_sobol_and_morris_from_python_refuse_bad_sizes_with_simsim_errors(linear, call, message):
     with pytest.raises(simsim.SimsimError, match=message):
         call(linear)
+
+
+def test_a_sweep_started_with_n_resumes_without_it(linear, tmp_path, monkeypatch):
+    from simsim.designs import _with_experiment, run_experiment
+    from simsim.experiment import executors
+    from simsim.scenario.schema import Experiment
+
+    # the file says 5 runs per point; the run was started with 12 (-n 12)
+    swp = _with_experiment(linear, Experiment.model_validate(
+        {"design": "sweep", "replications": 5, "factors": {"parameters.a": {"values": [0, 1, 2]}}}))
+    whole = run_experiment(swp, 12, seed=3)
+    real, calls = executors.compute_chunk, []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(executors, "compute_chunk", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(swp, 12, seed=3, settings=simsim.RunSettings(out=tmp_path / "r", chunk_size=6))
+    monkeypatch.setattr(executors, "compute_chunk", real)
+    # resumed as the CLI's hint says, without -n: the plan's 12 per point win over the file's 5
+    resumed = run_experiment(swp, settings=simsim.RunSettings(out=tmp_path / "r", resume=True))
+    pd.testing.assert_frame_equal(resumed.runs, whole.runs)
+    assert len(resumed) == 36
+
+
+def test_python_refuses_what_the_cli_refuses(linear):
+    from simsim.designs import _with_experiment
+    from simsim.scenario.schema import Experiment
+
+    sob = _with_experiment(linear, Experiment.model_validate({"design": "sobol", "base_samples": 4}))
+    # its size is 4 x (2 inputs + 2) = 16 runs: another number is refused, as -n is on the command line
+    with pytest.raises(simsim.SimsimError, match="sets the size of its sobol design"):
+        simsim.run(sob, replications=100, seed=1)
+    assert len(simsim.run(sob, replications=16, seed=1)) == 16
+    # a sampling that would drop the section's design is refused
+    swp = _with_experiment(linear, Experiment.model_validate({"design": "sweep",
+                                                              "factors": {"parameters.a": {"values": [0, 1]}}}))
+    with pytest.raises(simsim.SimsimError, match="sampling 'lhs' conflicts with the experiment: section"):
+        simsim.run(swp, replications=10, seed=1, settings=simsim.RunSettings(sampling="lhs"))

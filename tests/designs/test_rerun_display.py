@@ -27,7 +27,7 @@ def test_rerun_of_a_sobol_run_names_its_row_and_does_not_claim_its_inputs(linear
     sobol(linear, base_samples=4, replications=3, seed=3, settings=simsim.RunSettings(out=tmp_path / "o"))
     assert main(["rerun", str(tmp_path / "o"), "7"]) == 0
     text = capsys.readouterr().out
-    # run 7 with 3 replications per row: row 7 // 3 = 2, replication 7 % 3 = 1
-    assert "Design row 2, replication 1 of 3 of the sobol design" in text
+    # run 7 with 3 replications per row: row 7 // 3 = 2, the replication with i = 7 % 3 = 1, the 2nd of 3
+    assert "Design row 2, replication 2 of 3 of the sobol design" in text
     assert "its inputs were read from the stored run, not drawn again, so they are not checked" in text
     assert "(inputs," not in text
