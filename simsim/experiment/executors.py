@@ -319,7 +319,12 @@ class DaskExecutor:
         if isinstance(self.scheduler, Client):
             return self.scheduler, lambda: None
         if self.scheduler == "local":
-            cluster = local_cluster(self.jobs)
+            try:
+                cluster = local_cluster(self.jobs)
+            except RuntimeError as exc:  # e.g. a script without a main guard: spawned workers re-run it
+                raise SimsimError(f"the local Dask cluster could not start ({exc}). Its workers are started by "
+                                  "spawning, which re-runs the main script: start runs under "
+                                  "`if __name__ == \"__main__\":`") from None
             client = Client(cluster)
 
             def close() -> None:
