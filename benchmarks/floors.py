@@ -13,35 +13,17 @@ import numpy as np
 from scipy import special
 
 import simsim
+from simsim.inputs import design_of, inputs_from_uniforms, place_inputs
 from simsim.mechanisms.alignment import _enumerate_cached
 from simsim.mechanisms.bargaining import POSITION_TOLERANCE, _median, _round, _wmean
 from simsim.mechanisms.games import GameEngine, GamesModel, pair_payoffs, parse_settings, slot_payoffs
-from simsim.model import design_of, inputs_from_uniforms
 
 
 def _arrays(scn: simsim.Scenario, runs: int, rng: np.random.Generator):
     """Parameters (R,), attributes (R, n), relations (R, n, n) and behaviour parameters of ``runs`` runs."""
     d = design_of(scn)
     inputs = inputs_from_uniforms(scn, rng.random((runs, len(d.uncertain)))) if d.uncertain else {}
-    p = {k: np.full(runs, v) for k, v in d.params.items()}
-    attr = {k: np.broadcast_to(v, (runs, *v.shape)).copy() for k, v in d.attr.items()}
-    rel = {k: np.broadcast_to(v, (runs, *v.shape)).copy() for k, v in d.rel.items()}
-    bp = [{k: np.full(runs, v) for k, v in b.items()} for b in d.behaviour_params]
-    for u in d.uncertain:
-        v = inputs[u.column]
-        kind = u.target[0]
-        if kind == "param":
-            p[u.target[1]] = v
-        elif kind == "attr":
-            attr[u.target[1]][:, u.target[2]] = v
-        elif kind == "bparam":
-            bp[u.target[2]][u.target[1]] = v
-        else:
-            _, name, i, j = u.target
-            rel[name][:, i, j] = v
-            if d.rel_symmetric[name]:
-                rel[name][:, j, i] = v
-    return p, attr, rel, bp
+    return place_inputs(scn, inputs, runs)
 
 
 def arms_race(scn: simsim.Scenario, runs: int, seed: int) -> np.ndarray:

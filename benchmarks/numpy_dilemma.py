@@ -16,7 +16,7 @@ import numpy as np
 from scipy import special
 
 import simsim
-from simsim.model import design_of
+from simsim.inputs import design_of, inputs_from_uniforms, place_inputs
 
 DECISIONS = ("no_visit", "declined", "arrest", "no_arrest")
 REVIEWS = ("none", "found", "not_found", "pending")
@@ -73,25 +73,9 @@ def _run_chunk(scn: simsim.Scenario, runs: int,
     d = design_of(scn)
     R, n, T = runs, len(d.ids), scn.steps
     idx = {a: i for i, a in enumerate(d.ids)}
-    # inputs: one uniform per uncertain quantity and run, through its inverse CDF
-    p = {k: np.full(R, v) for k, v in d.params.items()}
-    attr = {k: np.broadcast_to(v, (R, n)).copy() for k, v in d.attr.items()}
-    rel = {k: np.broadcast_to(v, (R, n, n)).copy() for k, v in d.rel.items()}
-    u_in = rng.random((R, len(d.uncertain)))
-    inputs = {}
-    for i, q in enumerate(d.uncertain):
-        v = q.quantity.from_uniform(u_in[:, i])
-        inputs[q.column] = v
-        kind = q.target[0]
-        if kind == "param":
-            p[q.target[1]] = v
-        elif kind == "attr":
-            attr[q.target[1]][:, q.target[2]] = v
-        elif kind == "rel":
-            _, name, a, b = q.target
-            rel[name][:, a, b] = v
-            if d.rel_symmetric[name]:
-                rel[name][:, b, a] = v
+    # inputs: one uniform per uncertain quantity and run, through its inverse CDF, put in place
+    inputs = inputs_from_uniforms(scn, rng.random((R, len(d.uncertain)))) if d.uncertain else {}
+    p, attr, rel, _ = place_inputs(scn, inputs, R)
     inst = next(i for i, a in enumerate(scn.actors) if a.kind == "institution")
     inst_id = d.ids[inst]
     member = np.array([inst_id in a.memberships for a in scn.actors])

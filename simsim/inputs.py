@@ -97,6 +97,48 @@ def design_of(scenario: Scenario) -> Design:
     return design
 
 
+Placed = tuple[dict[str, Any], dict[str, np.ndarray], dict[str, np.ndarray], list[dict[str, Any]]]
+
+
+def place_inputs(scenario: Scenario, inputs: dict[str, Any], runs: int | None = None) -> Placed:
+    """Parameters, attributes, relations and behaviour parameters with ``inputs`` in place.
+
+    ``runs=None``: one run (numbers, attributes (n,), relations (n, n)); ``runs=R``: R runs side
+    by side (arrays (R,), (R, n), (R, n, n)), each input then an array of R values. Inputs not
+    given keep the scenario's central values; a symmetric relation gets its value both ways.
+    """
+    d = design_of(scenario)
+    if runs is None:
+        p: dict[str, Any] = dict(d.params)
+        attr = {k: v.copy() for k, v in d.attr.items()}
+        rel = {k: v.copy() for k, v in d.rel.items()}
+        bparams: list[dict[str, Any]] = [dict(b) for b in d.behaviour_params]
+    else:
+        p = {k: np.full(runs, v) for k, v in d.params.items()}
+        attr = {k: np.broadcast_to(v, (runs, *v.shape)).copy() for k, v in d.attr.items()}
+        rel = {k: np.broadcast_to(v, (runs, *v.shape)).copy() for k, v in d.rel.items()}
+        bparams = [{k: np.full(runs, v) for k, v in b.items()} for b in d.behaviour_params]
+    for u in d.uncertain:
+        if u.column not in inputs:
+            continue
+        v: Any = np.asarray(inputs[u.column], dtype=float)
+        if runs is None:
+            v = float(v)
+        kind = u.target[0]
+        if kind == "param":
+            p[u.target[1]] = v
+        elif kind == "attr":
+            attr[u.target[1]][..., u.target[2]] = v
+        elif kind == "bparam":
+            bparams[u.target[2]][u.target[1]] = v
+        else:
+            _, name, i, j = u.target
+            rel[name][..., i, j] = v
+            if d.rel_symmetric[name]:
+                rel[name][..., j, i] = v
+    return p, attr, rel, bparams
+
+
 def inputs_from_uniforms(scenario: Scenario, u: np.ndarray) -> dict[str, np.ndarray]:
     """Input values for uniforms ``u`` of shape (R, k): column i through quantity i's inverse CDF.
 

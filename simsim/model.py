@@ -32,6 +32,7 @@ from simsim.inputs import (
     UncertainInput,
     design_of,
     inputs_from_uniforms,
+    place_inputs,
     sample_inputs,
     sample_inputs_batch,
 )
@@ -131,36 +132,9 @@ class DiplomacyModel(Declaration, mesa.Model):
         self.p: dict[str, Any]
         self.attr: dict[str, np.ndarray]
         self.rel: dict[str, np.ndarray]
-        if self.vectorised:
-            R = self.R
-            self.p = {k: np.full(R, v) for k, v in d.params.items()}
-            self.attr = {k: np.broadcast_to(v, (R, self.n)).copy() for k, v in d.attr.items()}
-            self.rel = {k: np.broadcast_to(v, (R, self.n, self.n)).copy() for k, v in d.rel.items()}
-            self.behaviour_params: list[dict[str, Any]] = [
-                {k: np.full(R, v) for k, v in b.items()} for b in d.behaviour_params]
-        else:
-            self.p = dict(d.params)
-            self.attr = {k: v.copy() for k, v in d.attr.items()}
-            self.rel = {k: v.copy() for k, v in d.rel.items()}
-            self.behaviour_params = [dict(b) for b in d.behaviour_params]
-        for u in d.uncertain:
-            if u.column not in self.inputs:
-                continue
-            v: Any = np.asarray(self.inputs[u.column], dtype=float)
-            if not self.vectorised:
-                v = float(v)
-            kind = u.target[0]
-            if kind == "param":
-                self.p[u.target[1]] = v
-            elif kind == "attr":
-                self.attr[u.target[1]][..., u.target[2]] = v
-            elif kind == "bparam":
-                self.behaviour_params[u.target[2]][u.target[1]] = v
-            else:
-                _, rname, i, j = u.target
-                self.rel[rname][..., i, j] = v
-                if d.rel_symmetric[rname]:
-                    self.rel[rname][..., j, i] = v
+        self.behaviour_params: list[dict[str, Any]]
+        self.p, self.attr, self.rel, self.behaviour_params = place_inputs(
+            scenario, self.inputs, self.R if self.vectorised else None)
         self.actors = [StateAgent(self, a, i) for i, a in enumerate(scenario.actors)]
         self._events: dict[int, list[tuple[int, EventSpec]]] = defaultdict(list)
         for k, ev in enumerate(scenario.events):
