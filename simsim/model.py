@@ -162,6 +162,19 @@ class DiplomacyModel(Declaration, mesa.Model):
         return {}
 
     # -- machinery -----------------------------------------------------------------------
+    def may_be_positive(self, name: str) -> bool:
+        """Whether parameter ``name`` can be above zero in some run (decided by the scenario alone).
+
+        A mechanism can then skip drawing the random numbers of a rule that cannot act.
+        """
+        q = self.spec.parameters.get(name)
+        if q is not None and (q.uncertain or q.central() > 0):
+            return True
+        if q is None and float(self.parameters[name].default or 0.0) > 0:
+            return True
+        return any(isinstance(ev, SetParameter) and ev.parameter == name and float(ev.value) > 0
+                   for ev in self.spec.events)
+
     def uniforms(self, stream: str, shape: int | tuple[int, ...] = ()) -> np.ndarray:
         """Each run's uniforms of stream ``stream``: shape ``(R, *shape)`` (``R`` = 1 for one run).
 

@@ -51,7 +51,6 @@ from simsim.mechanisms.declarations.arms_race import (
 from simsim.model import DiplomacyModel
 from simsim.registry import register_mechanism
 from simsim.scenario.quantity import Quantity
-from simsim.scenario.schema import SetParameter
 
 FloatArray = NDArray[np.float64]
 
@@ -332,16 +331,6 @@ class ArmsRaceModel(ArmsRaceDeclaration, DiplomacyModel):
         """Parameter ``name`` as an array over the runs, shape (R,) (see :meth:`setup`)."""
         return self.p[name]  # type: ignore[no-any-return]
 
-    def _may_be_positive(self, name: str) -> bool:
-        """Whether parameter ``name`` can be above zero in some run (decided by the scenario alone)."""
-        q = self.spec.parameters.get(name)
-        if q is not None and (q.uncertain or q.central() > 0):
-            return True
-        if q is None and float(self.parameters[name].default or 0.0) > 0:
-            return True
-        return any(isinstance(ev, SetParameter) and ev.parameter == name and float(ev.value) > 0
-                   for ev in self.spec.events)
-
     def _system(self) -> FloatArray:
         """System matrices ``A = F - diag(m)`` of every run, shape (R, n, n)."""
         a = self.fear.copy()
@@ -385,10 +374,10 @@ class ArmsRaceModel(ArmsRaceDeclaration, DiplomacyModel):
         self._incidence[np.arange(n_pairs), self._pairs[0]] = 1.0
         self._incidence[np.arange(n_pairs), self._pairs[1]] = 1.0
         self._eps: FloatArray | None = None
-        if self._may_be_positive("noise"):
+        if self.may_be_positive("noise"):
             self._eps = special.ndtri(np.maximum(self.uniforms("noise", (steps, n)), 2.0**-60))
         self._u_crises: FloatArray | None = None
-        if self._may_be_positive("shock_rate") and n_pairs:
+        if self.may_be_positive("shock_rate") and n_pairs:
             self._u_crises = self.uniforms("crises", (steps, n_pairs))
         # treaty ceilings, in the order they start (step, then order in the file)
         self._ceilings = sorted(((k, ev) for k, ev in enumerate(self.spec.events) if isinstance(ev, CeilingEvent)),

@@ -596,11 +596,11 @@ class GamesModel(GamesDeclaration, DiplomacyModel):
         # the slots whose state follows a stochastic behaviour: fixed by the scenario unless
         # behaviours can change (imitation, set_behaviour events); then only they draw
         stoch_code = np.array([bool(b.metadata.get("stochastic", False)) for b in self.behaviour_list])
-        fixed = not self._may_be_positive("imitation_interval") and not any(
+        fixed = not self.may_be_positive("imitation_interval") and not any(
             isinstance(ev, SetBehaviour) for ev in self.spec.events)
         self._draw_slots: np.ndarray | None = (
             np.flatnonzero(stoch_code[code][self.pairs.reshape(-1)]) if fixed else None)
-        self._noisy = self._may_be_positive("noise")
+        self._noisy = self.may_be_positive("noise")
         self._window_rounds = np.zeros(R, dtype=np.int64)
         self._blocks: dict[str, tuple[int, np.ndarray]] = {}
         nan = np.full(R, np.nan)
@@ -626,16 +626,6 @@ class GamesModel(GamesDeclaration, DiplomacyModel):
             cached = (b, self.uniforms(f"{name}.{b}", (per, width)))
             self._blocks[name] = cached
         return cached[1][:, k]
-
-    def _may_be_positive(self, name: str) -> bool:
-        """Whether parameter ``name`` can be above zero in some run (decided by the scenario alone)."""
-        q = self.spec.parameters.get(name)
-        if q is not None and (q.uncertain or q.central() > 0):
-            return True
-        if q is None and float(self.parameters[name].default or 0.0) > 0:
-            return True
-        return any(getattr(ev, "parameter", None) == name and float(getattr(ev, "value", 0.0)) > 0
-                   for ev in self.spec.events)
 
     def _slot_payoffs(self) -> np.ndarray:
         """Every run's slot payoffs laid end to end, shape (R * 2 * pairs, 2, 2)."""
