@@ -387,16 +387,10 @@ def _experiment_text(scn: Any) -> str:
         swept = ", ".join(exp.factors)
         return (f"; experiment: a sweep of {points} points x {reps} runs = {points * reps:,} runs over {swept} "
                 f"(at each point the swept values are fixed)")
-    if exp.design in ("sobol", "morris"):  # the size as simsim.designs.options.design_size says it, without the runner
-        from simsim.inputs import design_of
+    if exp.design in ("sobol", "morris"):
+        from simsim.scenario.factors import design_size
 
-        k = len(design_of(scn).uncertain)
-        unit, what, extra = ((exp.base_samples, "base_samples", 2) if exp.design == "sobol"
-                             else (exp.trajectories, "trajectories", 1))
-        r = int(exp.replications or 1)
-        runs = int(unit or 0) * (k + extra) * r
-        return (f"; experiment: a {exp.design.capitalize()} design, {what} {unit} x ({k} inputs + {extra}) x {r} "
-                f"replication{'s' if r > 1 else ''} = {runs:,} runs")
+        return f"; experiment: a {exp.design.capitalize()} design, {design_size(scn)[1]}"
     return f"; experiment: {reps:,} runs, {exp.design} sampling"
 
 

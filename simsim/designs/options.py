@@ -22,39 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simsim.errors import SimsimError
+from simsim.scenario.factors import design_size
 
 if TYPE_CHECKING:
     from simsim.scenario.schema import Scenario
 
 #: designs that are plain replications: ``--sampling`` may switch between them
 PLAIN = ("random", "lhs")
-
-
-def design_size(scenario: Scenario) -> tuple[int, str]:
-    """Runs of the scenario's Sobol or Morris design, and how that number follows from the section.
-
-    Returns
-    -------
-    runs : int
-        ``base_samples x (k + 2) x replications`` (Sobol) or ``trajectories x (k + 1) x
-        replications`` (Morris), k the number of uncertain inputs.
-    explanation : str
-        The same product with its numbers, e.g. ``base_samples 32 x (43 inputs + 2) x 2
-        replications = 2880 runs``.
-    """
-    from simsim.designs.salib import problem
-
-    exp = scenario.experiment
-    if exp is None or exp.design not in ("sobol", "morris"):
-        raise SimsimError("only a Sobol or Morris design has a size of its own")
-    k = len(problem(scenario)["names"])
-    reps = int(exp.replications or 1)
-    if exp.design == "sobol":
-        unit, what, extra = int(exp.base_samples or 0), "base_samples", 2
-    else:
-        unit, what, extra = int(exp.trajectories or 0), "trajectories", 1
-    runs = unit * (k + extra) * reps
-    return runs, f"{what} {unit} x ({k} inputs + {extra}) x {reps} replication{'s' if reps > 1 else ''} = {runs} runs"
 
 
 def override_path(expr: str) -> str:

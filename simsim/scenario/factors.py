@@ -2,6 +2,7 @@
 
 Light (no runner, no pandas): the loader checks an ``experiment:`` section's factors with
 :func:`check_factors` when it validates a scenario. :mod:`simsim.designs` re-exports both.
+:func:`design_size` is the size a Sobol or Morris section sets (``simsim validate`` prints it).
 """
 
 from __future__ import annotations
@@ -59,3 +60,30 @@ def check_factors(scenario: Scenario) -> None:
 
 
 __all__ = ["check_factors", "point_scenario"]
+
+
+def design_size(scenario: Scenario) -> tuple[int, str]:
+    """Runs of the scenario's Sobol or Morris design, and how that number follows from the section.
+
+    Returns
+    -------
+    runs : int
+        ``base_samples x (k + 2) x replications`` (Sobol) or ``trajectories x (k + 1) x
+        replications`` (Morris), k the number of uncertain inputs.
+    explanation : str
+        The same product with its numbers, e.g. ``base_samples 32 x (43 inputs + 2) x 2
+        replications = 2880 runs``.
+    """
+    from simsim.inputs import design_of
+
+    exp = scenario.experiment
+    if exp is None or exp.design not in ("sobol", "morris"):
+        raise SimsimError("only a Sobol or Morris design has a size of its own")
+    k = len(design_of(scenario).uncertain)  # SALib's variables (simsim.designs.salib.problem)
+    reps = int(exp.replications or 1)
+    if exp.design == "sobol":
+        unit, what, extra = int(exp.base_samples or 0), "base_samples", 2
+    else:
+        unit, what, extra = int(exp.trajectories or 0), "trajectories", 1
+    runs = unit * (k + extra) * reps
+    return runs, f"{what} {unit} x ({k} inputs + {extra}) x {reps} replication{'s' if reps > 1 else ''} = {runs} runs"
