@@ -96,6 +96,12 @@ def sweep(scenario: Scenario | str | os.PathLike[str], factors: Mapping[str, Seq
     return run(scn, seed=seed, settings=replace(s, replications=reps), points=pts)
 
 
+def _problems(exc: Any) -> str:
+    """A pydantic ValidationError of Python arguments as ``key: message; ...``."""
+    return "; ".join(f"{'.'.join(str(x) for x in e['loc']) or 'value'}: {e['msg'].removeprefix('Value error, ')}"
+                     for e in exc.errors())
+
+
 def _factor_levels(factors: Mapping[str, Sequence[float] | Factor]) -> tuple[list[str], list[list[float]]]:
     """Factor names and their values, checked as a scenario's ``experiment: factors`` are."""
     from pydantic import ValidationError
@@ -115,9 +121,7 @@ def _factor_levels(factors: Mapping[str, Sequence[float] | Factor]) -> tuple[lis
         try:
             factor = data if isinstance(data, Factor) else Factor.model_validate(data)
         except ValidationError as exc:
-            msg = "; ".join(f"{'.'.join(str(x) for x in e['loc']) or 'value'}: {e['msg'].removeprefix('Value error, ')}"
-                            for e in exc.errors())
-            raise SimsimError(f"sweep factor '{name}': {msg}") from None
+            raise SimsimError(f"sweep factor '{name}': {_problems(exc)}") from None
         names.append(str(name))
         levels.append([float(v) for v in factor.points()])
     return names, levels
@@ -130,9 +134,7 @@ def _experiment(data: dict[str, Any]) -> Experiment:
     try:
         return Experiment.model_validate(data)
     except ValidationError as exc:
-        msg = "; ".join(f"{'.'.join(str(x) for x in e['loc']) or 'value'}: {e['msg'].removeprefix('Value error, ')}"
-                        for e in exc.errors())
-        raise SimsimError(f"{data['design']} design: {msg}") from None
+        raise SimsimError(f"{data['design']} design: {_problems(exc)}") from None
 
 
 def _salib_design(scn: Scenario, exp: Experiment, seed: int | None, settings: RunSettings | None) -> Results:
