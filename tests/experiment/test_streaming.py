@@ -72,6 +72,12 @@ def test_head_and_columns_read_only_what_is_asked(scn, memory_results, tmp_path)
     pd.testing.assert_frame_equal(head.timeseries, ts[ts.run < 55].reset_index(drop=True))
     pd.testing.assert_frame_equal(res.runs_columns(["seed"]), memory_results.runs[["seed"]])
     assert len(res) == 230 and res._runs is None
+    # only some reporters: the same rows, those columns (with run and step); none for no reporters
+    some = res.head(55, reporters=["credibility"]).timeseries
+    expected = ts[ts.run < 55].reset_index(drop=True)[["run", "step", "credibility"]]
+    pd.testing.assert_frame_equal(some, expected)
+    assert list(memory_results.head(55, reporters=["credibility"]).timeseries.columns) == ["run", "step", "credibility"]
+    assert list(res.head(55, reporters=[]).timeseries.columns) == ["run", "step"]
 
 
 class Interrupting(SerialExecutor):
