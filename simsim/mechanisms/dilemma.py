@@ -104,6 +104,7 @@ def option_utilities(
     third_mask: np.ndarray,
     discount: np.ndarray | float,
     p: dict[str, Any],
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     r"""Expected utility of each of the host's options, :math:`EU_{hp}(k)`, for all pairs at once.
 
@@ -129,50 +130,82 @@ def option_utilities(
         :func:`expected_discount`).
     p : dict
         Parameters: floats, or arrays of shape (R,).
+    pairs : (ndarray, ndarray), optional
+        Host rows and partner columns ``(h_i, p_i)`` of the only pairs wanted. The sums over
+        third parties are still taken over every actor; the pair terms are computed for these
+        pairs only, with the same arithmetic (the values equal those of the full result).
 
     Returns
     -------
-    ndarray, shape (n, n, 3) or (R, n, n, 3)
-        ``EU[..., h, p, k]`` for option k of host h when p's leader visits.
+    ndarray, shape (n, n, 3) or (R, n, n, 3); with ``pairs``, shape (P, 3) or (R, P, 3)
+        ``EU[..., h, p, k]`` for option k of host h when p's leader visits; with ``pairs``,
+        ``EU[..., i, k]`` for pair i.
     """
 
-    def col(x: Any) -> Any:  # a per-run scalar broadcast against (..., n, n)
+    def grid(x: Any) -> Any:  # a per-run scalar broadcast against (..., n, n)
         return np.asarray(x, dtype=float)[..., None, None]
 
+    if pairs is None:  # the result is over (..., h, p)
+        col = grid
+
+        def at(x: np.ndarray) -> np.ndarray:  # (..., h, p) -> result
+            return x
+
+        def row(x: np.ndarray) -> np.ndarray:  # (..., h) -> result
+            return x[..., :, None]
+
+        def partner(x: np.ndarray) -> np.ndarray:  # (..., p) -> result
+            return x[..., None, :]
+        m = member[:, None]
+    else:  # the result is over (..., pair)
+        hs, ps = pairs
+
+        def col(x: Any) -> Any:
+            return np.asarray(x, dtype=float)[..., None]
+
+        def at(x: np.ndarray) -> np.ndarray:
+            return x[..., hs, ps]
+
+        def row(x: np.ndarray) -> np.ndarray:
+            return x[..., hs]
+
+        def partner(x: np.ndarray) -> np.ndarray:
+            return x[..., ps]
+        m = member[hs]
+
     rho, sev, tau = col(p["retaliation_prob"]), col(p["retaliation_severity"]), col(p["trade_severity"])
-    c3 = col(p["third_party_cost"])
     third = third_mask.astype(float)
     react_n = np.maximum(support, 0.0) * third  # P(j reacts against a non-arrest)
     react_a = np.maximum(-support, 0.0) * third  # P(j reacts against an arrest)
     # cost to host h of one reaction by j: ties h-j fall by c3 (valued by the host's regard
     # for j) and the share tau of trade with j is lost
-    cost = col(p["w_third"]) * c3 * np.maximum(ties, 0.0) + col(p["w_trade"]) * tau * trade  # (..., h, j)
+    tie_cost = grid(p["w_third"]) * grid(p["third_party_cost"]) * np.maximum(ties, 0.0)  # (..., h, j)
+    cost = tie_cost + grid(p["w_trade"]) * grid(p["trade_severity"]) * trade
 
     def over_thirds(w: np.ndarray) -> np.ndarray:
         """sum_j w_j cost[h, j] over third parties j other than p: shape (..., h, p)."""
-        total = np.einsum("...hj,...j->...h", cost, w)[..., :, None]
-        return total - cost * w[..., None, :]
+        total = np.einsum("...hj,...j->...h", cost, w)
+        return row(total) - at(cost) * partner(w)
 
-    m = member[:, None]
-    sanction_ties = col(p["w_third"]) * c3 * np.maximum(ties, 0.0) * ((support > 0) * third)[..., None, :]
-    sanction_ties = sanction_ties.sum(axis=-1)[..., :, None] - sanction_ties  # supporters other than p
+    sanction_ties = tie_cost * ((support > 0) * third)[..., None, :]
+    sanction_ties = row(sanction_ties.sum(axis=-1)) - at(sanction_ties)  # supporters other than p
     # the institution's response, reviewed d steps later: finding, referral given a finding,
     # sanction given a referral (which costs ties with the supporters again)
     enforcement = col(discount) * col(p["finding_prob"]) * (
         col(p["w_finding"]) + col(p["referral_prob"]) * (
             col(p["w_referral"]) + col(p["sanction_prob"]) * (col(p["w_sanction"]) + sanction_ties)))
-    eu_call_off = np.broadcast_to(-col(p["w_ties"]) * col(p["call_off_tie_loss"]), ties.shape)
     eu_arrest = (
-        -col(p["w_ties"]) * (ties + col(p["partner_tie_loss"]))
-        - rho * (col(p["w_dependence"]) * sev * dependence + col(p["w_trade"]) * tau * trade)
+        -col(p["w_ties"]) * (at(ties) + col(p["partner_tie_loss"]))
+        - rho * (col(p["w_dependence"]) * sev * at(dependence) + col(p["w_trade"]) * tau * at(trade))
         - over_thirds(react_a)
     )
     eu_no_arrest = (
         col(p["w_ties"]) * col(p["visit_tie_gain"])
         - over_thirds(react_n)
-        - col(p["w_domestic"]) * domestic[..., :, None]
+        - col(p["w_domestic"]) * row(domestic)
         - m * (col(p["w_obligation"]) * col(credibility) + enforcement)
     )
+    eu_call_off = np.broadcast_to(-col(p["w_ties"]) * col(p["call_off_tie_loss"]), eu_arrest.shape)
     return np.stack([eu_call_off, eu_arrest, eu_no_arrest], axis=-1)
 
 
@@ -286,8 +319,11 @@ class DilemmaModel(DilemmaDeclaration, DiplomacyModel):
         self.shortfall = np.zeros((R, n))
         self.trade_lost = np.zeros((R, n))
         # the rows of the hosts: the only rows of the utilities that advance and the reporters read
-        self._rows = np.array(sorted(set(self.hosts)), dtype=np.intp)
-        self._row_of = {h: i for i, h in enumerate(self._rows.tolist())}
+        rows = sorted(set(self.hosts))
+        self._row_of = {h: i for i, h in enumerate(rows)}
+        self._rows: np.ndarray | slice = np.array(rows, dtype=np.intp)
+        if rows and rows == list(range(rows[0], rows[-1] + 1)):  # contiguous (one host): views, not copies
+            self._rows = slice(rows[0], rows[-1] + 1)
         # the host-partner pairs a step reads: every visit's, and each host's reported partner
         pairs = dict.fromkeys([(self.idx[ev.host], self.idx[ev.visitor]) for _, ev in self.visits]
                               + list(self._host_partner.items()))
@@ -328,9 +364,10 @@ class DilemmaModel(DilemmaDeclaration, DiplomacyModel):
             dependence=rel["energy_dependence"][:, rows], trade=rel["trade_share"][:, rows],
             ties=rel["ties"][:, rows], support=rel["norm_support"][:, :, self.inst],
             domestic=self.attr["domestic_compliance"][:, rows], third_mask=self.third_mask, discount=self._disc, p=p,
+            pairs=(self._pair_rows, self._pair_cols) if pairs else None,
         )
         if pairs:
-            return softmax(p["rationality"][:, None, None] * eu[:, self._pair_rows, self._pair_cols])
+            return softmax(p["rationality"][:, None, None] * eu)
         return softmax(p["rationality"][:, None, None, None] * eu)
 
     def _host_propensities(self) -> np.ndarray:
@@ -369,10 +406,10 @@ class DilemmaModel(DilemmaDeclaration, DiplomacyModel):
 
     def _shift_ties(self, runs: np.ndarray, h: int, others: np.ndarray, delta: np.ndarray) -> None:
         """Add ``delta[r]`` to ties h-j and j-h for runs ``runs`` (bool (R,)) and actors ``others`` (bool (R, n))."""
-        sel = others & runs[:, None]
+        add = np.where(others & runs[:, None], delta[:, None], 0.0)
         t = self.rel["ties"]
-        t[:, h, :] += np.where(sel, delta[:, None], 0.0)
-        t[:, :, h] += np.where(sel, delta[:, None], 0.0)
+        t[:, h, :] += add
+        t[:, :, h] += add
 
     def advance(self) -> None:
         """Institution reviews due now, then this step's visits, for all runs at once."""
