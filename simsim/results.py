@@ -181,6 +181,8 @@ class Results:
         self._timeseries = timeseries
         self.metadata = metadata
         self.directory = None if directory is None else Path(directory)
+        #: the whole summary, when computed as the results were written (see :meth:`_summarised_from`)
+        self._summary: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         sc = self.metadata.get("scenario", {}).get("name")
@@ -196,6 +198,7 @@ class Results:
     @runs.setter
     def runs(self, value: pd.DataFrame) -> None:
         self._runs = value
+        self._summary = None
 
     @property
     def timeseries(self) -> pd.DataFrame:
@@ -313,13 +316,17 @@ class Results:
     def summary(self, outcomes: list[str] | None = None) -> pd.DataFrame:
         """Summary statistics with 95% intervals (see :func:`summarise`), main outcomes first.
 
-        Results read from a folder are summarised one outcome column at a time, from the parts.
+        Results read from a folder are summarised one outcome column at a time, from the parts;
+        results :func:`simsim.run` has just streamed to a folder return the summary it wrote to
+        ``summary.json`` (computed from the outcome columns kept as the chunks completed).
         """
         specs = self.outcome_specs
         if outcomes is not None:
             by_name = {s["name"]: s for s in specs}
             check_outcomes(self, outcomes)
             specs = [by_name[o] for o in outcomes]
+        elif self._summary is not None:
+            return self._summary.copy()
         if self._runs is not None or self.directory is None:
             return summarise(self.runs, specs)
         from concurrent.futures import ThreadPoolExecutor
@@ -376,6 +383,15 @@ class Results:
                     shutil.rmtree(dest)
                 shutil.move(str(t / name), str(dest))
         return out
+
+    def _summarised_from(self, columns: Callable[[str], pd.Series | None] | None) -> Results:
+        """Compute and keep the whole summary now, reading each outcome with ``columns(name)`` if given.
+
+        :func:`simsim.run` passes the outcome columns it kept while the chunks were written, so
+        that the summary does not read the parts back; later calls of :meth:`summary` return it.
+        """
+        self._summary = summarise_columns(columns, self.outcome_specs) if columns is not None else self.summary()
+        return self
 
     def summary_record(self) -> dict[str, Any]:
         """The content of ``summary.json``: scenario, number of runs, master seed, summary rows."""

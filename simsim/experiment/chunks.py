@@ -44,6 +44,8 @@ class Chunk:
     columns: tuple[tuple[str, float], ...] = ()
     #: runs per design row of a Sobol or Morris design (run ``i`` is on row ``i // per_row``); 0: no rows
     per_row: int = 0
+    #: runs columns a worker that writes the parts itself still returns (the summary's outcomes)
+    keep: tuple[str, ...] = ()
 
     @property
     def stop(self) -> int:
@@ -61,7 +63,7 @@ class ChunkResult:
     start: int
     runs: Columns
     timeseries: Columns = field(default_factory=dict)
-    #: the worker wrote the parts itself (``runs`` then holds only the run ids)
+    #: the worker wrote the parts itself (``runs`` then holds only the run ids and the chunk's ``keep`` columns)
     written: bool = False
 
 
@@ -161,7 +163,8 @@ def compute_chunk(scenarios: Scenarios, chunk: Chunk) -> ChunkResult | ChunkFail
         from simsim.experiment.store import PartStore
 
         PartStore(chunk.write_to).write_chunk(res.start, res.runs, res.timeseries)
-        return ChunkResult(res.start, {"run": res.runs["run"]}, {}, written=True)
+        kept = {c: res.runs[c] for c in chunk.keep if c in res.runs}
+        return ChunkResult(res.start, {"run": res.runs["run"], **kept}, {}, written=True)
     for i in range(len(chunk)) if len(chunk) > 1 else ():
         one = Chunk(chunk.start + i, chunk.seeds[i:i + 1], chunk.timeseries,
                     None if chunk.design is None else chunk.design[i:i + 1],

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +36,7 @@ from simsim.experiment.chunks import Chunk, ChunkFailure, ChunkResult, compute_c
 from simsim.experiment.executors import make_executor
 from simsim.inputs import design_of
 from simsim.registry import get_mechanism
-from simsim.results import Results, build_metadata
+from simsim.results import SUMMARY_VALUES, Results, build_metadata
 from simsim.scenario.schema import Scenario
 
 #: default memory budget for the chunks being computed at once, all workers together
@@ -451,6 +451,15 @@ def _execute(scenario: Scenario, s: RunSettings, ex: Any, points: Points | None,
     # workers on this machine write their chunks' parts themselves: the main process stays idle
     write_to = str(out_dir) if out_dir is not None and getattr(ex, "local", False) else None
 
+    # the summary's outcome columns, kept as the chunks complete (workers that write their parts
+    # return them too), so that the summary need not read the parts back; only when they are few
+    # and no chunk was written by an earlier, interrupted run
+    keep: tuple[str, ...] = ()
+    if store is not None and not done:
+        names = tuple(o.name for o in get_mechanism(scenario.model).outcome_specs(scenario))
+        keep = names if total * len(names) <= SUMMARY_VALUES else ()
+    kept: dict[int, dict[str, np.ndarray]] = {}
+
     per_row = 0
     if s.sampling in ("sobol", "morris"):  # the runs table records each run's design row
         from simsim.designs.salib import replications_of
@@ -461,7 +470,7 @@ def _execute(scenario: Scenario, s: RunSettings, ex: Any, points: Points | None,
         i, j = r.start - p * n, r.stop - p * n  # the runs' places within their point
         d = designs[p]
         return Chunk(r.start, seeds[i:j], s.timeseries, None if d is None else d[i:j], write_to=write_to, point=p,
-                     columns=points.columns[p] if points is not None else (), per_row=per_row)
+                     columns=points.columns[p] if points is not None else (), per_row=per_row, keep=keep)
 
     tasks = (task(p, r) for p, r in todo)
     bar = progress.bar(total, False if quiet else s.progress)
@@ -474,12 +483,12 @@ def _execute(scenario: Scenario, s: RunSettings, ex: Any, points: Points | None,
             if isinstance(res, ChunkFailure):
                 failures.append(res)
                 continue
-            if res.written:
-                pass
-            elif store is not None:
-                store.write_chunk(res.start, res.runs, res.timeseries)
-            else:
+            if store is None:
                 collected[res.start] = res
+            elif not res.written:
+                store.write_chunk(res.start, res.runs, res.timeseries)
+            if keep:
+                kept[res.start] = {c: res.runs[c] for c in keep if c in res.runs}
             if bar is not None:
                 bar.update(len(res.runs["run"]))
     except SimsimError as exc:
@@ -506,9 +515,21 @@ def _execute(scenario: Scenario, s: RunSettings, ex: Any, points: Points | None,
     if store is not None:
         assert out_dir is not None
         res_disk = Results(None, None, meta, directory=out_dir)
-        store.finish(meta, res_disk.summary_record())
+        store.finish(meta, res_disk._summarised_from(_reader(kept) if keep else None).summary_record())
         return res_disk
     return _assemble(collected, meta)
+
+
+def _reader(kept: dict[int, dict[str, np.ndarray]]) -> Callable[[str], pd.Series | None]:
+    """A column reader over the columns kept from every chunk, in run order (as read from the parts)."""
+    order = sorted(kept)
+
+    def column(name: str) -> pd.Series | None:
+        if not order or name not in kept[order[0]]:
+            return None
+        return pd.Series(np.concatenate([kept[start][name] for start in order]))
+
+    return column
 
 
 def _assemble(collected: dict[int, ChunkResult], meta: dict[str, Any]) -> Results:

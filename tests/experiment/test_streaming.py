@@ -63,6 +63,25 @@ def test_streamed_results_equal_in_memory_results(scn, memory_results, tmp_path)
     assert summary["runs"] == 230
 
 
+def test_summary_kept_while_writing_equals_the_summary_of_the_parts(scn, memory_results, tmp_path, monkeypatch):
+    """The summary written with the results, from the outcome columns kept as chunks complete (also those
+    worker processes wrote), is the summary of the parts read back, and of the same runs in memory."""
+    expected = memory_results.summary()
+    settings = RunSettings(chunk_size=40)
+    for jobs in (1, 2):
+        out = tmp_path / f"jobs{jobs}"
+        res = simsim.run(scn, replications=230, seed=11, jobs=jobs, out=out, settings=settings)
+        assert res._summary is not None and res._runs is None  # summarised without reading the parts
+        pd.testing.assert_frame_equal(res.summary(), expected)
+        pd.testing.assert_frame_equal(Results.load(out).summary(), expected)  # from the parts
+        assert json.loads((out / "summary.json").read_text())["outcomes"] == json.loads(
+            json.dumps(Results.load(out).summary_record()["outcomes"]))
+    # too many values to keep (as for a million runs): the summary reads the parts, with the same result
+    monkeypatch.setattr("simsim.experiment.runner.SUMMARY_VALUES", 10)
+    res = simsim.run(scn, replications=230, seed=11, jobs=2, out=tmp_path / "unkept", settings=settings)
+    pd.testing.assert_frame_equal(res.summary(), expected)
+
+
 def test_head_and_columns_read_only_what_is_asked(scn, memory_results, tmp_path):
     simsim.run(scn, replications=230, seed=11, jobs=1, out=tmp_path, settings=RunSettings(chunk_size=40))
     res = Results.load(tmp_path)
