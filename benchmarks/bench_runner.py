@@ -11,6 +11,11 @@ machine before and after (the machine may be shared: a load above the number of 
 other work competed for them). It checks that every configuration gave identical runs. It asserts
 nothing about time. ``--out`` streams results to a temporary folder (as the CLI does) instead of
 keeping them in memory.
+
+The machine's own ceiling is measured in the same loop: ``--jobs`` forked processes that each run
+their share of the runs alone (``jobs=1``; no pool, no communication, each its own summary). On a
+virtual machine two busy cores can each be slower than one busy core, so this ceiling can be
+well below ``--jobs``; the script prints each executor's speed-up as a share of it.
 """
 
 from __future__ import annotations
@@ -35,6 +40,35 @@ def _children_cpu() -> float:
 
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
+
+
+class Independent:
+    """Not an executor: ``jobs`` forked processes, each running ``runs / jobs`` runs by itself (``jobs=1``).
+
+    No pool, no communication, no shared summary: the machine's own ceiling for ``jobs`` processes
+    (on a virtual machine two busy cores can each run slower than one busy core).
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+
+    def run(self, scn: simsim.Scenario, runs: int, seed: int, out: Path | None) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        procs = [ctx.Process(target=_alone, args=(scn, runs // self.jobs, seed + k,
+                                                  None if out is None else out / str(k)))
+                 for k in range(self.jobs)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join()
+            if p.exitcode != 0:
+                raise SystemExit(f"an independent process failed (exit code {p.exitcode})")
+
+
+def _alone(scn: simsim.Scenario, runs: int, seed: int, out: Path | None) -> None:
+    simsim.run(scn, settings=RunSettings(replications=runs, seed=seed, jobs=1, progress=False, out=out))
 
 
 def main() -> None:
@@ -62,23 +96,32 @@ def main() -> None:
         cluster = local_cluster(a.jobs)  # as --scheduler local starts it
         client = Client(cluster)
         configs[f"Dask LocalCluster, {a.jobs} workers"] = DaskExecutor(client)
+    ceiling = f"{a.jobs} independent processes (ceiling)"
+    configs[ceiling] = Independent(a.jobs)
     times: dict[str, list[float]] = {k: [] for k in configs}
     cpu: dict[str, list[tuple[float, float]]] = {k: [] for k in configs}  # (main, local workers) CPU seconds
     firsts: dict[str, pd.DataFrame] = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for ex in configs.values():  # warm-up: imports, worker start, caches
-                simsim.run(scn, settings=RunSettings(replications=2000, seed=a.seed + 1, executor=ex, progress=False))
+                if isinstance(ex, Independent):
+                    ex.run(scn, 2000 * a.jobs, a.seed + 1, None)
+                else:
+                    simsim.run(scn, settings=RunSettings(replications=2000, seed=a.seed + 1, executor=ex,
+                                                         progress=False))
             for rep in range(a.repeats):
                 for k, (name, ex) in enumerate(configs.items()):
                     out = Path(tmp) / f"r{rep}-{k}" if a.out else None
                     c0, k0 = time.process_time(), _children_cpu()
                     t = time.perf_counter()
-                    res = simsim.run(scn, settings=RunSettings(replications=a.runs, seed=a.seed, executor=ex,
-                                                               progress=False, out=out))
+                    if isinstance(ex, Independent):
+                        ex.run(scn, a.runs, a.seed, out)
+                    else:
+                        res = simsim.run(scn, settings=RunSettings(replications=a.runs, seed=a.seed, executor=ex,
+                                                                   progress=False, out=out))
                     times[name].append(time.perf_counter() - t)
                     cpu[name].append((time.process_time() - c0, _children_cpu() - k0))
-                    if rep == 0:
+                    if rep == 0 and not isinstance(ex, Independent):
                         firsts[name] = res.runs_columns(["run", "seed", "final_credibility"])
     finally:
         if client is not None:
@@ -96,6 +139,10 @@ def main() -> None:
     for name, ts in times.items():
         m, w = cpu[name][ts.index(min(ts))]
         print(f"  {name:<32} main {m:6.2f}  workers {w:6.2f}  total {m + w:6.2f}")
+    top = base / min(times[ceiling])
+    print(f"speed-up as a share of the machine's ceiling ({top:.2f}x now): "
+          + ", ".join(f"{name} {base / min(ts) / top:.0%}" for name, ts in times.items()
+                      if name not in ("1 process", ceiling)))
     ref = firsts["1 process"]
     same = all(f.equals(ref) for f in firsts.values())
     print(f"identical runs across configurations: {same}")
