@@ -384,9 +384,16 @@ def _experiment_text(scn: Any) -> str:
         points = 1
         for f in exp.factors.values():
             points *= len(f.points())
+        from simsim.inputs import design_of
+        from simsim.scenario.factors import point_scenario
+
         swept = ", ".join(exp.factors)
+        first = point_scenario(scn, {path: f.points()[0] for path, f in exp.factors.items()})
+        fixed = len(design_of(scn).uncertain) - len(design_of(first).uncertain)
+        held = (f"{fixed} of the uncertain inputs are swept: {len(design_of(first).uncertain)} stay uncertain "
+                "at each point" if fixed else "at each point the swept values are fixed")
         return (f"; experiment: a sweep of {points} points x {reps} runs = {points * reps:,} runs over {swept} "
-                f"(at each point the swept values are fixed)")
+                f"({held})")
     if exp.design in ("sobol", "morris"):
         from simsim.scenario.factors import design_size
 

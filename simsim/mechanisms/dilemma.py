@@ -319,10 +319,12 @@ class DilemmaModel(DilemmaDeclaration, DiplomacyModel):
         self.shortfall = np.zeros((R, n))
         self.trade_lost = np.zeros((R, n))
         # the rows of the hosts: the only rows of the utilities that advance and the reporters read
-        rows = sorted(set(self.hosts))
-        self._row_of = {h: i for i, h in enumerate(rows)}
-        self._rows: np.ndarray | slice = np.array(rows, dtype=np.intp)
-        if rows and rows == list(range(rows[0], rows[-1] + 1)):  # contiguous (one host): views, not copies
+        self._host_rows = np.array(sorted(set(self.hosts)), dtype=np.intp)
+        self._row_of = {h: i for i, h in enumerate(self._host_rows.tolist())}
+        # how the arrays' host rows are read: a slice (views, not copies) when they are contiguous
+        rows = self._host_rows.tolist()
+        self._rows: np.ndarray | slice = self._host_rows
+        if rows and rows == list(range(rows[0], rows[-1] + 1)):
             self._rows = slice(rows[0], rows[-1] + 1)
         # the host-partner pairs a step reads: every visit's, and each host's reported partner
         pairs = dict.fromkeys([(self.idx[ev.host], self.idx[ev.visitor]) for _, ev in self.visits]

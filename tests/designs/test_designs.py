@@ -14,6 +14,7 @@ from simsim import registry
 from simsim.cli import main
 from simsim.designs import morris, rerun_inputs, sobol, sweep
 from simsim.designs.analysis import morris_effects, sobol_indices, sweep_table
+from simsim.inputs import design_of
 from simsim.model import DiplomacyModel, OutcomeSpec, Param
 from simsim.scenario.loader import scenario_from_data
 from simsim.scenario.yamlio import load_yaml_text
@@ -262,7 +263,11 @@ def test_simsim_run_follows_the_scenarios_experiment_section():
 def test_validate_says_what_the_experiment_section_will_run(capsys):
     assert main(["validate", "mongolia_icc_2024_sweep"]) == 0
     # 5 values x 3 levels = 15 points, 500 runs each (scenarios/mongolia_icc_2024_sweep.yaml)
-    assert "a sweep of 15 points x 500 runs = 7,500 runs" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "a sweep of 15 points x 500 runs = 7,500 runs" in out
+    # both swept edges (MNG->RUS dependence and ties) are uniform in the flagship: fixed at each point
+    n = len(design_of(simsim.load_scenario("mongolia_icc_2024_sweep")).uncertain)
+    assert f"{n} uncertain inputs" in out and f"2 of the uncertain inputs are swept: {n - 2} stay uncertain" in out
 
 
 def test_the_runs_of_a_sobol_design_record_their_row(linear):

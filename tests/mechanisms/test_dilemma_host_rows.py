@@ -22,8 +22,8 @@ REPO = Path(__file__).resolve().parents[2]
 def test_host_rows_equal_the_full_matrix(name: str) -> None:
     scn = simsim.load_scenario(REPO / "scenarios" / f"{name}.yaml")
     m = DilemmaModel(scn, run_seeds=list(range(64)))
-    hosts, partners = m._rows[m._pair_rows], m._pair_cols
-    assert len(partners) < len(m._rows) * m.n  # fewer pairs than the hosts' rows hold: the saving is real
+    hosts, partners = m._host_rows[m._pair_rows], m._pair_cols
+    assert len(partners) < len(m._host_rows) * m.n  # fewer pairs than the hosts' rows hold: the saving is real
     for _ in range(scn.steps // 2):  # the state after ties, credibility and reviews have moved
         assert np.array_equal(m._host_propensities(), m.propensities()[:, hosts, partners])
         m.step()
