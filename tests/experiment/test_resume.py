@@ -29,7 +29,13 @@ def _parts(out: Path) -> int:
     return len(list(d.glob("part-*.parquet"))) if d.is_dir() else 0
 
 
-def test_sigkill_then_resume_equals_uninterrupted(tmp_path):
+@pytest.fixture(scope="module")
+def uninterrupted() -> simsim.Results:
+    """The reference: the same runs computed in one go, in this process."""
+    return simsim.run("icc_visits_network", replications=10 * N, seed=SEED, jobs=1)
+
+
+def test_sigkill_then_resume_equals_uninterrupted(tmp_path, uninterrupted):
     out = tmp_path / "res"
     n = 10 * N  # enough chunks that the run is still going when the first parts appear
     cmd = _cli("run", "icc_visits_network", "-n", str(n), "--seed", str(SEED), "--chunk-size", str(CHUNK),
@@ -50,13 +56,12 @@ def test_sigkill_then_resume_equals_uninterrupted(tmp_path):
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr
     res = Results.load(out)
-    ref = simsim.run("icc_visits_network", replications=n, seed=SEED, jobs=1)
-    pd.testing.assert_frame_equal(res.runs, ref.runs)
-    pd.testing.assert_frame_equal(res.timeseries, ref.timeseries)
+    pd.testing.assert_frame_equal(res.runs, uninterrupted.runs)
+    pd.testing.assert_frame_equal(res.timeseries, uninterrupted.timeseries)
     assert res.metadata["settings"]["chunk_size"] == CHUNK
 
 
-def test_killed_worker_keeps_completed_chunks_then_resume(tmp_path):
+def test_killed_worker_keeps_completed_chunks_then_resume(tmp_path, uninterrupted):
     out = tmp_path / "res"
     n = 10 * N  # enough chunks that the workers are still busy when the first parts appear
     cmd = _cli("run", "icc_visits_network", "-n", str(n), "--seed", str(SEED), "--chunk-size", str(CHUNK),
@@ -77,5 +82,4 @@ def test_killed_worker_keeps_completed_chunks_then_resume(tmp_path):
     resumed = subprocess.run(_cli("run", "icc_visits_network", "--resume", str(out), "--no-plot", "--quiet"),
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr
-    ref = simsim.run("icc_visits_network", replications=n, seed=SEED, jobs=1)
-    pd.testing.assert_frame_equal(Results.load(out).runs, ref.runs)
+    pd.testing.assert_frame_equal(Results.load(out).runs, uninterrupted.runs)
