@@ -202,7 +202,7 @@ def host_rows_gain(scn: simsim.Scenario, runs: int, repeats: int, seed: int) -> 
     shipped = (dilemma.DilemmaModel._host_propensities, dilemma.expected_discount)
 
     def full_matrix(self: dilemma.DilemmaModel) -> np.ndarray:  # every pair, then the pairs read
-        return self.propensities()[:, self._rows[self._pair_rows], self._pair_cols]
+        return self.propensities()[:, self._host_rows[self._pair_rows], self._pair_cols]
 
     before = (full_matrix, _expected_discount_per_run)
 
