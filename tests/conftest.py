@@ -47,7 +47,7 @@ parameters:
 events:
   - {step: 1, type: visit, visitor: VIS, host: HOS}
 sources:
-  - {id: src, title: A source}
+  - {id: src, title: A source, no_link_reason: a test fixture}
 """
 
 

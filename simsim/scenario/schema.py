@@ -40,6 +40,14 @@ class Source(StrictModel):
     publisher: str | None = None
     note: str | None = None
 
+    @model_validator(mode="after")
+    def _says_where_to_check(self) -> Source:
+        if not self.checkable:
+            raise ValueError(f"source '{self.id}' does not say where it can be checked: give a 'url', a 'document' "
+                             "(a document or press-release number, a DOI or an ISBN) or, when neither exists, "
+                             "'no_link_reason' saying why")
+        return self
+
     @property
     def checkable(self) -> bool:
         """True if the source gives a URL, a document identifier or a reason why it has neither."""

@@ -254,8 +254,8 @@ def test_extends_cannot_be_overridden(minimal_path):
 
 def test_yaml_merge_keys(write_yaml):
     """`<<: *anchor` merges a mapping; an explicit key overrides a merged one (not a duplicate)."""
-    text = MINIMAL.replace("  - {id: src, title: A source}",
-                           "  - &s {id: src, title: A source, year: 2020}\n  - {<<: *s, id: src2, year: 2021}")
+    src = "{id: src, title: A source, no_link_reason: a test fixture"
+    text = MINIMAL.replace(f"  - {src}}}", f"  - &s {src}, year: 2020}}\n  - {{<<: *s, id: src2, year: 2021}}")
     scn = simsim.load_scenario(write_yaml(text))
     assert [(x.id, x.title, x.year) for x in scn.sources] == [("src", "A source", 2020), ("src2", "A source", 2021)]
 

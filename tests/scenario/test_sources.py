@@ -12,6 +12,7 @@ from simsim.scenario import Source
 from tests.conftest import MINIMAL, SCENARIOS
 
 SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
+FIXTURE_SOURCE = "{id: src, title: A source, no_link_reason: a test fixture}"
 
 
 def _unlinked(scn) -> list[str]:
@@ -31,22 +32,39 @@ def test_every_shipped_source_has_a_url_a_document_or_a_reason(path):
             assert datetime.date(2023, 1, 1) <= s.accessed <= datetime.date.today(), (path.name, s.id)
 
 
-def test_the_check_fails_on_a_source_without_a_link(tmp_path):
+def test_a_source_without_a_link_or_a_reason_is_a_located_error(tmp_path):
+    """docs/scenarios.md: each source says where it can be checked (url, document or no_link_reason)."""
     bad = tmp_path / "bad.yaml"
-    bad.write_text(MINIMAL)  # its one source has only an id and a title
-    assert _unlinked(simsim.load_scenario(bad)) == ["src"]
-    assert not Source(id="a", title="t", note="a note is not a reason").checkable
+    lines = MINIMAL.replace(FIXTURE_SOURCE, "{id: src, title: A source}")
+    bad.write_text(lines)
+    line = lines.splitlines().index("  - {id: src, title: A source}") + 1
+    with pytest.raises(ScenarioError, match=rf"bad.yaml:{line}: sources\[0\]: source 'src' does not say where"):
+        simsim.load_scenario(bad)
+    assert not Source.model_construct(id="a", title="t", note="a note is not a reason").checkable
+    with pytest.raises(ValueError, match="where it can be checked"):
+        Source(id="a", title="t", note="a note is not a reason")
+    with pytest.raises(ValueError, match="where it can be checked"):
+        Source(id="a", title="t", url="  ")
     assert Source(id="a", title="t", document="ICC-02/05-01/09-302").checkable
     assert Source(id="a", title="t", no_link_reason="book chapter, no DOI").checkable
-    assert not Source(id="a", title="t", url="  ").checkable
+
+
+def test_cli_validate_refuses_a_source_without_a_link(tmp_path, capsys):
+    from simsim.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL.replace(FIXTURE_SOURCE, "{id: src, title: A source}"))
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml:" in err and "sources[0]" in err and "no_link_reason" in err
 
 
 def test_source_fields_are_validated(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(MINIMAL.replace("{id: src, title: A source}", "{id: src, title: A source, accesed: 2024-01-01}"))
+    bad.write_text(MINIMAL.replace(FIXTURE_SOURCE, FIXTURE_SOURCE[:-1] + ", accesed: 2024-01-01}"))
     with pytest.raises(ScenarioError, match="did you mean 'accessed'"):
         simsim.load_scenario(bad)
-    bad.write_text(MINIMAL.replace("{id: src, title: A source}", "{id: src, title: A source, accessed: yesterday}"))
+    bad.write_text(MINIMAL.replace(FIXTURE_SOURCE, FIXTURE_SOURCE[:-1] + ", accessed: yesterday}"))
     with pytest.raises(ScenarioError, match="accessed"):
         simsim.load_scenario(bad)
 
