@@ -361,11 +361,17 @@ class Results:
 
         Files are written to a temporary folder first and moved into place, so an interrupted
         save leaves no half-written results. Saving results read from a folder copies its parts.
+        Saving over earlier results removes the figures drawn from them (``outcomes.png`` ...,
+        see :func:`simsim.experiment.store.remove_figures_of_earlier_results`) and refuses
+        (:class:`~simsim.errors.ResultsError`) if their tables hold files simsim did not write.
         """
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         if self.directory is not None and self._runs is None and out.resolve() == self.directory.resolve():
             return out  # already there
+        from simsim.experiment.store import remove_figures_of_earlier_results
+
+        remove_figures_of_earlier_results(out)
         with tempfile.TemporaryDirectory(dir=out, prefix=".tmp-") as tmp:
             t = Path(tmp)
             if self._runs is None and self.directory is not None:

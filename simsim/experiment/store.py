@@ -35,6 +35,49 @@ DONE_FILES = ("metadata.json", "summary.json")
 
 
 _PART = re.compile(r"part-[0-9]{10}\.parquet")
+#: what simsim writes inside a table's folder: parts, and the hidden temporary files of parts being written
+_OWN_IN_TABLE = re.compile(r"\.?part-[0-9]{10}\.parquet(\.tmp)?")
+#: figures that simsim's commands draw from a results folder into it by default (``simsim run``, ``plot``,
+#: ``sensitivity``, ``convergence``, ``design``): they show the folder's results, so they go with them
+FIGURES = ("outcomes.png", "sensitivity.png", "convergence.png", "design.png")
+
+
+def remove_figures_of_earlier_results(directory: Path) -> list[Path]:
+    """Before new results replace earlier ones in ``directory``: check, then remove their figures.
+
+    Calls :func:`check_replaceable`; when the folder holds earlier results, removes the
+    :data:`FIGURES` drawn from them (only those names). Returns the figures removed.
+    """
+    check_replaceable(directory)
+    if not any((directory / name).exists() for name in (RUNS, TIMESERIES, PLAN, *DONE_FILES)):
+        return []
+    removed = [directory / name for name in FIGURES if (directory / name).is_file()]
+    for f in removed:
+        f.unlink()
+    return removed
+
+
+def check_replaceable(directory: Path) -> None:
+    """Refuse to replace the results in ``directory`` if its tables hold files simsim did not write.
+
+    ``runs.parquet`` and ``timeseries.parquet`` are removed whole when new results replace old
+    ones; a file in them that is not a part (a user's note, a copy) would be lost silently.
+
+    Raises
+    ------
+    ResultsError
+        Naming the unexpected files and the way out.
+    """
+    foreign = []
+    for table in (RUNS, TIMESERIES):
+        p = directory / table
+        if p.is_dir():
+            foreign += [f for f in sorted(p.rglob("*")) if not (f.is_file() and f.parent == p
+                                                                and _OWN_IN_TABLE.fullmatch(f.name))]
+    if foreign:
+        shown = ", ".join(str(f) for f in foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise ResultsError(f"{directory}: replacing its results would delete files simsim did not write ({shown}): "
+                           f"move them out of {directory}, or write the new results to another folder (--out)")
 
 
 def part_name(start: int) -> str:
@@ -74,7 +117,13 @@ class PartStore:
 
     # -- starting and resuming -------------------------------------------------------------
     def start(self, plan: dict[str, Any]) -> None:
-        """Begin a new experiment here: remove earlier results (only simsim's own files), write the plan."""
+        """Begin a new experiment here: remove earlier results (only simsim's own files), write the plan.
+
+        The figures simsim draws from a results folder (:data:`FIGURES`) are removed with the
+        results they showed. A folder whose tables hold files simsim did not write is refused
+        (:func:`check_replaceable`) before anything is removed.
+        """
+        remove_figures_of_earlier_results(self.dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         for name in (RUNS, TIMESERIES):
             p = self.dir / name
