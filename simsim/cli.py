@@ -172,12 +172,39 @@ def format_summary(summary: pd.DataFrame, max_categories: int = 6, total: int | 
             lines.append(f"  {label:<{width}}  {r.estimate:7.1%}   95% CI [{r.ci_low:6.1%}, {r.ci_high:6.1%}]")
         elif r.n:
             sd = 0.0 if abs(r.sd) < 1e-12 * max(1.0, abs(r.estimate)) else r.sd
-            missing = f"  (defined in {r.n} of {total} runs)" if total and r.n < total else ""
+            inf = _n_infinite(r)
+            missing = (f"  (finite in {r.n} of {total} runs; infinite in {inf})" if inf and total else
+                       f"  (defined in {r.n} of {total} runs)" if total and r.n < total else "")
             lines.append(f"  {r.outcome:<{width}}  mean {r.estimate:.4g}  95% CI [{r.ci_low:.4g}, {r.ci_high:.4g}]"
                          f"  sd {sd:.3g}  5-95%: {r.q05:.4g} .. {r.q95:.4g}{missing}")
+        elif inf := _n_infinite(r):
+            lines.append(f"  {r.outcome:<{width}}  infinite in {inf} of {total or inf} runs, undefined in the others"
+                         if total and inf < total else f"  {r.outcome:<{width}}  infinite in every run")
         else:
             lines.append(f"  {r.outcome:<{width}}  undefined in every run")
     return "\n".join(lines)
+
+
+def _n_infinite(row: Any) -> int:
+    """Runs in which a summary row's number is +-inf (0 for summaries written before it was counted)."""
+    v = getattr(row, "n_infinite", 0)
+    return 0 if v is None or v != v else int(v)
+
+
+def nonfinite_note(summary: pd.DataFrame, total: int) -> str | None:
+    """One line naming the outcomes that are +-inf in some runs, and in how many; None if none are.
+
+    Such values (e.g. an arms race that ran away) are left out of the means, intervals and figures.
+    """
+    if "n_infinite" not in summary:
+        return None
+    rows = summary[summary["n_infinite"].fillna(0) > 0]
+    if rows.empty:
+        return None
+    shown = [f"{o} in {int(k)}" for o, k in zip(rows["outcome"], rows["n_infinite"], strict=True)]
+    more = f" and {len(shown) - 6} more outcomes" if len(shown) > 6 else ""
+    return (f"infinite values (of {total} runs): {', '.join(shown[:6])}{more}; left out of the means, intervals "
+            "and figures")
 
 
 def _main_first(summary: pd.DataFrame, main: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -334,6 +361,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"  (ranked on the first {DRIVER_RUNS:,} of {total:,} runs: enough to rank inputs; intervals are "
                   f"for that sample)")
         print(f"  (all inputs, and other outcomes: simsim sensitivity {out} --outcome NAME)")
+    if note := nonfinite_note(summary, total):
+        notes.insert(0, note)
     for note in notes:
         print(f"\nNote: {note}")
     print(f"\nWrote {out}/: runs.parquet, timeseries.parquet (folders of Parquet parts), metadata.json, summary.json"

@@ -226,8 +226,9 @@ def fan_data(timeseries: pd.DataFrame, reporter: str, quantiles: tuple[float, ..
              ) -> pd.DataFrame:
     """Quantiles of ``reporter`` across runs at each step (index: step; columns: quantiles).
 
-    A run that stopped early keeps its last value at later steps, so the bands always describe
-    every run.
+    A run that stopped early keeps its last value at later steps, so the bands describe every
+    run, except runs whose value became infinite (an arms race that ran away): they are left
+    out from that step on, and ``attrs["infinite_runs"]`` counts them (see :func:`plot_fan`).
     """
     # a (steps, runs) array built in numpy: pandas' pivot takes about 4x the memory of the table
     steps, s_idx = np.unique(timeseries["step"].to_numpy(), return_inverse=True)
@@ -238,10 +239,16 @@ def fan_data(timeseries: pd.DataFrame, reporter: str, quantiles: tuple[float, ..
     last = np.where(np.isnan(wide), 0, np.arange(len(steps))[:, None])
     np.maximum.accumulate(last, axis=0, out=last)
     wide = wide[last, np.arange(wide.shape[1])[None, :]]
+    # an infinite value (a run that ran away) has no place on the axis: such runs are left out from
+    # that step on, and the frame's ``attrs["infinite_runs"]`` says how many runs that is
+    infinite = np.isinf(wide)
+    wide[infinite] = np.nan
     with warnings.catch_warnings():  # a step where the reporter is undefined in every run stays NaN
         warnings.simplefilter("ignore", RuntimeWarning)
         q = np.nanquantile(wide, quantiles, axis=1).T
-    return pd.DataFrame(q, index=pd.Index(steps, name="step"), columns=list(quantiles))
+    fan = pd.DataFrame(q, index=pd.Index(steps, name="step"), columns=list(quantiles))
+    fan.attrs["infinite_runs"] = int(infinite.any(axis=0).sum())
+    return fan
 
 
 # ------------------------------------------------------------------ figures
@@ -263,8 +270,9 @@ def plot_probabilities(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_yticks(y, table["label"].tolist(), fontsize=8)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
-    ax.set_xlabel("probability over runs, with 95% Wilson interval (the categories of one outcome sum to 100%)",
-                  fontsize=8)
+    # a categorical outcome has a row per category (booleans have one row each)
+    categories = " (the categories of one outcome sum to 100%)" if table["outcome"].duplicated().any() else ""
+    ax.set_xlabel(f"probability over runs, with 95% Wilson interval{categories}", fontsize=8)
     return ax
 
 
@@ -277,6 +285,8 @@ def _percent_axis(axis: Any, top: float) -> None:
 def _format_value(v: float) -> str:
     """A value as a reader wants it: whole numbers and thousands in full, others to 3 significant digits."""
     v = float(v)
+    if not math.isfinite(v) or abs(v) >= 1e9:  # beyond a billion, digits in full are unreadable
+        return f"{v:.3g}"
     if v.is_integer() or abs(v) >= 1000:
         return f"{v:,.0f}"
     return f"{v:.3g}"
@@ -288,19 +298,26 @@ def plot_histogram(values: np.ndarray, name: str, ax: Axes | None = None, unit: 
     A few distinct values are drawn as one bar per value with its share of runs; a value most
     runs share is stated in the title and the histogram shows the others; otherwise a histogram
     with the mean and the 5-95% range. ``name`` is the title (the outcome's label), ``unit`` the
-    x-axis label.
+    x-axis label. Infinite values (a run that ran away) cannot be drawn: they are left out and
+    the title says in how many runs.
     """
     if ax is None:
         ax = _new_axes((4.5, 3.2))
+    values = np.asarray(values, dtype=float)
+    finite = np.isfinite(values)
+    n_infinite = int(np.count_nonzero(np.isinf(values)))
+    values = values[finite]
     d = value_distribution(values)
-    note = ""
+    note = f"\n(not drawn: infinite in {n_infinite} run{'s' if n_infinite > 1 else ''})" if n_infinite else ""
     if d["kind"] == "empty":
-        ax.text(0.5, 0.5, "undefined in every run", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, "infinite in every run" if n_infinite else "undefined in every run", ha="center",
+                va="center", transform=ax.transAxes)
         ax.set_yticks([])
     elif d["kind"] == "bars" and len(d["values"]) == 1:  # a point mass: say the value, draw no bar
         v = float(d["values"][0])
         ax.text(0.5, 0.55, _format_value(v), ha="center", va="center", fontsize=20, transform=ax.transAxes)
-        ax.text(0.5, 0.3, _wrap(f"{unit + ', ' if unit else ''}the same in all {d['n']} runs", 40), ha="center",
+        runs = f"{d['n']} finite runs" if n_infinite else f"{d['n']} runs"
+        ax.text(0.5, 0.3, _wrap(f"{unit + ', ' if unit else ''}the same in all {runs}", 40), ha="center",
                 va="center", fontsize=8, color="#555555", transform=ax.transAxes)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -315,7 +332,7 @@ def plot_histogram(values: np.ndarray, name: str, ax: Axes | None = None, unit: 
         ax.set_ylim(0, top * 1.15 + 0.02)  # room for the labels above the bars
         _percent_axis(ax.yaxis, top)
         ax.set_yticks([t for t in ax.get_yticks() if 0 <= t <= 1])
-        ax.set_ylabel("share of runs", fontsize=8)
+        ax.set_ylabel("share of finite runs" if n_infinite else "share of runs", fontsize=8)
     else:
         rest = d["rest"]
         weights = np.full(len(rest), 1.0 / d["n"])
@@ -326,10 +343,10 @@ def plot_histogram(values: np.ndarray, name: str, ax: Axes | None = None, unit: 
         if d["kind"] == "histogram":
             ax.axvspan(lo, hi, color="grey", alpha=0.15, label="5-95% of runs")
         else:
-            note = (f"\n(not drawn: {_format_value(d['value'])} in {d['share']:.1%} of runs; "
-                    f"bars: the other {len(rest)})")
+            note += (f"\n(not drawn: {_format_value(d['value'])} in {d['share']:.1%} of runs; "
+                     f"bars: the other {len(rest)})")
         _percent_axis(ax.yaxis, float(ax.get_ylim()[1]))
-        ax.set_ylabel("share of runs", fontsize=8)
+        ax.set_ylabel("share of finite runs" if n_infinite else "share of runs", fontsize=8)
         ax.legend(fontsize=7, loc="best")
     ax.set_title(_wrap(name, 48) + note, fontsize=9 if not note else 8)
     if unit is not None:
@@ -339,7 +356,11 @@ def plot_histogram(values: np.ndarray, name: str, ax: Axes | None = None, unit: 
 
 
 def plot_fan(fan: pd.DataFrame, name: str, ax: Axes | None = None, unit: str | None = None) -> Axes:
-    """Median and 50%/90% bands of a reporter over steps; ``name`` is the title, ``unit`` the y-axis."""
+    """Median and 50%/90% bands of a reporter over steps; ``name`` is the title, ``unit`` the y-axis.
+
+    The title says how many runs were left out because their value became infinite
+    (``fan.attrs["infinite_runs"]``, set by :func:`fan_data`).
+    """
     if ax is None:
         ax = _new_axes((4.5, 3.2))
     x = fan.index.to_numpy()
@@ -347,7 +368,10 @@ def plot_fan(fan: pd.DataFrame, name: str, ax: Axes | None = None, unit: str | N
     ax.fill_between(x, fan[cols[0]], fan[cols[-1]], color=PURPLE, alpha=0.2, label="5-95% of runs")
     ax.fill_between(x, fan[cols[1]], fan[cols[-2]], color=PURPLE, alpha=0.4, label="25-75% of runs")
     ax.plot(x, fan[cols[len(cols) // 2]], color="#4B3F72", lw=1.5, label="median")
-    ax.set_title(_wrap(f"{name}, over steps", 48), fontsize=9)
+    gone = int(fan.attrs.get("infinite_runs", 0))
+    note = "\n" + _wrap(f"(bands of the finite runs: {gone} became infinite and are left out from then on)", 60) \
+        if gone else ""
+    ax.set_title(_wrap(f"{name}, over steps", 48) + note, fontsize=9 if not note else 8)
     ax.set_xlabel("step (0 = initial state)", fontsize=8)
     if unit is not None:
         ax.set_ylabel(unit, fontsize=8)
@@ -550,7 +574,9 @@ def comparison_figure(a: Results, b: Results, outcomes: list[str] | None = None,
 def plot_sensitivity(table: pd.DataFrame, title: str, ax: Axes | None = None, top: int = 15) -> Axes:
     """Tornado chart of partial rank correlations (see :func:`simsim.analysis.sensitivity`).
 
-    Rows are labelled by the ``label`` column when the table has one, else by ``input``.
+    Rows are labelled by the ``label`` column when the table has one, else by ``input``. The
+    table is sorted by ``|prcc|``: the chart shows its first ``top`` rows, and its title says
+    so when there are more.
     """
     t = table.head(top)
     if ax is None:
@@ -565,6 +591,8 @@ def plot_sensitivity(table: pd.DataFrame, title: str, ax: Axes | None = None, to
     ax.set_yticks(y, names.tolist(), fontsize=8)
     ax.set_xlim(-1, 1)
     ax.set_xlabel("partial rank correlation with 95% interval (blue: higher input, higher outcome)", fontsize=8)
+    if len(table) > top:  # say that the chart leaves inputs out
+        title += f"; the {top} strongest of {len(table)} inputs"
     ax.set_title(_wrap(title, 95), fontsize=9)
     return ax
 
@@ -616,5 +644,5 @@ def convergence_figure(results: Results, outcome: str, category: str | None = No
     unit = f"mean, {value_label(spec, outcome)}" if is_number else "probability"
     fig = SimsimFigure(figsize=(6.5, 3.8), layout="constrained")
     plot_convergence(convergence(results, outcome, category),
-                     f"Convergence of {_outcome_title(results, outcome, category)}", fig.add_subplot(), unit=unit)
+                     f"Convergence: {_outcome_title(results, outcome, category)}", fig.add_subplot(), unit=unit)
     return fig

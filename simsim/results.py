@@ -59,7 +59,9 @@ def summarise(runs: pd.DataFrame, outcomes: list[dict[str, Any]]) -> pd.DataFram
 
     One row per numeric or boolean outcome and per category of a categorical outcome:
     ``estimate`` is the probability (bool, category) with a Wilson 95% interval, or the mean
-    (number) with a normal 95% interval of the mean, plus ``sd`` and quantiles.
+    (number) with a normal 95% interval of the mean, plus ``sd`` and quantiles. A number's
+    statistics are over its finite values: ``n`` counts them, ``n_infinite`` counts the runs
+    where it is ``+inf`` or ``-inf`` (missing values, ``nan``, are in neither).
     """
     return summarise_columns(lambda name: runs[name] if name in runs.columns else None, outcomes)
 
@@ -94,9 +96,12 @@ def summarise_columns(column: Callable[[str], pd.Series | None], outcomes: list[
                              "estimate": k / n if n else math.nan, "ci_low": lo, "ci_high": hi})
         else:
             vals = pd.to_numeric(col, errors="coerce").dropna().to_numpy(dtype=float)
+            finite = np.isfinite(vals)
+            n_infinite = int(vals.size - finite.sum())
+            vals = vals[finite]  # +-inf (e.g. a run that ran away) is counted apart, not averaged
             n = len(vals)
             if n == 0:
-                rows.append({"outcome": name, "kind": kind, "category": None, "n": 0})
+                rows.append({"outcome": name, "kind": kind, "category": None, "n": 0, "n_infinite": n_infinite})
                 continue
             mean = float(vals.mean())
             sd = float(vals.std(ddof=1)) if n > 1 else 0.0
@@ -104,9 +109,10 @@ def summarise_columns(column: Callable[[str], pd.Series | None], outcomes: list[
             q = np.quantile(vals, [0.05, 0.25, 0.5, 0.75, 0.95])
             rows.append({"outcome": name, "kind": kind, "category": None, "n": n, "estimate": mean,
                          "ci_low": mean - half, "ci_high": mean + half, "sd": sd,
-                         "q05": q[0], "q25": q[1], "q50": q[2], "q75": q[3], "q95": q[4]})
+                         "q05": q[0], "q25": q[1], "q50": q[2], "q75": q[3], "q95": q[4],
+                         "n_infinite": n_infinite})
     cols = ["outcome", "kind", "category", "n", "estimate", "ci_low", "ci_high", "sd",
-            "q05", "q25", "q50", "q75", "q95"]
+            "q05", "q25", "q50", "q75", "q95", "n_infinite"]
     return pd.DataFrame(rows, columns=cols)
 
 

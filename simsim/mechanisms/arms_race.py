@@ -306,7 +306,12 @@ class ArmsRaceModel(ArmsRaceDeclaration, DiplomacyModel):
     4. ceilings in force: a covered state's treaty-counted arsenal ``c_i x_i``
        (``c_i = counted_share``) above the limit ``L`` loses the fraction ``compliance`` of
        its excess, ``x_i -= compliance * max(0, x_i - L / c_i)``;
-    5. breaches: any covered ``c_i x_i > L`` while the ceiling is in force.
+    5. breaches: any covered ``c_i x_i > L`` while the ceiling is in force;
+    6. divergence: a run in which some arsenal exceeds :attr:`DIVERGENCE_BOUND` has run away
+       (an unstable system grows without limit). Its arsenals above the bound become ``inf``,
+       the others keep their value, and the run stops there; ``diverged`` is true and
+       ``diverged_step`` is that step. Without this the arsenals would overflow float64 and
+       turn into ``inf`` and ``nan`` at steps that depend only on floating-point range.
 
     Stability is Richardson's condition in matrix form, ``max Re eig(F - diag(m)) < 0``
     (:func:`is_stable`); for two states it is ``m n > a b``.
@@ -325,6 +330,12 @@ class ArmsRaceModel(ArmsRaceDeclaration, DiplomacyModel):
     """
 
     vectorised = True
+
+    #: An arsenal above this (in model units) means the run has diverged: Richardson's runaway
+    #: arms race, which an unstable system reaches in finite time only numerically. Far above any
+    #: quantity in any unit, and far enough below float64's largest value (1.8e308) that one
+    #: step from below it cannot overflow for coefficients up to about 1e200.
+    DIVERGENCE_BOUND = 1e100
 
     # -- R runs side by side ---------------------------------------------------------------------
     def _param(self, name: str) -> FloatArray:
@@ -390,6 +401,8 @@ class ArmsRaceModel(ArmsRaceDeclaration, DiplomacyModel):
         self.breach_step = np.full(R, np.nan)
         self.breach_size = np.zeros(R)
         self.after_expiry_step = np.full(R, np.nan)
+        self.diverged = np.zeros(R, dtype=bool)
+        self.diverged_step = np.full(R, np.nan)
 
     def on_ceiling(self, event: CeilingEvent, mask: np.ndarray) -> None:
         """Event ``ceiling``: a treaty ceiling on the covered states from this step to ``end``."""
@@ -422,7 +435,8 @@ class ArmsRaceModel(ArmsRaceDeclaration, DiplomacyModel):
         """One Euler step, crises, ceiling compliance and breach bookkeeping, for all states and runs."""
         t = self.steps
         dt = self._param("dt")
-        x = self.x
+        stopped = self.diverged
+        x = np.where(stopped[:, None], 0.0, self.x) if stopped.any() else self.x  # a diverged run is not stepped
         new = x + dt[:, None] * (np.matmul(self._system(), x[:, :, None])[:, :, 0] + self.grievance)
         if self._eps is not None:
             new = new + (self._param("noise") * np.sqrt(dt))[:, None] * x * self._eps[:, t - 1]
@@ -433,7 +447,7 @@ class ArmsRaceModel(ArmsRaceDeclaration, DiplomacyModel):
             linked[~linked.any(axis=1)] = True  # no linked pair: crises pick among all pairs
             lam = np.where(linked, (self._param("shock_rate") * dt / linked.sum(axis=1))[:, None], 0.0)
             k = poisson_from_uniform(self._u_crises[:, t - 1], lam)
-            total = k.sum(axis=1)
+            total = np.where(stopped, 0, k.sum(axis=1))
             if total.any():
                 self.crises += total
                 x = x * (1.0 + self._param("shock_size"))[:, None] ** (k @ self._incidence)
@@ -446,6 +460,14 @@ class ArmsRaceModel(ArmsRaceDeclaration, DiplomacyModel):
             with np.errstate(divide="ignore"):
                 cap = np.where(self._cover[c] & (share > 0), limit[:, None] / share, np.inf)
             x = apply_ceiling(x, cap, np.where(in_force[:, c], self._compliance(c), 0.0)[:, None])
+        over = ~(x <= self.DIVERGENCE_BOUND)  # also catches nan (coefficients beyond float range)
+        newly = ~stopped & over.any(axis=1)
+        if stopped.any():
+            x[stopped] = self.x[stopped]
+        if newly.any():
+            x[newly] = np.where(over[newly], np.inf, x[newly])
+            self.diverged_step[newly] = float(t)
+            self.diverged = stopped | newly
         self.x = x
         for c in range(len(self._ceilings)):
             started = self._started[:, c]
@@ -453,7 +475,8 @@ class ArmsRaceModel(ArmsRaceDeclaration, DiplomacyModel):
                 continue
             cover = self._cover[c]
             limit = self._event_values[(self._ceilings[c][0], "limit")]
-            excess = share[:, cover] * x[:, cover] - limit[:, None]
+            with np.errstate(invalid="ignore"):  # 0 * inf in a diverged run: nan, never a breach
+                excess = share[:, cover] * x[:, cover] - limit[:, None]
             if t < self._ends[c]:
                 worst = excess.max(axis=1)
                 hit = started & (worst > 1e-9 * np.maximum(1.0, limit))
@@ -505,5 +528,7 @@ class ArmsRaceModel(ArmsRaceDeclaration, DiplomacyModel):
         out["breach_size"] = self.breach_size.copy()
         out["above_limit_after_expiry_step"] = self.after_expiry_step.copy()
         out["crises"] = self.crises.astype(float)
+        out["diverged"] = self.diverged.copy()
+        out["diverged_step"] = self.diverged_step.copy()
         out.update({k: v.copy() for k, v in self.event_inputs.items()})
         return out

@@ -294,13 +294,18 @@ class _Problems:
             raise ScenarioError.collect(self.items)
 
 
+def _beyond(q: Any, end: float) -> str:
+    """``is 2`` for a fixed value, ``uniform(0.5, 2) reaches 2`` for a distribution (a bound's message)."""
+    return f"is {q.value:g}" if q.dist is None else f"{q.describe()} reaches {end:g}"
+
+
 def _bounds_problems(scn: Scenario, path: tuple[Any, ...], q: Any, spec: Any, what: str) -> list[ScenarioError]:
     out = []
     lo, hi = q.support()
     if spec.low is not None and lo < spec.low:
-        out.append(scn.error(path, f"{what} must be >= {spec.low:g}, but {q.describe()} reaches {lo:g}"))
+        out.append(scn.error(path, f"{what} must be >= {spec.low:g}, but {_beyond(q, lo)}"))
     if spec.high is not None and hi > spec.high:
-        out.append(scn.error(path, f"{what} must be <= {spec.high:g}, but {q.describe()} reaches {hi:g}"))
+        out.append(scn.error(path, f"{what} must be <= {spec.high:g}, but {_beyond(q, hi)}"))
     if q.range is not None:
         if spec.low is not None and q.range[0] < spec.low or spec.high is not None and q.range[1] > spec.high:
             out.append(scn.error(path, f"{what} range [{q.range[0]:g}, {q.range[1]:g}] leaves the allowed "

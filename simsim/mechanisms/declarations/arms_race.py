@@ -116,7 +116,8 @@ class ArmsRaceDeclaration(Declaration):
         """Per-run outcomes; names depend on the scenario's actors and uncertain event inputs."""
         ids = scenario.ids
         names = {a.id: a.name for a in scenario.actors}
-        out = [OutcomeSpec(f"final.{a}", "number", f"Arsenal of {a} at the last step.",
+        out = [OutcomeSpec(f"final.{a}", "number",
+                           f"Arsenal of {a} at the last step (inf if it ran away: see diverged).",
                            label=f"Arsenal of {names[a]} at the last step", unit="warheads") for a in ids]
         out += [
             OutcomeSpec(f"ratio.{a}.{b}", "number", f"Final arsenal of {a} over that of {b} (nan if {b} has none).",
@@ -147,6 +148,12 @@ class ArmsRaceDeclaration(Declaration):
                         label="First step above the former limit after a ceiling ended (runs with one)", unit="step"),
             OutcomeSpec("crises", "number", "Number of crisis shocks in the run.", label="Crisis shocks",
                         unit="crises"),
+            OutcomeSpec("diverged", "bool",
+                        "Some arsenal exceeded DIVERGENCE_BOUND (1e100): the arms race ran away; its final "
+                        "arsenals above the bound are inf.",
+                        label="The arms race ran away (diverged)", unit=""),
+            OutcomeSpec("diverged_step", "number", "Step at which the run diverged (nan if it did not).",
+                        label="Step at which the arms race ran away (runs that did)", unit="step"),
         ]
         for k, ev in enumerate(scenario.events):
             for fname in _EVENT_QUANTITY_BOUNDS:
