@@ -642,7 +642,11 @@ def convergence_figure(results: Results, outcome: str, category: str | None = No
     spec = _specs(results).get(outcome)
     is_number = spec is not None and spec["kind"] == "number"
     unit = f"mean, {value_label(spec, outcome)}" if is_number else "probability"
+    title = f"Convergence: {_outcome_title(results, outcome, category)}"
+    if is_number and outcome in results.runs:  # the estimate is over the finite values: say how many are not
+        n_inf = int(np.isinf(pd.to_numeric(results.runs[outcome], errors="coerce").to_numpy(dtype=float)).sum())
+        if n_inf:
+            title += f" (of the finite runs; infinite in {n_inf})"
     fig = SimsimFigure(figsize=(6.5, 3.8), layout="constrained")
-    plot_convergence(convergence(results, outcome, category),
-                     f"Convergence: {_outcome_title(results, outcome, category)}", fig.add_subplot(), unit=unit)
+    plot_convergence(convergence(results, outcome, category), title, fig.add_subplot(), unit=unit)
     return fig

@@ -117,3 +117,21 @@ def test_fan_leaves_out_runs_from_the_step_they_become_infinite():
     ax = plot_fan(fan, "Total")
     assert "2 became infinite" in ax.get_title()
     assert "became infinite" not in plot_fan(fan_data(ts.assign(x=1.0), "x"), "Total").get_title()
+
+
+def test_convergence_figure_says_it_leaves_infinite_runs_out(tmp_path):
+    from simsim.plotting import convergence_figure
+
+    path = tmp_path / "ind_pak.yaml"
+    path.write_text(IND_PAK)
+    out = tmp_path / "out"
+    wide = "{dist: uniform, low: 0, high: 30, assumption: true}"
+    assert main(["run", str(path), "-n", "30", "--seed", "2", "--out", str(out), "--no-plot", "--quiet",
+                 "--set", f"relations.fear.edges.IND->PAK={wide}",
+                 "--set", f"relations.fear.edges.PAK->IND={wide}"]) == 0
+    res = Results.load(out)
+    k = int(np.isinf(res.runs["final.IND"]).sum())
+    assert k > 0
+    ax = convergence_figure(res, "final.IND").axes[0]
+    assert ax.get_title().replace("\n", " ").endswith(f"(of the finite runs; infinite in {k})")
+    assert np.isfinite(ax.get_ylim()).all()
