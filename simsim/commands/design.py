@@ -25,7 +25,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the design's table for the outcome and write its figure."""
-    from simsim.designs.analysis import morris_effects, sobol_indices, sobol_warnings, sweep_table
+    from simsim.designs.analysis import morris_effects, morris_warnings, sobol_indices, sobol_warnings, sweep_table
     from simsim.designs.plots import design_figure
     from simsim.errors import SimsimError
     from simsim.results import Results
@@ -63,13 +63,18 @@ def run(args: argparse.Namespace) -> int:
     elif kind == "morris":
         table = morris_effects(res, name, category)
         print(f"Morris elementary effects of {label} (per grid step of the inputs' quantiles):")
+        notes = morris_warnings(res, name, category)
     else:
         raise SimsimError(f"{args.results}: plain replications, not a sweep, sobol or morris design "
                           f"(use `simsim sensitivity` for them)")
     import pandas as pd
 
-    with pd.option_context("display.max_rows", 200, "display.width", 160, "display.float_format", "{:.4g}".format):
-        print(table.to_string(index=False))
+    if table.attrs.get("not_estimable"):  # a table of nan says nothing: the reason is below
+        print(f"  (not estimable for any of the {len(table)} inputs)")
+    else:
+        with pd.option_context("display.max_rows", 200, "display.width", 160,
+                               "display.float_format", "{:.4g}".format):
+            print(table.to_string(index=False))
     if notes:
         print("Not resolved:\n" + "\n".join(f"  - {n}" for n in notes))
     fig.savefig(out, dpi=110)

@@ -104,11 +104,21 @@ def sobol_indices(results: Results, outcome: str, category: str | None = None,
     each design row (its replications); ``*_conf`` are the
     half-widths of 95% bootstrap intervals (``resamples`` resamples, seeded by the master seed).
 
+    Saltelli's estimators divide by the variance of the outcome over the design's base rows
+    (the ``A`` and ``B`` samples, ``2 * base_samples`` rows). When the outcome takes one value
+    in all of them (a rare event with few base samples), the indices are not estimable: every
+    index is ``nan`` (never SALib's zeros) and ``table.attrs["not_estimable"]`` says why and
+    what to do (:func:`sobol_warnings` returns it first). An index whose whole 95% interval is
+    below zero (a share of variance cannot be) is marked ``negative: noise`` in ``note``.
+
     Returns
     -------
     DataFrame
-        ``input``, ``S1``, ``S1_conf``, ``ST``, ``ST_conf``, sorted by ``ST`` (largest first).
+        ``input``, ``S1``, ``S1_conf``, ``ST``, ``ST_conf``, ``note``, sorted by ``ST`` (largest
+        first).
     """
+    import warnings
+
     from SALib.analyze import sobol
 
     design = _design(results, "sobol")
@@ -116,12 +126,31 @@ def sobol_indices(results: Results, outcome: str, category: str | None = None,
     y = _y_in_run_order(results, outcome, category, int(design.get("replications") or 1))
     if np.ptp(y) == 0:
         raise ResultsError(f"'{outcome}' takes one value in every run: it has no variance to apportion")
+    base = y.reshape(-1, len(names) + 2)[:, [0, -1]]  # rows of each base sample: A, AB_1 .. AB_k, B
+    if np.ptp(base) == 0:
+        label = f"'{outcome}' = '{category}'" if category else f"'{outcome}'"
+        nan = np.full(len(names), np.nan)
+        out = pd.DataFrame({"input": names, "S1": nan, "S1_conf": nan, "ST": nan, "ST_conf": nan,
+                            "note": "not estimable"})
+        out.attrs["not_estimable"] = (
+            f"{label} does not vary over the design's base rows (it is {_fmt(base.flat[0])} in all {base.size} "
+            f"rows of the A and B samples, whose variance Saltelli's estimators divide by): its Sobol indices "
+            f"cannot be estimated; give the design more base samples (base_samples) or more replications per row")
+        return out
     prob = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
-    res = sobol.analyze(prob, y, calc_second_order=False, num_resamples=resamples,
-                        seed=int(results.seed or 0) % 2**32)
+    with warnings.catch_warnings():  # SALib's "Constant values encountered" (a bootstrap resample): see above
+        warnings.filterwarnings("ignore", message="Constant values encountered")
+        res = sobol.analyze(prob, y, calc_second_order=False, num_resamples=resamples,
+                            seed=int(results.seed or 0) % 2**32)
     out = pd.DataFrame({"input": names, "S1": res["S1"], "S1_conf": res["S1_conf"],
                         "ST": res["ST"], "ST_conf": res["ST_conf"]})
+    negative = (out["S1"] + out["S1_conf"] < 0) | (out["ST"] + out["ST_conf"] < 0)
+    out["note"] = np.where(negative, "negative: noise", "")
     return out.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}"
 
 
 def morris_effects(results: Results, outcome: str, category: str | None = None,
@@ -189,11 +218,13 @@ def sobol_warnings(results: Results, outcome: str, category: str | None, table: 
 
     Flags: most ``S_T`` intervals include 0; an ``S_T`` interval half-width above
     :data:`WIDE_HALF_WIDTH` (of a share between 0 and 1); an ``S_T`` above 1 (a share of the
-    variance cannot be); the runs' own randomness above :data:`NOISE_SHARE` of the variance of
-    the row means (:func:`noise_share`); one replication per row of a yes/no outcome.
+    variance cannot be); an ``S1`` whose whole interval is below 0; the runs' own randomness
+    above :data:`NOISE_SHARE` of the variance of the row means (:func:`noise_share`); one
+    replication per row of a yes/no outcome. Indices that are not estimable (an outcome that
+    does not vary over the base rows, see :func:`sobol_indices`) give that reason alone.
     """
-    design = results.metadata.get("design") or {}
-    reps = int(design.get("replications") or 1)
+    if table.attrs.get("not_estimable"):
+        return [str(table.attrs["not_estimable"])]
     k = len(table)
     out = []
     wide = []
@@ -206,15 +237,39 @@ def sobol_warnings(results: Results, outcome: str, category: str | None, table: 
     over = int((table["ST"] > 1).sum())
     if over:
         wide.append(f"{over} S_T {'is' if over == 1 else 'are'} above 1, which a share of the variance cannot be")
+    negative = int((table["S1"] + table["S1_conf"] < 0).sum()) if k else 0
+    if negative:
+        wide.append(f"{negative} S1 {'is' if negative == 1 else 'are'} below 0 with the whole interval "
+                    f"(marked 'negative: noise'), which a share of the variance cannot be")
     if wide:
         out.append(f"{'; '.join(wide)}: more base samples are needed")
+    out += _noise_warnings(results, outcome, category, "S_T", "indices")
+    return out
+
+
+def morris_warnings(results: Results, outcome: str, category: str | None) -> list[str]:
+    """Why Morris effects (:func:`morris_effects`) may measure the runs' own randomness; empty if not flagged.
+
+    The same noise checks as :func:`sobol_warnings`: the runs' own randomness above
+    :data:`NOISE_SHARE` of the variance of the row means (:func:`noise_share`), or one
+    replication per row of a yes/no outcome (whose elementary effects are then mostly the
+    differences between single random draws).
+    """
+    return _noise_warnings(results, outcome, category, "mu*", "effects")
+
+
+def _noise_warnings(results: Results, outcome: str, category: str | None, index: str, what: str) -> list[str]:
+    design = results.metadata.get("design") or {}
+    reps = int(design.get("replications") or 1)
+    out = []
     share = noise_share(results, outcome, category)
     if share is not None and share > NOISE_SHARE:
+        floor = f"a floor of about {share:.2f} under every S_T" if index == "S_T" else \
+            "every input's elementary effects include it"
         out.append(f"the runs' own randomness is about {share:.0%} of the variance of the row means (from the "
-                   f"{reps} replications per row): a floor of about {share:.2f} under every S_T; more "
-                   f"replications per row are needed")
+                   f"{reps} replications per row): {floor}; more replications per row are needed")
     kind = {s["name"]: s for s in results.outcome_specs}.get(outcome, {}).get("kind")
     if reps == 1 and kind in ("bool", "category"):
-        out.append("one run per design row: the indices of a yes/no outcome mostly measure the runs' own "
+        out.append(f"one run per design row: the {what} of a yes/no outcome mostly measure the runs' own "
                    "randomness; give the design replications (see docs/experiments.md)")
     return out

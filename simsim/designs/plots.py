@@ -222,14 +222,27 @@ def sobol_figure(results: Results, outcome: str, category: str | None = None, to
     table = sobol_indices(results, outcome, category)
     design = results.metadata.get("design") or {}
     label = f"{outcome} = {category}" if category else outcome
+    reps = int(design.get("replications") or 1)
+    how = (f"base_samples {design.get('base_samples')}, {reps} replication{'s' if reps > 1 else ''} per row "
+           f"({len(results):,} runs)")
+    if table.attrs.get("not_estimable"):  # no bars to draw: say why, in the figure itself
+        import textwrap
+
+        fig = Figure(figsize=(7.2, 3.2), layout="constrained")
+        ax = fig.add_subplot()
+        ax.set_axis_off()
+        ax.set_title(f"Sobol indices of {label}: not estimable\n{how}", fontsize=10)
+        ax.text(0.5, 0.5, "\n".join(textwrap.wrap(str(table.attrs["not_estimable"]), 80)), ha="center",
+                va="center", fontsize=8, color="#B00020", transform=ax.transAxes)
+        return fig
     shown = min(len(table), top)
     which = f"top {shown} of {len(table)} inputs by S_T" if shown < len(table) else f"all {len(table)} inputs"
-    reps = int(design.get("replications") or 1)
     fig = Figure(figsize=(7.2, 0.32 * shown + 2.2), layout="constrained")
     ax = fig.add_subplot()
-    plot_indices(table, ("S1", "ST"), ("S1_conf", "ST_conf"), ("first order S1", "total order ST"),
-                 f"Sobol indices of {label}: {which}\nbase_samples {design.get('base_samples')}, {reps} "
-                 f"replication{'s' if reps > 1 else ''} per row ({len(results):,} runs)", ax=ax, top=top)
+    t = table.assign(input=[f"{i} (negative: noise)" if n else str(i)
+                            for i, n in zip(table["input"], table["note"] != "", strict=True)])
+    plot_indices(t, ("S1", "ST"), ("S1_conf", "ST_conf"), ("first order S1", "total order ST"),
+                 f"Sobol indices of {label}: {which}\n{how}", ax=ax, top=top)
     ax.set_xlabel("share of the variance of the outcome")
     warnings = sobol_warnings(results, outcome, category, table)
     if warnings:
@@ -279,9 +292,11 @@ def morris_figure(results: Results, outcome: str, category: str | None = None, t
     """Morris screening: mean absolute effect (mu*) against the spread of effects (sigma).
 
     Every input is a point; only the ``top`` inputs by mu* are labelled (placed so that labels
-    do not overlap), the others are grey and unlabelled, as the title says.
+    do not overlap), the others are grey and unlabelled, as the title says. A red line above
+    the title says when the effects may mostly measure the runs' own randomness
+    (:func:`~simsim.designs.analysis.morris_warnings`).
     """
-    from simsim.designs.analysis import morris_effects
+    from simsim.designs.analysis import morris_effects, morris_warnings
 
     table = morris_effects(results, outcome, category)
     label = f"{outcome} = {category}" if category else outcome
@@ -305,6 +320,11 @@ def morris_figure(results: Results, outcome: str, category: str | None = None, t
     ax.margins(x=0.25, y=0.12)
     _place_labels(ax, head["mu_star"].to_numpy(dtype=float), head["sigma"].to_numpy(dtype=float),
                   [_short(str(v)) for v in head["input"]])
+    warnings = morris_warnings(results, outcome, category)
+    if warnings:
+        import textwrap
+
+        fig.suptitle("\n".join(textwrap.wrap("Noise: " + "; ".join(warnings), 100)), fontsize=8, color="#B00020")
     return fig
 
 
