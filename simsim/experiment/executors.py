@@ -11,8 +11,9 @@ never changes its result: a run depends only on its seed (see :mod:`simsim.rng`)
   every chunk; each worker receives the scenario once, when it starts.
 - :class:`DaskExecutor`: a ``dask.distributed`` cluster (``scheduler="tcp://HOST:PORT"``), or a
   :class:`~dask.distributed.LocalCluster` it starts (``scheduler="local"``); needs the
-  ``distributed`` extra (``pip install 'simsim[distributed]'``). The scenario is sent to the
-  workers once (``Client.scatter``). Workers that see the results folder (the same machine, or a
+  ``distributed`` extra (``pip install 'simsim[distributed]'``). The scenario travels pickled
+  with every chunk and each worker unpickles it once (scattered data would be lost with a worker
+  that dies, and the scheduler would then cancel the chunks that need it). Workers that see the results folder (the same machine, or a
   shared file system) write their chunks' parts themselves, as local processes do; otherwise
   the parts come back to be written here.
 """
@@ -225,7 +226,25 @@ def local_cluster(n_workers: int) -> Any:
                             host="127.0.0.1", silence_logs=logging.CRITICAL)
 
 
-def _dask_compute(scenario: Scenarios, chunk: Chunk) -> Outcome:
+#: scenarios a Dask worker has unpickled, by digest (the latest few experiments)
+_DASK_SCENARIOS: dict[str, Scenarios] = {}
+
+
+def _dask_compute(digest: str, blob: bytes, chunk: Chunk) -> Outcome:
+    """Compute ``chunk`` of the scenario pickled in ``blob`` (unpickled once per worker and experiment).
+
+    The scenario travels with every task instead of being scattered: data scattered to a worker
+    that dies cannot be recomputed, and the scheduler then cancels the tasks that need it. A task
+    that carries its scenario is simply run again elsewhere.
+    """
+    import pickle
+
+    scenario = _DASK_SCENARIOS.get(digest)
+    if scenario is None:
+        scenario = pickle.loads(blob)  # noqa: S301 - simsim's own pickle of a validated scenario
+        while len(_DASK_SCENARIOS) >= 4:
+            _DASK_SCENARIOS.pop(next(iter(_DASK_SCENARIOS)))
+        _DASK_SCENARIOS[digest] = scenario
     return compute_chunk(scenario, chunk)
 
 
@@ -363,7 +382,11 @@ class DaskExecutor:
         try:
             threads = sum(client.nthreads().values()) or 1
             self.jobs = threads
-            scn = client.scatter(scenario, broadcast=True)
+            import hashlib
+            import pickle
+
+            blob = pickle.dumps(scenario)
+            digest = hashlib.blake2b(blob, digest_size=16).hexdigest()
             shared: dict[str, bool] = {}
 
             def placed(c: Chunk) -> Chunk:
@@ -381,7 +404,7 @@ class DaskExecutor:
             futures: list[Any] = []
 
             def submit(c: Chunk) -> Any:
-                f = client.submit(_dask_compute, scn, placed(c), pure=False)
+                f = client.submit(_dask_compute, digest, blob, placed(c), pure=False)
                 futures.append(f)
                 return f
 
@@ -396,7 +419,10 @@ class DaskExecutor:
             lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
             said = next((ln.removeprefix("Message:").strip() for ln in lines if ln.startswith("Message:")),
                         lines[0] if lines else "")
-            raise SimsimError(f"lost the Dask cluster{where} ({type(exc).__name__}: {said})") from None
+            said = f" ({type(exc).__name__}{': ' + said if said and said != 'None' else ''})"
+            if getattr(client, "status", None) == "running":  # still connected: the cluster refused a chunk
+                raise SimsimError(f"the Dask cluster{where} could not finish a chunk{said}") from None
+            raise SimsimError(f"lost the Dask cluster{where}{said}") from None
         finally:
             self.close()
 
