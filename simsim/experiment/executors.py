@@ -13,9 +13,9 @@ never changes its result: a run depends only on its seed (see :mod:`simsim.rng`)
   :class:`~dask.distributed.LocalCluster` it starts (``scheduler="local"``); needs the
   ``distributed`` extra (``pip install 'simsim[distributed]'``). The scenario travels pickled
   with every chunk and each worker unpickles it once (scattered data would be lost with a worker
-  that dies, and the scheduler would then cancel the chunks that need it). Workers that see the results folder (the same machine, or a
-  shared file system) write their chunks' parts themselves, as local processes do; otherwise
-  the parts come back to be written here.
+  that dies, and the scheduler would then cancel the chunks that need it). Workers that see the
+  results folder (the same machine, or a shared file system) write their chunks' parts
+  themselves, as local processes do; otherwise the parts come back to be written here.
 """
 
 from __future__ import annotations
@@ -86,8 +86,22 @@ def _init_worker(scenario: Scenarios) -> None:
     _WORKER_SCENARIO = scenario
     # Ctrl-C is the main process's to handle: it stops submitting and keeps what was written
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # a main process killed outright (SIGKILL, the out-of-memory killer) cannot stop its workers:
+    # they notice that their parent is gone and exit, instead of waiting for chunks forever
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="simsim-parent-watch",
+                     daemon=True).start()
+
+
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """Exit this worker process as soon as its parent process ``parent`` is gone."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _worker_compute(chunk: Chunk) -> Outcome:
@@ -141,6 +155,13 @@ def _bounded(submit: Callable[[Chunk], Any], chunks: Iterable[Chunk], inflight: 
             yield result(f)
 
 
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop ``pool``'s workers and shut it down without waiting for its threads."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 class ProcessExecutor:
     """Local worker processes (all cores by default), started once and reused for every chunk.
 
@@ -162,6 +183,7 @@ class ProcessExecutor:
     def map(self, scenario: Scenarios, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
         """Compute chunks on the pool, at most two per worker in flight."""
         ctx = _context(self.start_method)
+        pool = None
         try:
             with warnings.catch_warnings():
                 # Python >= 3.12 warns on fork in a process with threads (e.g. BLAS pools);
@@ -172,6 +194,8 @@ class ProcessExecutor:
                                            initargs=(scenario,))
                 pool.submit(int).result()  # start the workers now (with fork: all of them), inside the filter
         except BrokenProcessPool as exc:  # the workers could not start
+            if pool is not None:
+                _abandon(pool)  # else the interpreter waits for the broken pool's threads at exit
             raise SimsimError(_POOL_FAILED.format(error=exc, method=ctx.get_start_method())) from None
         interrupted = False
         try:
@@ -187,9 +211,7 @@ class ProcessExecutor:
                 # Ctrl-C may land while the pool holds one of its locks: waiting for its threads could
                 # then hang. Stop the workers (a part being written is a hidden temporary file, which
                 # resume removes) and do not wait.
-                for proc in list(getattr(pool, "_processes", {}).values()):
-                    proc.terminate()
-                pool.shutdown(wait=False, cancel_futures=True)
+                _abandon(pool)
             else:
                 pool.shutdown(wait=True, cancel_futures=True)
 

@@ -495,7 +495,7 @@ def _execute(scenario: Scenario, s: RunSettings, ex: Any, points: Points | None,
         if out_dir is None:
             raise
         # one line: the CLI prints a SimsimError's text on one line (escaping line breaks)
-        raise type(exc)(f"{exc}. The chunks completed so far are in {out_dir}: finish with "
+        raise type(exc)(f"{str(exc).rstrip('.')}. The chunks completed so far are in {out_dir}: finish with "
                         f"`simsim run {scenario.origin or scenario.name} --resume {out_dir}`") from None
     finally:
         if bar is not None:
