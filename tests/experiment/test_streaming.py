@@ -250,7 +250,13 @@ def test_rerun_reproduces_latin_hypercube_runs(scn):
 def test_rerun_detects_a_tampered_run(memory_results):
     tampered = Results(memory_results.runs.copy(), memory_results.timeseries, memory_results.metadata)
     tampered.runs.loc[5, "final_credibility"] += 0.01
-    assert simsim.rerun(tampered, 5).differences() == ["final_credibility"]
+    rep = simsim.rerun(tampered, 5)
+    assert rep.differences() == ["final_credibility"] and not rep.identical
+    # a short repr that says so (not the tables)
+    assert repr(rep).startswith("Replay(run=5, ") and repr(rep).endswith("differs in final_credibility)")
+    assert len(repr(rep)) < 200
+    same = simsim.rerun(memory_results, 5)
+    assert same.identical and repr(same).endswith("identical to the stored run)")
 
 
 def test_cli_rerun(scn, tmp_path, capsys):
