@@ -56,7 +56,8 @@ def _with_experiment(scn: Scenario, exp: Experiment | None) -> Scenario:
 
 def sweep(scenario: Scenario | str | os.PathLike[str], factors: Mapping[str, Sequence[float] | Factor],
           replications: int | None = None, seed: int | None = None, *,
-          settings: RunSettings | None = None) -> Results:
+          settings: RunSettings | None = None, jobs: int | None = None,
+          out: str | os.PathLike[str] | None = None, executor: Any = None, quiet: bool = False) -> Results:
     """Run every combination of ``factors`` (full factorial), ``replications`` runs per point.
 
     Parameters
@@ -66,7 +67,7 @@ def sweep(scenario: Scenario | str | os.PathLike[str], factors: Mapping[str, Seq
     factors
         Dotted path (as ``--set``) -> values, or a :class:`~simsim.scenario.schema.Factor`
         (``low``, ``high``, ``levels``).
-    replications, seed, settings
+    replications, seed, settings, jobs, out, executor, quiet
         As :func:`simsim.run`; ``replications`` is per point. Every point uses the same seeds.
 
     Returns
@@ -77,7 +78,7 @@ def sweep(scenario: Scenario | str | os.PathLike[str], factors: Mapping[str, Seq
     """
     scn = _as_scenario(scenario)
     names, levels = _factor_levels(factors)
-    s = settings or RunSettings()
+    s = _settings(settings, jobs, out, executor, quiet)
     exp = scn.experiment
     for given in (replications, s.replications):
         if given is not None and (isinstance(given, bool) or not float(given).is_integer() or given < 1):
@@ -94,6 +95,16 @@ def sweep(scenario: Scenario | str | os.PathLike[str], factors: Mapping[str, Seq
                     for p, combo in enumerate(combos))
     pts = Points(scenarios, columns, design, {"design": "sweep", "factors": names, "points": points})
     return run(scn, seed=seed, settings=replace(s, replications=reps), points=pts)
+
+
+def _settings(settings: RunSettings | None, jobs: int | None, out: str | os.PathLike[str] | None,
+              executor: Any, quiet: bool) -> RunSettings:
+    """``settings`` with :func:`simsim.run`'s shortcuts applied (they win over it)."""
+    s = settings or RunSettings()
+    given: dict[str, Any] = {k: v for k, v in (("jobs", jobs), ("out", out), ("executor", executor)) if v is not None}
+    if quiet:
+        given["progress"] = False
+    return replace(s, **given) if given else s
 
 
 def _problems(exc: Any) -> str:
@@ -152,40 +163,48 @@ def _salib_design(scn: Scenario, exp: Experiment, seed: int | None, settings: Ru
 
 
 def sobol(scenario: Scenario | str | os.PathLike[str], base_samples: int, replications: int = 1,
-          seed: int | None = None, *, settings: RunSettings | None = None) -> Results:
+          seed: int | None = None, *, settings: RunSettings | None = None, jobs: int | None = None,
+          out: str | os.PathLike[str] | None = None, executor: Any = None, quiet: bool = False) -> Results:
     """Saltelli's design for Sobol indices: ``base_samples * (k + 2)`` rows over the k uncertain inputs.
 
     ``base_samples`` must be a power of 2; each row is run ``replications`` times (each run with
     its own seed) and the indices apportion the variance of the rows' mean outcome. Analyse with
-    :func:`simsim.designs.analysis.sobol_indices`.
+    :func:`simsim.designs.analysis.sobol_indices`. ``settings``, ``jobs``, ``out``, ``executor``
+    and ``quiet`` as :func:`simsim.run`.
     """
     scn = _as_scenario(scenario)
     exp = _experiment({"design": "sobol", "base_samples": base_samples, "replications": replications})
-    return _salib_design(scn, exp, seed, settings)
+    return _salib_design(scn, exp, seed, _settings(settings, jobs, out, executor, quiet))
 
 
 def morris(scenario: Scenario | str | os.PathLike[str], trajectories: int, levels: int = 4,
-           replications: int = 1, seed: int | None = None, *, settings: RunSettings | None = None) -> Results:
+           replications: int = 1, seed: int | None = None, *, settings: RunSettings | None = None,
+           jobs: int | None = None, out: str | os.PathLike[str] | None = None, executor: Any = None,
+           quiet: bool = False) -> Results:
     """Morris one-at-a-time trajectories: ``trajectories * (k + 1)`` rows on a grid of ``levels``.
 
     Each row is run ``replications`` times. Analyse with :func:`simsim.designs.analysis.morris_effects`.
+    ``settings``, ``jobs``, ``out``, ``executor`` and ``quiet`` as :func:`simsim.run`.
     """
     scn = _as_scenario(scenario)
     exp = _experiment({"design": "morris", "trajectories": trajectories, "levels": levels,
                        "replications": replications})
-    return _salib_design(scn, exp, seed, settings)
+    return _salib_design(scn, exp, seed, _settings(settings, jobs, out, executor, quiet))
 
 
 def run_experiment(scenario: Scenario | str | os.PathLike[str], replications: int | None = None,
                    seed: int | None = None, *, settings: RunSettings | None = None,
-                   design: str | None = None) -> Results:
+                   design: str | None = None, jobs: int | None = None, out: str | os.PathLike[str] | None = None,
+                   executor: Any = None, quiet: bool = False) -> Results:
     """Run ``scenario`` as its ``experiment:`` section says (plain replications when it has none).
 
     ``design`` (``random``, ``lhs``, ``sobol``, ``morris``) replaces the scenario's design (the
     ``experiment:`` section is then set aside); ``replications`` is the number of runs: per point
     for a sweep; for a Sobol or Morris section, which sets its own size, it must equal that size
-    (as ``-n`` on the command line).
+    (as ``-n`` on the command line). ``settings``, ``jobs``, ``out``, ``executor`` and ``quiet``
+    as :func:`simsim.run`.
     """
+    settings = _settings(settings, jobs, out, executor, quiet)
     scn = _as_scenario(scenario)
     exp = scn.experiment or Experiment.model_validate({})
     kind = design or exp.design

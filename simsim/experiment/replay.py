@@ -22,7 +22,7 @@ from simsim.results import Results
 from simsim.scenario.schema import Scenario
 
 
-@dataclass
+@dataclass(repr=False)
 class Replay:
     """A run computed again and the stored run it should equal.
 
@@ -42,6 +42,18 @@ class Replay:
     timeseries: pd.DataFrame
     stored_row: dict[str, Any]
     stored_timeseries: pd.DataFrame
+
+    @property
+    def identical(self) -> bool:
+        """Whether the recomputed run equals the stored one in every column and step."""
+        return not self.differences()
+
+    def __repr__(self) -> str:
+        diffs = self.differences()
+        said = "identical to the stored run" if not diffs else f"differs in {', '.join(diffs[:6])}" + (
+            f" (+{len(diffs) - 6} more)" if len(diffs) > 6 else "")
+        return (f"Replay(run={self.row.get('run')}, seed={self.row.get('seed')}, {len(self.row)} columns, "
+                f"{len(self.timeseries)} steps: {said})")
 
     def differences(self) -> list[str]:
         """Names of the columns whose recomputed value differs from the stored one (empty: identical)."""

@@ -163,3 +163,20 @@ def test_sweep_header_names_no_none_executor(tmp_path, capsys):
     assert "None" not in header and "2 points x 10 runs" in text
     # the pooled summary says its intervals ignore the shared seeds
     assert "every point reuses the same 10 seeds (common random numbers), so they are too narrow" in text
+
+
+def test_designs_take_run_shortcuts(tmp_path):
+    # sweep, sobol, morris and run_experiment take simsim.run's jobs, out, executor and quiet
+    from simsim.designs import morris, sobol, sweep
+
+    res = sweep("mongolia_icc_2024", {"parameters.rationality": [1, 2]}, replications=3, seed=1, jobs=2,
+                out=tmp_path / "sweep", quiet=True)
+    assert (tmp_path / "sweep" / "summary.json").is_file() and res.metadata["settings"]["executor"] == "2 processes"
+    assert len(res) == 6
+    from simsim.inputs import design_of
+
+    k = len(design_of(simsim.load_scenario("mongolia_icc_2024")).uncertain)
+    s = sobol("mongolia_icc_2024", base_samples=2, seed=1, executor="serial", quiet=True)
+    assert s.metadata["settings"]["executor"] == "1 process" and len(s) == 2 * (k + 2)  # Saltelli's rows
+    m = morris("mongolia_icc_2024", trajectories=2, seed=1, jobs=1, out=tmp_path / "morris", quiet=True)
+    assert (tmp_path / "morris" / "metadata.json").is_file() and len(m) == 2 * (k + 1)  # two trajectories

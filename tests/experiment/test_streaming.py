@@ -126,6 +126,8 @@ def test_resume_after_interrupt_equals_uninterrupted(scn, memory_results, tmp_pa
     pd.testing.assert_frame_equal(res.runs, memory_results.runs)
     pd.testing.assert_frame_equal(res.timeseries, memory_results.timeseries)
     assert res.metadata["settings"]["replications"] == 230
+    # chunks of 40 start at 0, 40, ..., 200: three were on disk, the other three hold 40 + 40 + 30 runs
+    assert res.metadata["resumed"] == {"chunks_on_disk": 3, "chunks_computed": 3, "runs_computed": 110}
     # resuming finished results does nothing and returns them
     again = simsim.run(scn, out=out, settings=RunSettings(resume=True))
     pd.testing.assert_frame_equal(again.runs, memory_results.runs)
@@ -248,7 +250,13 @@ def test_rerun_reproduces_latin_hypercube_runs(scn):
 def test_rerun_detects_a_tampered_run(memory_results):
     tampered = Results(memory_results.runs.copy(), memory_results.timeseries, memory_results.metadata)
     tampered.runs.loc[5, "final_credibility"] += 0.01
-    assert simsim.rerun(tampered, 5).differences() == ["final_credibility"]
+    rep = simsim.rerun(tampered, 5)
+    assert rep.differences() == ["final_credibility"] and not rep.identical
+    # a short repr that says so (not the tables)
+    assert repr(rep).startswith("Replay(run=5, ") and repr(rep).endswith("differs in final_credibility)")
+    assert len(repr(rep)) < 200
+    same = simsim.rerun(memory_results, 5)
+    assert same.identical and repr(same).endswith("identical to the stored run)")
 
 
 def test_cli_rerun(scn, tmp_path, capsys):
