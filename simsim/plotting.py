@@ -327,7 +327,9 @@ def plot_histogram(values: np.ndarray, name: str, ax: Axes | None = None, unit: 
         ax.bar(x, d["shares"], color=GREEN, alpha=0.85, width=0.7)
         for xi, s in zip(x, d["shares"], strict=True):
             ax.text(float(xi), float(s), f"{s:.1%}", ha="center", va="bottom", fontsize=7)
-        ax.set_xticks(x, [_format_value(v) for v in d["values"]])
+        ticks = [_format_value(v) for v in d["values"]]
+        long = len(ticks) * max(len(t) for t in ticks) > 40  # side by side they would overlap: turn them
+        ax.set_xticks(x, ticks, rotation=90 if long else 0)
         top = float(d["shares"].max())
         ax.set_ylim(0, top * 1.15 + 0.02)  # room for the labels above the bars
         _percent_axis(ax.yaxis, top)

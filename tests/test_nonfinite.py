@@ -135,3 +135,14 @@ def test_convergence_figure_says_it_leaves_infinite_runs_out(tmp_path):
     ax = convergence_figure(res, "final.IND").axes[0]
     assert ax.get_title().replace("\n", " ").endswith(f"(of the finite runs; infinite in {k})")
     assert np.isfinite(ax.get_ylim()).all()
+
+
+def test_bars_of_long_values_are_turned_not_overlapping():
+    # eight distinct values of 8 characters each ("9.23e+99"): horizontal labels would run into each other
+    values = np.array([9.23e99, 9.31e99, 9.39e99, 9.43e99, 9.56e99, 9.73e99, 9.82e99, 9.99e99])
+    ax = plot_histogram(values, "Arsenal")
+    assert {t.get_rotation() for t in ax.get_xticklabels()} == {90.0}
+    ax.figure.canvas.draw()
+    boxes = [t.get_window_extent() for t in ax.get_xticklabels()]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert {t.get_rotation() for t in plot_histogram(np.array([0.0, 1.0, 3.0]), "Arrests").get_xticklabels()} == {0.0}
