@@ -45,3 +45,23 @@ def test_a_users_file_inside_the_tables_is_refused_not_deleted(tmp_path, capsys)
     # the earlier results are untouched: refused before anything was removed
     assert sorted(p.name for p in (out / "runs.parquet").iterdir()) == sorted([*before, "mine.csv"])
     assert (out / "metadata.json").is_file()
+
+
+def test_results_save_follows_the_same_rules(tmp_path):
+    import pytest
+
+    import simsim
+    from simsim.errors import ResultsError
+
+    res = simsim.run("mongolia_icc_2024", replications=5, seed=1)
+    out = tmp_path / "saved"
+    res.save(out)
+    (out / "outcomes.png").write_bytes(b"figure of the earlier results")
+    res.save(out)
+    assert not (out / "outcomes.png").exists()
+    (out / "runs.parquet").unlink()  # a single-file table, as save writes it: make it a folder with a user file
+    (out / "runs.parquet").mkdir()
+    (out / "runs.parquet" / "mine.csv").write_text("precious")
+    with pytest.raises(ResultsError, match="mine.csv"):
+        res.save(out)
+    assert (out / "runs.parquet" / "mine.csv").read_text() == "precious"
