@@ -589,13 +589,11 @@ def sensitivity_figure(results: Results, outcome: str, category: str | None = No
     k = table.attrs.get("point")
     fig = SimsimFigure(figsize=(8.5, 0.35 * max(min(len(table), 15), 2) + 1.6), layout="constrained")
     ax = fig.add_subplot()
-    if k is None:
-        title = f"What drives: {_outcome_title(results, outcome, category)} ({len(results.runs)} runs)"
-    else:
-        n = int((results.runs["point"] == k).sum())
-        title = (f"What drives: {_outcome_title(results, outcome, category)}, within {sweep_point_text(results, k)} "
-                 f"of the sweep ({n} runs; the swept factors are fixed there)")
-    plot_sensitivity(table, title, ax)
+    n = len(results.runs) if k is None else int((results.runs["point"] == k).sum())
+    plot_sensitivity(table, f"What drives: {_outcome_title(results, outcome, category)} ({n} runs)", ax)
+    if k is not None:
+        fig.suptitle(_wrap(f"Within {sweep_point_text(results, k)} of the sweep: the points share their seeds, so "
+                           f"they are never pooled; the swept factors are fixed within a point", 110), fontsize=8)
     if table.empty:
         ax.text(0, 0.5, "not estimable: the outcome or the inputs do not vary, or too few runs",
                 ha="center", va="center", transform=ax.get_yaxis_transform(), fontsize=8)

@@ -131,8 +131,8 @@ def test_sensitivity_of_a_sweep_ranks_one_point_never_the_pooled_runs(three, tmp
         sensitivity(three, "y", point=9)
     with pytest.raises(ResultsError, match="not a sweep"):
         sensitivity(plain, "y", point=1)
-    title = sensitivity_figure(three, "y", point=5).axes[0].get_title()
-    assert "within point 5 of 8" in title.replace("\n", " ") and "(20 runs" in title.replace("\n", " ")
+    fig = sensitivity_figure(three, "y", point=5)
+    assert "Within point 5 of 8" in fig._suptitle.get_text() and "(20 runs)" in fig.axes[0].get_title()
     three.save(tmp_path / "r")
     assert main(["sensitivity", str(tmp_path / "r"), "--outcome", "y", "--point", "2"]) == 0
     out = capsys.readouterr().out
