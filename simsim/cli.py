@@ -304,6 +304,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(f"  mechanism {scn.model}; {s['replications']} runs x {scn.steps} steps; seed {s['seed']}; "
           f"{s['sampling']} sampling; "
           f"{_executor_text(s, args)}; chunks of {s['chunk_size']}; {elapsed:.1f} s")
+    resumed = res.metadata.get("resumed")
+    if resumed:
+        print(f"  resumed: {resumed['chunks_on_disk']} chunks were on disk; computed the other "
+              f"{resumed['chunks_computed']} ({resumed['runs_computed']:,} runs)")
     summary = res.summary()
     main, rest = _main_first(summary, res.main_outcomes)
     design = res.metadata.get("design")

@@ -224,3 +224,12 @@ def test_fan_data_equals_pandas_pivot_with_forward_fill():
     got = fan_data(ts, "x", (0.05, 0.5, 0.95))
     np.testing.assert_allclose(got.to_numpy(), expected)
     assert list(got.index) == list(wide.index)
+
+
+def test_a_sweeps_outcomes_figure_shows_its_caveat_whole():
+    # the flagship sweep's factors are long paths: the caveat about pooled points must be wrapped, not cut
+    res = simsim.run("mongolia_icc_2024_sweep", replications=4, seed=7)
+    fig = outcomes_figure(res)
+    text = fig._suptitle.get_text()
+    assert max(len(line) for line in text.splitlines()) <= 170
+    assert "relations.ties.edges.MNG->RUS" in text and text.rstrip().endswith("are too narrow)")

@@ -11,10 +11,11 @@ never changes its result: a run depends only on its seed (see :mod:`simsim.rng`)
   every chunk; each worker receives the scenario once, when it starts.
 - :class:`DaskExecutor`: a ``dask.distributed`` cluster (``scheduler="tcp://HOST:PORT"``), or a
   :class:`~dask.distributed.LocalCluster` it starts (``scheduler="local"``); needs the
-  ``distributed`` extra (``pip install 'simsim[distributed]'``). The scenario is sent to the
-  workers once (``Client.scatter``). Workers that see the results folder (the same machine, or a
-  shared file system) write their chunks' parts themselves, as local processes do; otherwise
-  the parts come back to be written here.
+  ``distributed`` extra (``pip install 'simsim[distributed]'``). The scenario travels pickled
+  with every chunk and each worker unpickles it once (scattered data would be lost with a worker
+  that dies, and the scheduler would then cancel the chunks that need it). Workers that see the
+  results folder (the same machine, or a shared file system) write their chunks' parts
+  themselves, as local processes do; otherwise the parts come back to be written here.
 """
 
 from __future__ import annotations
@@ -85,8 +86,22 @@ def _init_worker(scenario: Scenarios) -> None:
     _WORKER_SCENARIO = scenario
     # Ctrl-C is the main process's to handle: it stops submitting and keeps what was written
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # a main process killed outright (SIGKILL, the out-of-memory killer) cannot stop its workers:
+    # they notice that their parent is gone and exit, instead of waiting for chunks forever
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="simsim-parent-watch",
+                     daemon=True).start()
+
+
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """Exit this worker process as soon as its parent process ``parent`` is gone."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _worker_compute(chunk: Chunk) -> Outcome:
@@ -140,6 +155,13 @@ def _bounded(submit: Callable[[Chunk], Any], chunks: Iterable[Chunk], inflight: 
             yield result(f)
 
 
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop ``pool``'s workers and shut it down without waiting for its threads."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 class ProcessExecutor:
     """Local worker processes (all cores by default), started once and reused for every chunk.
 
@@ -161,6 +183,7 @@ class ProcessExecutor:
     def map(self, scenario: Scenarios, chunks: Iterable[Chunk], stop: Callable[[], bool]) -> Iterator[Outcome]:
         """Compute chunks on the pool, at most two per worker in flight."""
         ctx = _context(self.start_method)
+        pool = None
         try:
             with warnings.catch_warnings():
                 # Python >= 3.12 warns on fork in a process with threads (e.g. BLAS pools);
@@ -171,6 +194,8 @@ class ProcessExecutor:
                                            initargs=(scenario,))
                 pool.submit(int).result()  # start the workers now (with fork: all of them), inside the filter
         except BrokenProcessPool as exc:  # the workers could not start
+            if pool is not None:
+                _abandon(pool)  # else the interpreter waits for the broken pool's threads at exit
             raise SimsimError(_POOL_FAILED.format(error=exc, method=ctx.get_start_method())) from None
         interrupted = False
         try:
@@ -186,9 +211,7 @@ class ProcessExecutor:
                 # Ctrl-C may land while the pool holds one of its locks: waiting for its threads could
                 # then hang. Stop the workers (a part being written is a hidden temporary file, which
                 # resume removes) and do not wait.
-                for proc in list(getattr(pool, "_processes", {}).values()):
-                    proc.terminate()
-                pool.shutdown(wait=False, cancel_futures=True)
+                _abandon(pool)
             else:
                 pool.shutdown(wait=True, cancel_futures=True)
 
@@ -225,7 +248,25 @@ def local_cluster(n_workers: int) -> Any:
                             host="127.0.0.1", silence_logs=logging.CRITICAL)
 
 
-def _dask_compute(scenario: Scenarios, chunk: Chunk) -> Outcome:
+#: scenarios a Dask worker has unpickled, by digest (the latest few experiments)
+_DASK_SCENARIOS: dict[str, Scenarios] = {}
+
+
+def _dask_compute(digest: str, blob: bytes, chunk: Chunk) -> Outcome:
+    """Compute ``chunk`` of the scenario pickled in ``blob`` (unpickled once per worker and experiment).
+
+    The scenario travels with every task instead of being scattered: data scattered to a worker
+    that dies cannot be recomputed, and the scheduler then cancels the tasks that need it. A task
+    that carries its scenario is simply run again elsewhere.
+    """
+    import pickle
+
+    scenario = _DASK_SCENARIOS.get(digest)
+    if scenario is None:
+        scenario = pickle.loads(blob)  # noqa: S301 - simsim's own pickle of a validated scenario
+        while len(_DASK_SCENARIOS) >= 4:
+            _DASK_SCENARIOS.pop(next(iter(_DASK_SCENARIOS)))
+        _DASK_SCENARIOS[digest] = scenario
     return compute_chunk(scenario, chunk)
 
 
@@ -363,7 +404,11 @@ class DaskExecutor:
         try:
             threads = sum(client.nthreads().values()) or 1
             self.jobs = threads
-            scn = client.scatter(scenario, broadcast=True)
+            import hashlib
+            import pickle
+
+            blob = pickle.dumps(scenario)
+            digest = hashlib.blake2b(blob, digest_size=16).hexdigest()
             shared: dict[str, bool] = {}
 
             def placed(c: Chunk) -> Chunk:
@@ -381,7 +426,7 @@ class DaskExecutor:
             futures: list[Any] = []
 
             def submit(c: Chunk) -> Any:
-                f = client.submit(_dask_compute, scn, placed(c), pure=False)
+                f = client.submit(_dask_compute, digest, blob, placed(c), pure=False)
                 futures.append(f)
                 return f
 
@@ -396,7 +441,10 @@ class DaskExecutor:
             lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
             said = next((ln.removeprefix("Message:").strip() for ln in lines if ln.startswith("Message:")),
                         lines[0] if lines else "")
-            raise SimsimError(f"lost the Dask cluster{where} ({type(exc).__name__}: {said})") from None
+            said = f" ({type(exc).__name__}{': ' + said if said and said != 'None' else ''})"
+            if getattr(client, "status", None) == "running":  # still connected: the cluster refused a chunk
+                raise SimsimError(f"the Dask cluster{where} could not finish a chunk{said}") from None
+            raise SimsimError(f"lost the Dask cluster{where}{said}") from None
         finally:
             self.close()
 

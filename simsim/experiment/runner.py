@@ -419,6 +419,7 @@ def _execute(scenario: Scenario, s: RunSettings, ex: Any, points: Points | None,
              plan: dict[str, Any] | None, out_dir: Path | None, quiet: bool) -> Results:
     """Compute the chunks not yet done on ``ex``, streamed to ``out_dir`` or collected; the results."""
     n_points = len(point_scenarios)
+    resuming = plan is not None
     chunk = int(s.chunk_size) if s.chunk_size is not None else chunk_size_for(scenario, n * n_points, ex.jobs, memory)
     seeds = run_seeds(master, n)
     # per point: a design's uniforms over that point's uncertain inputs (None: the runs' input streams)
@@ -495,7 +496,7 @@ def _execute(scenario: Scenario, s: RunSettings, ex: Any, points: Points | None,
         if out_dir is None:
             raise
         # one line: the CLI prints a SimsimError's text on one line (escaping line breaks)
-        raise type(exc)(f"{exc}. The chunks completed so far are in {out_dir}: finish with "
+        raise type(exc)(f"{str(exc).rstrip('.')}. The chunks completed so far are in {out_dir}: finish with "
                         f"`simsim run {scenario.origin or scenario.name} --resume {out_dir}`") from None
     finally:
         if bar is not None:
@@ -506,6 +507,9 @@ def _execute(scenario: Scenario, s: RunSettings, ex: Any, points: Points | None,
                      "jobs": ex.jobs, "executor": ex.describe(), "chunk_size": chunk, "memory": memory,
                      "timeseries": s.timeseries}
     meta = build_metadata(scenario, settings_used)
+    if resuming:  # say how much was on disk already
+        meta["resumed"] = {"chunks_on_disk": len(done), "chunks_computed": len(todo),
+                           "runs_computed": sum(len(r) for _, r in todo)}
     if points is not None:
         meta["design"] = {**points.design, "replications": n}
     if s.sampling in ("sobol", "morris"):

@@ -83,3 +83,31 @@ def test_killed_worker_keeps_completed_chunks_then_resume(tmp_path, uninterrupte
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr
     pd.testing.assert_frame_equal(Results.load(out).runs, uninterrupted.runs)
+
+
+def test_workers_exit_when_the_main_process_is_killed(tmp_path):
+    # the main process killed outright (as by the out-of-memory killer) cannot stop its workers:
+    # they must notice and exit, not wait for chunks forever
+    out = tmp_path / "res"
+    cmd = _cli("run", "icc_visits_network", "-n", str(10 * N), "--seed", str(SEED), "--chunk-size", str(CHUNK),
+               "--jobs", "2", "--out", str(out), "--no-plot", "--quiet")
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    children: list[str] = []
+    while proc.poll() is None and time.monotonic() < deadline and not (_parts(out) >= 2 and len(children) == 2):
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        time.sleep(0.02)
+    assert proc.poll() is None and len(children) == 2, "the run ended before its main process could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    gone = time.monotonic() + 10
+    alive = children
+    while alive and time.monotonic() < gone:
+        time.sleep(0.1)
+        alive = [c for c in children if Path(f"/proc/{c}").exists()
+                 and "zombie" not in Path(f"/proc/{c}/status").read_text().lower()]
+    try:
+        assert not alive, f"workers {alive} outlived their main process"
+    finally:
+        for c in alive:
+            os.kill(int(c), signal.SIGKILL)

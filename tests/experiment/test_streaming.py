@@ -126,6 +126,8 @@ def test_resume_after_interrupt_equals_uninterrupted(scn, memory_results, tmp_pa
     pd.testing.assert_frame_equal(res.runs, memory_results.runs)
     pd.testing.assert_frame_equal(res.timeseries, memory_results.timeseries)
     assert res.metadata["settings"]["replications"] == 230
+    # chunks of 40 start at 0, 40, ..., 200: three were on disk, the other three hold 40 + 40 + 30 runs
+    assert res.metadata["resumed"] == {"chunks_on_disk": 3, "chunks_computed": 3, "runs_computed": 110}
     # resuming finished results does nothing and returns them
     again = simsim.run(scn, out=out, settings=RunSettings(resume=True))
     pd.testing.assert_frame_equal(again.runs, memory_results.runs)
