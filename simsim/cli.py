@@ -520,10 +520,10 @@ def _format_drivers(name: str, category: str | None, table: pd.DataFrame, top: i
     note = ""
     if k is not None:
         label += f", within {sweep_point_text(results, k)} of the sweep"
-        where = where or results.directory or "DIR"
+        folder = where or results.directory or "DIR"
         note = ("\n  (one point: the points share their seeds, so they are never pooled; the swept factors are fixed "
-                f"within a point, so not ranked: their effect is in simsim design {where}; another point: "
-                f"simsim sensitivity {where} --point K)")
+                f"within a point, so not ranked: their effect is in simsim design {folder}; another point: "
+                f"simsim sensitivity {folder} --point K)")
     if table.empty:
         return (f"What drives {label}: not estimable (it needs an outcome that varies, inputs that vary, "
                 f"and more runs than uncertain inputs + 4)") + note
