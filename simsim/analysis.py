@@ -207,7 +207,31 @@ def outcome_values(results: Results, outcome: str, category: str | None = None) 
     return pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
 
 
-def sensitivity(results: Results, outcome: str, category: str | None = None) -> pd.DataFrame:
+def sweep_point_text(results: Results, point: int) -> str:
+    """``point K of N (path = value, ...)``: a sweep's design point, for titles and printed output."""
+    design = results.metadata["design"]
+    values = ", ".join(f"{f} = {float(v):g}" for f, v in zip(design["factors"], design["points"][point], strict=True))
+    return f"point {point} of {len(design['points'])} ({values})"
+
+
+def _one_point(results: Results, point: int | None) -> tuple[Results, int | None]:
+    """The runs of one point of a sweep (default: its first); other results as they are (``point`` must be None)."""
+    from simsim.results import Results as _Results
+
+    design = results.metadata.get("design") or {}
+    if design.get("kind") != "sweep":
+        if point is not None:
+            raise ResultsError(f"point {point}: these results are not a sweep (they have no design points)")
+        return results, None
+    from simsim.designs.analysis import reference_point
+
+    k = reference_point(results, point)
+    runs = results.runs
+    return _Results(runs[runs["point"] == k].reset_index(drop=True), pd.DataFrame(), results.metadata), k
+
+
+def sensitivity(results: Results, outcome: str, category: str | None = None,
+                point: int | None = None) -> pd.DataFrame:
     """Which uncertain inputs drive ``outcome``: partial rank correlation coefficients (PRCC).
 
     For each sampled input, the correlation between the ranks of the input and of the outcome
@@ -225,13 +249,29 @@ def sensitivity(results: Results, outcome: str, category: str | None = None) -> 
     outcome, category
         The outcome; for a categorical one, the category whose indicator is analysed (default:
         the most frequent).
+    point
+        For a sweep, the design point (its ``point`` number) whose runs are ranked; default: the
+        first point. A sweep is never pooled: every point reuses the same seeds, so pooled runs
+        would count each input vector once per point (intervals about sqrt(points) too narrow),
+        and the swept factors, fixed within a point, are not ranked (``simsim design`` shows
+        their effect). Other results take no ``point``.
 
     Returns
     -------
     DataFrame
         ``input``, ``prcc``, ``ci_low``, ``ci_high``, sorted by ``|prcc|`` (largest first).
+        For a sweep, ``attrs["point"]`` is the point ranked.
     """
     check_category(results, outcome, category)
+    results, k = _one_point(results, point)
+    out = _prcc(results, outcome, category)
+    if k is not None:
+        out.attrs["point"] = k
+    return out
+
+
+def _prcc(results: Results, outcome: str, category: str | None) -> pd.DataFrame:
+    """:func:`sensitivity` of all the runs of ``results``."""
     inputs = [c for c in results.runs.columns if c.split(".", 1)[0] in ("param", "attr", "rel", "bparam")]
     y = outcome_values(results, outcome, category)
     x = results.runs[inputs].to_numpy(dtype=float)

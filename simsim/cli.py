@@ -109,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--outcome", help="outcome (default: the first main outcome)")
     se.add_argument("--category", help="category of a categorical outcome (default: the most frequent)")
     se.add_argument("--out", type=Path, help="PNG file (default: RESULTS/sensitivity.png)")
+    se.add_argument("--point", type=int, metavar="K",
+                    help="a sweep's design point whose runs are ranked (default: the first; points are never pooled)")
 
     cv = sub.add_parser("convergence", help="how an outcome's estimate settles as runs accumulate")
     cv.add_argument("results", type=Path, help="results folder")
@@ -357,13 +359,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
         else:
             what = {"sobol": "a Sobol design", "morris": "a Morris design"}.get(design["kind"], design["kind"])
         print(f"\nThis experiment is {what}: its analysis and figure: simsim design {out}")
-    sample = res.head(DRIVER_RUNS, reporters=[]) if total > DRIVER_RUNS else res  # the ranking reads no timeseries
+    # the ranking reads no timeseries; a sweep is ranked within its first point (whose runs come first)
+    per = design["replications"] if design and design["kind"] == "sweep" else total
+    ranked = min(per, DRIVER_RUNS)
+    sample = res.head(ranked, reporters=[]) if total > ranked else res
     if res.main_outcomes and any(c.split(".", 1)[0] in ("param", "attr", "rel") for c in sample.runs.columns):
         name, category, table = _drivers(sample, None, None)
-        print("\n" + _format_drivers(name, category, table, top=5))
-        if total > DRIVER_RUNS:
-            print(f"  (ranked on the first {DRIVER_RUNS:,} of {total:,} runs: enough to rank inputs; intervals are "
-                  f"for that sample)")
+        print("\n" + _format_drivers(name, category, table, top=5, results=sample, where=out))
+        if ranked < per:
+            print(f"  (ranked on the first {ranked:,} of {per:,} runs{' of that point' if per < total else ''}: "
+                  f"enough to rank inputs; intervals are for that sample)")
         print(f"  (all inputs, and other outcomes: simsim sensitivity {out} --outcome NAME)")
     if note := nonfinite_note(summary, total):
         notes.insert(0, note)
@@ -519,7 +524,8 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _drivers(res: Any, outcome: str | None, category: str | None) -> tuple[str, str | None, pd.DataFrame]:
+def _drivers(res: Any, outcome: str | None, category: str | None,
+             point: int | None = None) -> tuple[str, str | None, pd.DataFrame]:
     from simsim.analysis import sensitivity
     from simsim.results_check import check_category
 
@@ -531,18 +537,29 @@ def _drivers(res: Any, outcome: str | None, category: str | None) -> tuple[str, 
     if specs[name]["kind"] == "category" and category is None:
         counts = res.runs[name].dropna().astype(str).value_counts()
         category = str(counts.index[0]) if len(counts) else None
-    return name, category, sensitivity(res, name, category)
+    return name, category, sensitivity(res, name, category, point=point)
 
 
-def _format_drivers(name: str, category: str | None, table: pd.DataFrame, top: int) -> str:
+def _format_drivers(name: str, category: str | None, table: pd.DataFrame, top: int, results: Any = None,
+                    where: Path | None = None) -> str:
+    from simsim.analysis import sweep_point_text
+
     label = f"{name} = {category}" if category else name
+    k = table.attrs.get("point")
+    note = ""
+    if k is not None:
+        label += f", within {sweep_point_text(results, k)} of the sweep"
+        folder = where or results.directory or "DIR"
+        note = ("\n  (one point: the points share their seeds, so they are never pooled; the swept factors are fixed "
+                f"within a point, so not ranked: their effect is in simsim design {folder}; another point: "
+                f"simsim sensitivity {folder} --point K)")
     if table.empty:
         return (f"What drives {label}: not estimable (it needs an outcome that varies, inputs that vary, "
-                f"and more runs than uncertain inputs + 4)")
+                f"and more runs than uncertain inputs + 4)") + note
     lines = [f"What drives {label} (partial rank correlation, 95% CI):"]
     for r in table.head(top).itertuples(index=False):
         lines.append(f"  {r.input:<40} {r.prcc:+.2f}  [{r.ci_low:+.2f}, {r.ci_high:+.2f}]")
-    return "\n".join(lines)
+    return "\n".join(lines) + note
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -550,11 +567,11 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from simsim.results import Results
 
     res = Results.load(args.results)
-    name, category, table = _drivers(res, args.outcome, args.category)
-    print(_format_drivers(name, category, table, top=len(table)))
+    name, category, table = _drivers(res, args.outcome, args.category, point=args.point)
+    print(_format_drivers(name, category, table, top=len(table), results=res))
     out = args.out or args.results / "sensitivity.png"
     _writable_file(out)
-    sensitivity_figure(res, name, category).savefig(out, dpi=110)
+    sensitivity_figure(res, name, category, point=args.point).savefig(out, dpi=110)
     print(f"Wrote {out}")
     return EXIT_OK
 

@@ -606,17 +606,26 @@ def _outcome_title(results: Results, outcome: str, category: str | None) -> str:
     return f"{label} = {category_text(category)}" if category else label
 
 
-def sensitivity_figure(results: Results, outcome: str, category: str | None = None) -> SimsimFigure:
-    """Figure of what drives ``outcome``: the uncertain inputs ranked by partial rank correlation."""
-    check_category(results, outcome, category)
-    from simsim.analysis import sensitivity
+def sensitivity_figure(results: Results, outcome: str, category: str | None = None,
+                       point: int | None = None) -> SimsimFigure:
+    """Figure of what drives ``outcome``: the uncertain inputs ranked by partial rank correlation.
 
-    table = sensitivity(results, outcome, category)
+    For a sweep, the inputs are ranked within one design point (``point``, default the first;
+    see :func:`simsim.analysis.sensitivity`), and the title says which.
+    """
+    check_category(results, outcome, category)
+    from simsim.analysis import sensitivity, sweep_point_text
+
+    table = sensitivity(results, outcome, category, point=point)
     table = table.assign(label=[input_label(results, c) for c in table["input"]])
+    k = table.attrs.get("point")
     fig = SimsimFigure(figsize=(8.5, 0.35 * max(min(len(table), 15), 2) + 1.6), layout="constrained")
     ax = fig.add_subplot()
-    plot_sensitivity(table, f"What drives: {_outcome_title(results, outcome, category)} ({len(results.runs)} runs)",
-                     ax)
+    n = len(results.runs) if k is None else int((results.runs["point"] == k).sum())
+    plot_sensitivity(table, f"What drives: {_outcome_title(results, outcome, category)} ({n} runs)", ax)
+    if k is not None:
+        fig.suptitle(_wrap(f"Within {sweep_point_text(results, k)} of the sweep: the points share their seeds, so "
+                           f"they are never pooled; the swept factors are fixed within a point", 110), fontsize=8)
     if table.empty:
         ax.text(0, 0.5, "not estimable: the outcome or the inputs do not vary, or too few runs",
                 ha="center", va="center", transform=ax.get_yaxis_transform(), fontsize=8)

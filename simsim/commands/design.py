@@ -21,6 +21,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--at", action="append", default=[], metavar="PATH=VALUE",
                    help="fix another factor of a sweep at one of its levels (repeatable); factors neither shown nor "
                         "fixed get a panel per value")
+    p.add_argument("--reference", type=int, metavar="K",
+                   help="a sweep's point (the table's 'point' column) that paired differences are taken from "
+                        "(default: the first point shown)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,11 +52,26 @@ def run(args: argparse.Namespace) -> int:
     out = args.out or args.results / "design.png"
     if not out.parent.is_dir():
         raise SimsimError(f"--out {out}: folder {out.parent} does not exist")
-    fig = design_figure(res, name, category, factors=args.factor, at=at)  # bad --factor/--at: before any output
+    if kind != "sweep" and args.reference is not None:
+        raise SimsimError(f"--reference: {args.results} is a {kind or 'plain'} design, not a sweep")
+    # bad --factor/--at/--reference: refused before any output
+    fig = design_figure(res, name, category, factors=args.factor, at=at, reference=args.reference)
     notes: list[str] = []
     if kind == "sweep":
-        table = sweep_table(res, name, category)
-        print(f"{label} at each point of the sweep (95% intervals; the same seeds at every point):")
+        from simsim.designs.analysis import reference_point, sweep_at
+
+        ref = reference_point(res, args.reference, at)
+        table = sweep_at(sweep_table(res, name, category, reference=ref), at)
+        design = res.metadata["design"]
+        ref_text = ", ".join(f"{f} = {float(v):g}" for f, v in zip(design["factors"], design["points"][ref],
+                                                                  strict=True))
+        where = "; ".join(f"{f} = {v:g}" for f, v in at.items())
+        print(f"{label} at each point of the sweep" + (f" with {where}" if where else "")
+              + f" ({design['replications']} runs per point, the same seeds at every point):\n"
+              f"  estimate [ci_low, ci_high]: the point's own 95% interval (overlapping intervals do not mean "
+              f"no difference)\n"
+              f"  diff [diff_low, diff_high]: paired difference from point {ref} ({ref_text}), run by run on the "
+              f"shared seeds, normal 95% interval over 'pairs' pairs")
     elif kind == "sobol":
         table = sobol_indices(res, name, category)
         d = res.metadata["design"]

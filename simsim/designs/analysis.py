@@ -53,17 +53,67 @@ def _values(results: Results, outcome: str, category: str | None) -> tuple[np.nd
     return y, kind
 
 
-def sweep_table(results: Results, outcome: str, category: str | None = None) -> pd.DataFrame:
-    """The outcome at each point of a sweep: probability (Wilson 95% interval) or mean (normal 95%).
+def reference_point(results: Results, reference: int | None = None, at: dict[str, float] | None = None) -> int:
+    """The design point that a sweep's paired differences are taken from.
 
-    Returns one row per design point: the factor values (``sweep.<path>``), ``n``, ``estimate``,
-    ``ci_low``, ``ci_high``.
+    ``reference`` is a point number (the ``point`` column of the runs and of :func:`sweep_table`);
+    ``None`` means the first point whose factors take the values of ``at`` (``{path: value}``;
+    the first point of the sweep without ``at``).
     """
     design = _design(results, "sweep")
+    points = design["points"]
+    if reference is not None:
+        if isinstance(reference, bool) or not float(reference).is_integer() or not 0 <= int(reference) < len(points):
+            raise ResultsError(f"point {reference!r}: the sweep's points are numbered 0 to {len(points) - 1} "
+                               f"(the 'point' column of simsim design's table)")
+        return int(reference)
+    factors = list(design["factors"])
+    for k, combo in enumerate(points):
+        values = dict(zip(factors, combo, strict=True))
+        if all(f in values and math.isclose(float(values[f]), float(v), rel_tol=1e-9, abs_tol=1e-12)
+               for f, v in (at or {}).items()):
+            return k
+    return 0
+
+
+def sweep_table(results: Results, outcome: str, category: str | None = None,
+                reference: int | None = None) -> pd.DataFrame:
+    """The outcome at each point of a sweep, and its paired difference from a reference point.
+
+    ``estimate``, ``ci_low``, ``ci_high`` are each point's own estimate and 95% interval: a
+    probability with a Wilson interval, or a mean with a normal interval. They treat the point's
+    runs on their own; they do not say whether two points differ, because every point reuses the
+    same seeds (common random numbers), so run k of one point and run k of another share every
+    uncertain input and every draw inside the mechanism.
+
+    ``diff``, ``diff_low``, ``diff_high`` answer that: the mean of the run-by-run differences
+    (run k of the point minus run k of the reference point, paired on their shared seed; for a
+    yes/no outcome or a category, of the 0/1 indicators) and its normal 95% interval
+    (``diff`` +- 1.96 sd / sqrt(pairs)). ``pairs`` counts the pairs where both runs define the
+    outcome. The reference point's own difference is 0 with an interval [0, 0].
+
+    Parameters
+    ----------
+    reference
+        The point the differences are taken from (a ``point`` number); default: the first.
+
+    Returns
+    -------
+    DataFrame
+        One row per design point: ``point``, the factor values (``sweep.<path>``), ``n``,
+        ``estimate``, ``ci_low``, ``ci_high``, ``diff``, ``diff_low``, ``diff_high``, ``pairs``.
+        ``attrs["reference"]`` is the reference point.
+    """
+    design = _design(results, "sweep")
+    ref = reference_point(results, reference)
     y, kind = _values(results, outcome, category)
     factor_cols = [f"sweep.{f}" for f in design["factors"]]
-    frame = results.runs[["point", *factor_cols]].copy()
+    frame = results.runs[["point", "seed", *factor_cols]].copy()
     frame["y"] = y
+    base = frame[frame["point"] == ref]
+    if base["seed"].duplicated().any():
+        raise ResultsError("two runs of one design point share a seed: the runs cannot be paired across points")
+    base_y = pd.Series(base["y"].to_numpy(dtype=float), index=base["seed"].to_numpy())
     rows = []
     for point, g in frame.groupby("point", sort=True):
         v = g["y"].dropna().to_numpy(dtype=float)
@@ -79,8 +129,39 @@ def sweep_table(results: Results, outcome: str, category: str | None = None) -> 
             mean = float(v.mean())
             half = Z95 * (float(v.std(ddof=1)) if n > 1 else 0.0) / math.sqrt(n)
             rec.update(estimate=mean, ci_low=mean - half, ci_high=mean + half)
+        rec.update(_paired(g, base_y))
         rows.append(rec)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table.attrs["reference"] = ref
+    return table
+
+
+def sweep_at(table: pd.DataFrame, at: dict[str, float] | None) -> pd.DataFrame:
+    """The rows of :func:`sweep_table`'s ``table`` whose factors take the values of ``at`` (``{path: value}``)."""
+    keep = np.ones(len(table), dtype=bool)
+    for f, v in (at or {}).items():
+        col = f"sweep.{f}"
+        if col not in table:
+            raise ResultsError(f"'{f}' is not a swept factor")
+        keep &= np.isclose(table[col].to_numpy(dtype=float), float(v), rtol=1e-9, atol=1e-12)
+    out = table[keep].reset_index(drop=True)
+    out.attrs = dict(table.attrs)
+    return out
+
+
+def _paired(g: pd.DataFrame, base_y: pd.Series) -> dict[str, float | int]:
+    """Mean and normal 95% interval of the run-by-run differences of ``g`` from the reference (by seed)."""
+    if g["seed"].duplicated().any():
+        raise ResultsError("two runs of one design point share a seed: the runs cannot be paired across points")
+    other = base_y.reindex(g["seed"].to_numpy()).to_numpy(dtype=float)
+    d = g["y"].to_numpy(dtype=float) - other
+    d = d[np.isfinite(d)]
+    k = len(d)
+    if k == 0:
+        return {"diff": math.nan, "diff_low": math.nan, "diff_high": math.nan, "pairs": 0}
+    mean = float(d.mean())
+    half = Z95 * float(d.std(ddof=1)) / math.sqrt(k) if k > 1 else math.nan
+    return {"diff": mean, "diff_low": mean - half, "diff_high": mean + half, "pairs": k}
 
 
 def _y_in_run_order(results: Results, outcome: str, category: str | None, reps: int) -> np.ndarray:

@@ -79,6 +79,34 @@ def plot_sweep(table: pd.DataFrame, factors: list[str], label: str, ax: Axes | N
     return ax
 
 
+def plot_sweep_differences(table: pd.DataFrame, factor: str, label: str, ax: Axes | None = None) -> Axes:
+    """The paired differences of a sweep over one factor from its reference point, with 95% intervals.
+
+    ``table`` is :func:`~simsim.designs.analysis.sweep_table`'s (its ``diff``, ``diff_low``,
+    ``diff_high`` columns): run k of each point minus run k of the reference point, on the same
+    seeds. An interval that excludes 0 is a resolved difference, even where the points' own
+    intervals overlap.
+    """
+    if ax is None:
+        ax = Figure(figsize=(6.4, 2.8)).add_subplot()
+    col = f"sweep.{factor}"
+    t = table.sort_values(col)
+    x = t[col].to_numpy(dtype=float)
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.fill_between(x, t["diff_low"], t["diff_high"], alpha=0.25, color="C1", label="95% interval (paired)")
+    ax.plot(x, t["diff"], "o-", color="C1", label="paired difference")
+    ref = table.attrs.get("reference")
+    mine = t[t["point"] == ref]
+    if len(mine):
+        ax.plot(mine[col].to_numpy(dtype=float), mine["diff"].to_numpy(dtype=float), "s", color="black",
+                markersize=6, label=f"reference (point {ref})")
+    ax.set_xlabel(_short(factor))
+    ax.set_ylabel(_wrap_label(label, 30), fontsize=8)
+    ax.legend(frameon=False, fontsize=7)
+    ax.grid(alpha=0.3)
+    return ax
+
+
 def _wrap_label(text: str, width: int = 45) -> str:
     import textwrap
 
@@ -97,7 +125,8 @@ def _match(levels: list[float], value: float) -> float | None:
 
 
 def sweep_figure(results: Results, outcome: str, category: str | None = None,
-                 factors: list[str] | None = None, at: dict[str, float] | None = None) -> Figure:
+                 factors: list[str] | None = None, at: dict[str, float] | None = None,
+                 reference: int | None = None) -> Figure:
     """An outcome over one or two swept factors, with 95% intervals; never pooling design points.
 
     Parameters
@@ -108,6 +137,17 @@ def sweep_figure(results: Results, outcome: str, category: str | None = None,
         Fixed values of other factors (``{path: value}``, a value of that factor's levels).
         Each combination of the factors neither shown nor fixed gets a panel of its own (small
         multiples, at most :data:`MAX_PANELS`), so every cell or point is one design point.
+    reference
+        The point (a ``point`` number) that paired differences are taken from; default: the
+        first point with the values of ``at`` (see :func:`~simsim.designs.analysis.sweep_table`).
+
+    Every point's band or ``±`` is its own 95% interval. Points share their seeds (common random
+    numbers), so whether two points differ is read from their paired difference, not from
+    whether their own intervals overlap: a line plot has a second row of panels with each
+    point's paired difference from the reference point (95% interval); a heatmap's title says
+    what its ``±`` is, and :func:`~simsim.designs.analysis.sweep_table` (printed by ``simsim
+    design``) gives the paired differences. Panels share their y-axes (and a heatmap's colour
+    scale), so that equal heights mean equal values.
 
     A heatmap of a mean is coloured on a scale from the 5th to the 95th percentile of the
     outcome over all runs of the sweep (what single runs span), widened to include every
@@ -116,7 +156,7 @@ def sweep_figure(results: Results, outcome: str, category: str | None = None,
     """
     import itertools
 
-    from simsim.designs.analysis import _design, _values, sweep_table
+    from simsim.designs.analysis import _design, _values, reference_point, sweep_table
     from simsim.scenario.base import did_you_mean
 
     design = _design(results, "sweep")
@@ -145,7 +185,8 @@ def sweep_figure(results: Results, outcome: str, category: str | None = None,
     if len(panels) > MAX_PANELS:
         raise ResultsError(f"the sweep has {len(all_f)} factors; showing {', '.join(chosen)} leaves {len(panels)} "
                            f"combinations of {', '.join(others)} (more than {MAX_PANELS} panels): {hint}")
-    table = sweep_table(results, outcome, category)
+    ref = reference_point(results, reference, fixed)
+    table = sweep_table(results, outcome, category, reference=ref)
     for f, v in fixed.items():
         table = table[np.isclose(table[f"sweep.{f}"].to_numpy(dtype=float), v)]
     spec = {s["name"]: s for s in results.outcome_specs}.get(outcome, {})
@@ -171,24 +212,52 @@ def sweep_figure(results: Results, outcome: str, category: str | None = None,
     n_panels = len(panels)
     ncols = min(n_panels, 3)
     nrows = -(-n_panels // ncols)
-    fig = Figure(figsize=(min(7.2 * ncols, 16), 4.4 * nrows + 0.4), layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=False)
+    line = len(chosen) == 1
+    ref_values = dict(zip(all_f, design["points"][ref], strict=True))
+    ref_text = f"point {ref}: " + ", ".join(f"{_short(f)} = {float(v):g}" for f, v in ref_values.items())
+    diff_label = f"paired difference from point {ref}"
+    if line:
+        fig = Figure(figsize=(min(6.4 * ncols, 16), 6.2 * nrows + 0.6), layout="constrained")
+        gs = fig.add_gridspec(2 * nrows, ncols, height_ratios=[2, 1] * nrows)
+    else:
+        fig = Figure(figsize=(min(7.2 * ncols, 16), 4.4 * nrows + 0.4), layout="constrained")
+        grid_axes = fig.subplots(nrows, ncols, squeeze=False)
+    first: list[Axes] = []
     for k, combo in enumerate(panels):
-        ax = axes[k // ncols][k % ncols]
         sub = table
         for f, v in zip(others, combo, strict=True):
             sub = sub[np.isclose(sub[f"sweep.{f}"].to_numpy(dtype=float), v)]
-        plot_sweep(sub, chosen, axis_label, ax=ax, probability=prob, vrange=vrange)
+        sub.attrs["reference"] = ref
+        if line:
+            r, c = 2 * (k // ncols), k % ncols
+            ax = fig.add_subplot(gs[r, c], sharey=first[0] if first else None)
+            lower = fig.add_subplot(gs[r + 1, c], sharex=ax, sharey=first[1] if first else None)
+            if not first:
+                first = [ax, lower]
+            plot_sweep(sub, chosen, axis_label, ax=ax, probability=prob, vrange=vrange)
+            plot_sweep_differences(sub, chosen[0], diff_label, ax=lower)
+            ax.set_xlabel("")
+            ax.tick_params(labelbottom=False)
+        else:
+            ax = grid_axes[k // ncols][k % ncols]
+            plot_sweep(sub, chosen, axis_label, ax=ax, probability=prob, vrange=vrange)
         if others:
             ax.set_title(", ".join(f"{_short(f)} = {v:g}" for f, v in zip(others, combo, strict=True)), fontsize=9)
-    for k in range(n_panels, nrows * ncols):
-        axes[k // ncols][k % ncols].set_visible(False)
+    if not line:
+        for k in range(n_panels, nrows * ncols):
+            grid_axes[k // ncols][k % ncols].set_visible(False)
     reps = design["replications"]
     where = "; ".join(f"{_short(f)} fixed at {v:g}" for f, v in fixed.items())
+    if line:
+        meaning = (f"bands: each point's own 95% interval; lower panels: paired differences (run by run on the "
+                   f"shared seeds) from {ref_text}, 95% intervals")
+    else:
+        meaning = ("[ ] or ±: each point's own 95% interval, not a test of differences between cells (they share "
+                   f"seeds); paired differences from {ref_text}: printed by simsim design (sweep_table)")
     fig.suptitle(f"{results.metadata['scenario']['name']}: {label}\n"
-                 f"{reps} runs per point (each {'cell' if len(chosen) == 2 else 'point'} one design point, "
-                 f"95% intervals), the same seeds at every point" + (f"\n{scale_note}" if scale_note else "")
-                 + (f"\n{where}" if where else ""), fontsize=10)
+                 f"{reps} runs per point (each {'cell' if len(chosen) == 2 else 'point'} one design point), "
+                 f"the same seeds at every point\n{_wrap_label(meaning, int(12 * fig.get_figwidth()))}"
+                 + (f"\n{scale_note}" if scale_note else "") + (f"\n{where}" if where else ""), fontsize=9)
     return fig
 
 
@@ -329,11 +398,15 @@ def morris_figure(results: Results, outcome: str, category: str | None = None, t
 
 
 def design_figure(results: Results, outcome: str, category: str | None = None,
-                  factors: list[str] | None = None, at: dict[str, float] | None = None) -> Figure:
-    """The figure of the results' design: a sweep (``factors``, ``at``: see :func:`sweep_figure`), Sobol or Morris."""
+                  factors: list[str] | None = None, at: dict[str, float] | None = None,
+                  reference: int | None = None) -> Figure:
+    """The figure of the results' design: a sweep, Sobol or Morris.
+
+    ``factors``, ``at`` and ``reference`` choose what a sweep's figure shows (see :func:`sweep_figure`).
+    """
     kind = (results.metadata.get("design") or {}).get("kind")
     if kind == "sweep":
-        return sweep_figure(results, outcome, category, factors=factors, at=at)
+        return sweep_figure(results, outcome, category, factors=factors, at=at, reference=reference)
     if factors or at:
         raise ResultsError("--factor and --at choose what a sweep's figure shows; these results are not a sweep")
     if kind == "sobol":
