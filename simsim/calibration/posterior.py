@@ -175,6 +175,8 @@ class Posterior:
                      f"(tolerance {m['tolerance_schedule'][-1]:g}, seed {m['seed']})",
             "note": f"ABC-SMC posterior written by simsim {m['versions']['simsim']} on {m['created']}; "
                     f"cases: {', '.join(self.cases['case'])}; see metadata.json beside this file.",
+            "no_link_reason": "computed by simsim calibrate; its record is metadata.json and posterior.parquet "
+                              "beside this file",
         }]
         head = ("# Written by `simsim calibrate`. A scenario that `extends:` this file samples the calibrated\n"
                 "# parameters from the posterior in posterior.parquet instead of their priors: each run\n"
