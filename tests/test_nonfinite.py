@@ -75,18 +75,22 @@ def test_cli_says_in_one_line_which_outcomes_ran_to_infinity(tmp_path, capsys):
     assert "1e+" not in captured.out.split("Main outcomes")[1].split("Other outcomes")[0]
 
 
-def test_mixed_runs_average_only_the_finite_ones(tmp_path, capsys):
+def _mixed(tmp_path, n: int) -> Results:
+    """``n`` runs of the India-Pakistan race with fears over [0, 30] per year: the growth rate
+    sqrt(a b) - m ranges from below 0 to about 30, so some runs pass the bound within 400 months and
+    some do not."""
     path = tmp_path / "ind_pak.yaml"
     path.write_text(IND_PAK)
     out = tmp_path / "out"
-    # fears over [0, 30] per year: the growth rate sqrt(a b) - m ranges from below 0 to about 30, so some
-    # runs pass the bound within 400 months and some do not
     wide = "{dist: uniform, low: 0, high: 30, assumption: true}"
-    assert main(["run", str(path), "-n", "60", "--seed", "2", "--out", str(out), "--no-plot", "--quiet",
+    assert main(["run", str(path), "-n", str(n), "--seed", "2", "--out", str(out), "--no-plot", "--quiet",
                  "--set", f"relations.fear.edges.IND->PAK={wide}",
                  "--set", f"relations.fear.edges.PAK->IND={wide}"]) == 0
+    return Results.load(out)
 
-    res = Results.load(out)
+
+def test_mixed_runs_average_only_the_finite_ones(tmp_path, capsys):
+    res = _mixed(tmp_path, 60)
     k = int(res.runs["diverged"].sum())
     assert 0 < k < 60
     # invariant: a run diverged exactly when one of its final arsenals is infinite
@@ -122,14 +126,7 @@ def test_fan_leaves_out_runs_from_the_step_they_become_infinite():
 def test_convergence_figure_says_it_leaves_infinite_runs_out(tmp_path):
     from simsim.plotting import convergence_figure
 
-    path = tmp_path / "ind_pak.yaml"
-    path.write_text(IND_PAK)
-    out = tmp_path / "out"
-    wide = "{dist: uniform, low: 0, high: 30, assumption: true}"
-    assert main(["run", str(path), "-n", "30", "--seed", "2", "--out", str(out), "--no-plot", "--quiet",
-                 "--set", f"relations.fear.edges.IND->PAK={wide}",
-                 "--set", f"relations.fear.edges.PAK->IND={wide}"]) == 0
-    res = Results.load(out)
+    res = _mixed(tmp_path, 30)
     k = int(np.isinf(res.runs["final.IND"]).sum())
     assert k > 0
     ax = convergence_figure(res, "final.IND").axes[0]
