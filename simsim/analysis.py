@@ -260,7 +260,10 @@ def sensitivity(results: Results, outcome: str, category: str | None = None,
     -------
     DataFrame
         ``input``, ``prcc``, ``ci_low``, ``ci_high``, sorted by ``|prcc|`` (largest first).
-        For a sweep, ``attrs["point"]`` is the point ranked.
+        For a sweep, ``attrs["point"]`` is the point ranked. For a Sobol or Morris design with
+        several runs per row (which share the row's inputs), the rows are ranked by their mean
+        outcome, so that each input vector counts once: ``attrs["rows"]`` is the number of rows
+        and ``attrs["per_row"]`` the runs per row.
     """
     check_category(results, outcome, category)
     results, k = _one_point(results, point)
@@ -272,9 +275,21 @@ def sensitivity(results: Results, outcome: str, category: str | None = None,
 
 def _prcc(results: Results, outcome: str, category: str | None) -> pd.DataFrame:
     """:func:`sensitivity` of all the runs of ``results``."""
-    inputs = [c for c in results.runs.columns if c.split(".", 1)[0] in ("param", "attr", "rel", "bparam")]
+    runs = results.runs
+    inputs = [c for c in runs.columns if c.split(".", 1)[0] in ("param", "attr", "rel", "bparam")]
     y = outcome_values(results, outcome, category)
-    x = results.runs[inputs].to_numpy(dtype=float)
+    x = runs[inputs].to_numpy(dtype=float)
+    per_row = 0
+    if "row" in runs.columns and runs["row"].duplicated().any():
+        # the runs of a Sobol or Morris design row share its inputs: ranked as runs, each input
+        # vector would count once per replication (intervals too narrow); rank the rows instead,
+        # by their mean outcome over the runs that define it
+        rows = runs["row"].to_numpy()
+        per_row = int(pd.Series(rows).value_counts().max())
+        frame = pd.DataFrame(x).assign(_y=np.where(np.isfinite(y), y, np.nan), _row=rows)
+        grouped = frame.groupby("_row", sort=True)
+        x = grouped[list(range(len(inputs)))].first().to_numpy(dtype=float)
+        y = grouped["_y"].mean().to_numpy(dtype=float)
     keep = np.isfinite(y) & np.isfinite(x).all(axis=1)
     x, y = x[keep], y[keep]
     cols = ["input", "prcc", "ci_low", "ci_high"]
@@ -299,7 +314,11 @@ def _prcc(results: Results, outcome: str, category: str | None) -> pd.DataFrame:
     half = Z95 / math.sqrt(max(n - k - 2, 1))
     z = np.arctanh(np.clip(r, -0.999999999, 0.999999999))
     out = pd.DataFrame({"input": inputs, "prcc": r, "ci_low": np.tanh(z - half), "ci_high": np.tanh(z + half)})
-    return out.reindex(out["prcc"].abs().sort_values(ascending=False).index).reset_index(drop=True)
+    out = out.reindex(out["prcc"].abs().sort_values(ascending=False).index).reset_index(drop=True)
+    if per_row:
+        out.attrs["rows"] = n  # ranked on n design rows' mean outcomes, up to per_row runs each
+        out.attrs["per_row"] = per_row
+    return out
 
 
 def convergence(results: Results, outcome: str, category: str | None = None, points: int = 25) -> pd.DataFrame:

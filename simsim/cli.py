@@ -553,6 +553,9 @@ def _format_drivers(name: str, category: str | None, table: pd.DataFrame, top: i
         note = ("\n  (one point: the points share their seeds, so they are never pooled; the swept factors are fixed "
                 f"within a point, so not ranked: their effect is in simsim design {folder}; another point: "
                 f"simsim sensitivity {folder} --point K)")
+    if table.attrs.get("per_row"):
+        note += (f"\n  (on the {table.attrs['rows']:,} design rows, each by its mean over its "
+                 f"{table.attrs['per_row']} runs: a row's runs share its inputs)")
     if table.empty:
         return (f"What drives {label}: not estimable (it needs an outcome that varies, inputs that vary, "
                 f"and more runs than uncertain inputs + 4)") + note

@@ -622,7 +622,9 @@ def sensitivity_figure(results: Results, outcome: str, category: str | None = No
     fig = SimsimFigure(figsize=(8.5, 0.35 * max(min(len(table), 15), 2) + 1.6), layout="constrained")
     ax = fig.add_subplot()
     n = len(results.runs) if k is None else int((results.runs["point"] == k).sum())
-    plot_sensitivity(table, f"What drives: {_outcome_title(results, outcome, category)} ({n} runs)", ax)
+    size = (f"{table.attrs['rows']:,} design rows, each the mean of its {table.attrs['per_row']} runs"
+            if table.attrs.get("per_row") else f"{n} runs")
+    plot_sensitivity(table, f"What drives: {_outcome_title(results, outcome, category)} ({size})", ax)
     if k is not None:
         fig.suptitle(_wrap(f"Within {sweep_point_text(results, k)} of the sweep: the points share their seeds, so "
                            f"they are never pooled; the swept factors are fixed within a point", 110), fontsize=8)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pytest
 
 from simsim.designs import morris, sobol
 from simsim.designs.analysis import morris_warnings, sobol_indices, sobol_warnings
@@ -85,3 +86,21 @@ def test_the_reported_mongolia_case_is_not_estimable(tmp_path, capsys):
     out = capsys.readouterr()
     assert "not estimable for any of the" in out.out and "does not vary over the design's base rows" in out.out
     assert "Constant values" not in out.err
+
+
+def test_sensitivity_ranks_the_rows_of_a_replicated_sobol_design(linear):  # noqa: F811 - the imported fixture
+    # 4 runs per row share the row's inputs: ranked as runs, each input vector would count 4 times
+    import math
+
+    from simsim.analysis import sensitivity
+
+    res = sobol(linear, base_samples=8, replications=4, seed=2)
+    rows = 8 * (2 + 2)  # Saltelli: base_samples * (k + 2) rows for k = 2 inputs
+    assert len(res) == 4 * rows
+    table = sensitivity(res, "y")
+    assert (table.attrs["rows"], table.attrs["per_row"]) == (rows, 4)
+    # the Fisher-z half-width is 1.96 / sqrt(rows - k - 2), not 1.96 / sqrt(runs - k - 2)
+    half = np.arctanh(table["ci_high"]) - np.arctanh(table["prcc"])
+    assert half.to_numpy() == pytest.approx(1.959963984540054 / math.sqrt(rows - 2 - 2))
+    # y = x1 + 2 x2 with no noise: every run of a row has the row's value, so the row means are the runs'
+    assert set(table["input"]) == {"param.x1", "param.x2"} and (table["prcc"] > 0.9).all()
