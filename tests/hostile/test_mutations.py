@@ -126,8 +126,8 @@ def _test(max_examples: int, names: list[str] = SHIPPED):
 
 
 test_mutations_quick = _test(3)
-test_mutations_many = pytest.mark.slow(_test(25, DISTINCT))
-test_mutations_many_record = pytest.mark.slow(_test(8, RECORD))
+test_mutations_many = pytest.mark.slow(_test(15, DISTINCT))
+test_mutations_many_record = pytest.mark.slow(_test(4, RECORD))
 
 
 def _bytes_test(max_examples: int):
