@@ -26,7 +26,7 @@ from typing import Any
 
 from simsim.errors import SimsimError
 from simsim.experiment import RunSettings, run
-from simsim.experiment.runner import Points
+from simsim.experiment.runner import Points, with_shortcuts
 from simsim.results import Results
 from simsim.scenario.factors import check_factors, point_scenario
 from simsim.scenario.schema import Experiment, Factor, Scenario
@@ -78,7 +78,7 @@ def sweep(scenario: Scenario | str | os.PathLike[str], factors: Mapping[str, Seq
     """
     scn = _as_scenario(scenario)
     names, levels = _factor_levels(factors)
-    s = _settings(settings, jobs, out, executor, quiet)
+    s = with_shortcuts(settings, jobs, out, executor, quiet)
     exp = scn.experiment
     for given in (replications, s.replications):
         if given is not None and (isinstance(given, bool) or not float(given).is_integer() or given < 1):
@@ -95,16 +95,6 @@ def sweep(scenario: Scenario | str | os.PathLike[str], factors: Mapping[str, Seq
                     for p, combo in enumerate(combos))
     pts = Points(scenarios, columns, design, {"design": "sweep", "factors": names, "points": points})
     return run(scn, seed=seed, settings=replace(s, replications=reps), points=pts)
-
-
-def _settings(settings: RunSettings | None, jobs: int | None, out: str | os.PathLike[str] | None,
-              executor: Any, quiet: bool) -> RunSettings:
-    """``settings`` with :func:`simsim.run`'s shortcuts applied (they win over it)."""
-    s = settings or RunSettings()
-    given: dict[str, Any] = {k: v for k, v in (("jobs", jobs), ("out", out), ("executor", executor)) if v is not None}
-    if quiet:
-        given["progress"] = False
-    return replace(s, **given) if given else s
 
 
 def _problems(exc: Any) -> str:
@@ -174,7 +164,7 @@ def sobol(scenario: Scenario | str | os.PathLike[str], base_samples: int, replic
     """
     scn = _as_scenario(scenario)
     exp = _experiment({"design": "sobol", "base_samples": base_samples, "replications": replications})
-    return _salib_design(scn, exp, seed, _settings(settings, jobs, out, executor, quiet))
+    return _salib_design(scn, exp, seed, with_shortcuts(settings, jobs, out, executor, quiet))
 
 
 def morris(scenario: Scenario | str | os.PathLike[str], trajectories: int, levels: int = 4,
@@ -189,7 +179,7 @@ def morris(scenario: Scenario | str | os.PathLike[str], trajectories: int, level
     scn = _as_scenario(scenario)
     exp = _experiment({"design": "morris", "trajectories": trajectories, "levels": levels,
                        "replications": replications})
-    return _salib_design(scn, exp, seed, _settings(settings, jobs, out, executor, quiet))
+    return _salib_design(scn, exp, seed, with_shortcuts(settings, jobs, out, executor, quiet))
 
 
 def run_experiment(scenario: Scenario | str | os.PathLike[str], replications: int | None = None,
@@ -204,7 +194,7 @@ def run_experiment(scenario: Scenario | str | os.PathLike[str], replications: in
     (as ``-n`` on the command line). ``settings``, ``jobs``, ``out``, ``executor`` and ``quiet``
     as :func:`simsim.run`.
     """
-    settings = _settings(settings, jobs, out, executor, quiet)
+    settings = with_shortcuts(settings, jobs, out, executor, quiet)
     scn = _as_scenario(scenario)
     exp = scn.experiment or Experiment.model_validate({})
     kind = design or exp.design

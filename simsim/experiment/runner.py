@@ -284,6 +284,16 @@ def _resume_plan(scenario: Scenario, out: Path, replications: int | None, seed: 
     return plan
 
 
+def with_shortcuts(settings: RunSettings | None, jobs: int | None, out: str | os.PathLike[str] | None,
+                   executor: Any, quiet: bool) -> RunSettings:
+    """``settings`` with :func:`run`'s shortcut arguments applied (those given win over it)."""
+    s = settings or RunSettings()
+    given: dict[str, Any] = {k: v for k, v in (("jobs", jobs), ("out", out), ("executor", executor)) if v is not None}
+    if quiet:
+        given["progress"] = False
+    return replace(s, **given) if given else s
+
+
 def run(
     scenario: Scenario | str | os.PathLike[str],
     replications: int | None = None,
@@ -348,9 +358,7 @@ def run(
         # the scenario's experiment: section chooses the design (a sweep, lhs, sobol, morris)
         from simsim.designs import run_experiment
 
-        s = replace(s, jobs=jobs if jobs is not None else s.jobs, progress=False if quiet else s.progress,
-                    executor=executor if executor is not None else s.executor)
-        return run_experiment(scenario, replications, seed, settings=s)
+        return run_experiment(scenario, replications, seed, settings=with_shortcuts(s, jobs, None, executor, quiet))
     out_dir = Path(s.out) if s.out is not None else None
     executor = executor if executor is not None else s.executor
     given_n = replications if replications is not None else s.replications
