@@ -165,6 +165,17 @@ def test_sweep_header_names_no_none_executor(tmp_path, capsys):
     assert "every point reuses the same 10 seeds (common random numbers), so they are too narrow" in text
 
 
+def test_run_shortcuts_win_over_settings():
+    # the shortcuts given replace the settings' fields; those not given leave them as they are
+    from simsim.experiment import RunSettings
+    from simsim.experiment.runner import with_shortcuts
+
+    base = RunSettings(jobs=3, progress=True, executor="serial", out="a")
+    s = with_shortcuts(base, 2, "b", None, True)
+    assert (s.jobs, str(s.out), s.executor, s.progress) == (2, "b", "serial", False)
+    assert with_shortcuts(base, None, None, None, False) == base
+
+
 def test_designs_take_run_shortcuts(tmp_path):
     # sweep, sobol, morris and run_experiment take simsim.run's jobs, out, executor and quiet
     from simsim.designs import morris, sobol, sweep
