@@ -404,7 +404,7 @@ def outcomes_figure(results: Results, outcomes: list[str] | None = None) -> Sims
                 f"({design['replications']} runs each, the same seeds at every point: the 95% intervals, which treat "
                 f"runs as independent, are too narrow)")
     # long lines (a sweep's factors are paths) are wrapped: the figure must show its caveat whole
-    sub = "\n".join(textwrap.fill(line, 170) for line in sub.split("\n"))
+    sub = "\n".join(_wrap(line, 170) for line in sub.split("\n"))
     fig.suptitle(f"{title}\n{sub}", fontsize=10)
     grid = fig.add_gridspec(top + nrows_small, ncols, height_ratios=[height_top] * top + [3.2] * nrows_small)
     if top:
